@@ -1,0 +1,151 @@
+"""Read side of the board: column pages, counts, full card lists, one card's detail."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal_column, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import NotFound
+from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
+from db.base import JobStatus
+from db.models import FULLTEXT_EXPRESSION, PoolJob, UserJob
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_FULLTEXT = literal_column(FULLTEXT_EXPRESSION)
+
+_CARD_COLUMNS = (
+    UserJob.id, UserJob.job_pool_id, PoolJob.title, PoolJob.company, PoolJob.location, UserJob.status,
+    UserJob.position, UserJob.match_score, UserJob.gap_analysis, UserJob.notes, PoolJob.url, PoolJob.source,
+    PoolJob.is_remote, PoolJob.posted_at, UserJob.added_at, UserJob.status_changed_at, UserJob.seen_at,
+)
+
+
+def search_query(search: str | None) -> str | None:
+    """A prefix tsquery ("pyth berl" -> "pyth:* & berl:*") from free text, or None when nothing is searchable."""
+    words = _WORD.findall((search or "").lower())
+    return " & ".join(f"{w}:*" for w in words) if words else None
+
+
+def card_from_row(row: Any) -> BoardCard:
+    """Build a card from a row selected with the card columns."""
+    return BoardCard(
+        user_job_id=row[0], job_pool_id=row[1], title=row[2], company=row[3], location=row[4],
+        status=JobStatus(row[5]), position=row[6], match_score=row[7], gap_analysis=row[8], notes=row[9],
+        url=row[10], source=row[11], is_remote=row[12], posted_at=row[13], added_at=row[14],
+        status_changed_at=row[15], seen=row[16] is not None,
+    )
+
+
+class BoardQueries:
+    """Queries over one profile's links joined to the pool."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    @staticmethod
+    def _filtered(stmt: Select, user_id: uuid.UUID, status: JobStatus | None, search: str | None) -> Select:
+        stmt = stmt.where(UserJob.user_id == user_id)
+        if status is not None:
+            stmt = stmt.where(UserJob.status == JobStatus(status))
+        query = search_query(search)
+        if query:
+            stmt = stmt.where(_FULLTEXT.op("@@")(func.to_tsquery(text("'simple'::regconfig"), query)))
+        return stmt
+
+    def _base(self) -> Select:
+        return select(*_CARD_COLUMNS).join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+
+    def column_counts(self, user_id: uuid.UUID, search: str | None = None) -> dict[JobStatus, int]:
+        """Exact card count of every column, in one GROUP BY."""
+        stmt = select(UserJob.status, func.count()).group_by(UserJob.status)
+        if search_query(search):
+            stmt = stmt.join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+        stmt = self._filtered(stmt, user_id, None, search)
+        counts = dict.fromkeys(STATUSES, 0)
+        with self._sessions() as session:
+            for status, n in session.execute(stmt):
+                counts[JobStatus(status)] = int(n)
+        return counts
+
+    def column_page(
+        self,
+        user_id: uuid.UUID,
+        status: JobStatus,
+        offset: int = 0,
+        limit: int = 100,
+        search: str | None = None,
+        order: str = "position",
+        total: int | None = None,
+    ) -> ColumnPage:
+        """A page of one column in board order (or by match score with order="score")."""
+        stmt = self._filtered(self._base(), user_id, status, search)
+        if order == "score":
+            stmt = stmt.order_by(UserJob.match_score.desc().nulls_last(), UserJob.position, UserJob.id)
+        else:
+            stmt = stmt.order_by(UserJob.position, UserJob.id)
+        stmt = stmt.offset(offset).limit(limit)
+        with self._sessions() as session:
+            cards = [card_from_row(row) for row in session.execute(stmt)]
+            if total is None:
+                count_stmt = self._filtered(select(func.count()).select_from(UserJob), user_id, status, None)
+                if search_query(search):
+                    count_stmt = self._filtered(
+                        select(func.count()).select_from(UserJob).join(PoolJob, PoolJob.id == UserJob.job_pool_id),
+                        user_id, status, search,
+                    )
+                total = int(session.scalar(count_stmt) or 0)
+        return ColumnPage(status=JobStatus(status), cards=cards, offset=offset, total=total)
+
+    def cards_for(
+        self, user_id: uuid.UUID, status: JobStatus | None = None, search: str | None = None
+    ) -> list[BoardCard]:
+        """Every card of a profile (optionally one column, optionally matching a search), in board order."""
+        stmt = self._filtered(self._base(), user_id, status, search).order_by(
+            UserJob.status, UserJob.position, UserJob.id
+        )
+        with self._sessions() as session:
+            return [card_from_row(row) for row in session.execute(stmt)]
+
+    def card(self, user_job_id: uuid.UUID) -> BoardCard:
+        """One card by its link id."""
+        with self._sessions() as session:
+            row = session.execute(self._base().where(UserJob.id == user_job_id)).first()
+        if row is None:
+            raise NotFound("That card no longer exists; refresh the board.")
+        return card_from_row(row)
+
+    def detail(self, user_job_id: uuid.UUID) -> JobDetail:
+        """Everything the detail pane shows, including how many other profiles track the same job."""
+        others = (
+            select(func.count())
+            .select_from(UserJob.__table__.alias("other"))
+            .where(
+                and_(
+                    literal_column("other.job_pool_id") == UserJob.job_pool_id,
+                    literal_column("other.user_id") != UserJob.user_id,
+                )
+            )
+            .scalar_subquery()
+        )
+        stmt = self._base().add_columns(
+            PoolJob.description, PoolJob.apply_url, PoolJob.salary_min, PoolJob.salary_max, PoolJob.salary_currency,
+            PoolJob.salary_period, PoolJob.job_type, PoolJob.skills, PoolJob.criteria_tags, PoolJob.scraped_at,
+            UserJob.legacy_status, others, PoolJob.metadata_,
+        ).where(UserJob.id == user_job_id)
+        with self._sessions() as session:
+            row = session.execute(stmt).first()
+        if row is None:
+            raise NotFound("That card no longer exists; refresh the board.")
+        n = len(_CARD_COLUMNS)
+        metadata = row[n + 12] or {}
+        return JobDetail(
+            card=card_from_row(row), description=row[n], apply_url=row[n + 1], salary_min=row[n + 2],
+            salary_max=row[n + 3], salary_currency=row[n + 4], salary_period=row[n + 5], job_type=row[n + 6],
+            skills=row[n + 7], criteria_tags=row[n + 8] or [], scraped_at=row[n + 9], legacy_status=row[n + 10],
+            other_profiles=int(row[n + 11] or 0), description_html=metadata.get("description_html"),
+            metadata=metadata,
+        )

@@ -1,0 +1,58 @@
+"""Wiring: one place builds the database connection and every service (the CLI, the window and tests share it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.board import BoardQueries
+from app.cards import CardService
+from app.database import Database, open_database
+from app.embedding import EmbeddingService, HashingEmbedder
+from app.ingestion.pipeline import IngestionService
+from app.pool import JobPoolService
+from app.profiles import ProfileService
+from db.schema import SchemaState
+
+
+@dataclass
+class AppContext:
+    """The open database and the services over it."""
+
+    database: Database
+    profiles: ProfileService
+    board: BoardQueries
+    cards: CardService
+    pool: JobPoolService
+    embedding: EmbeddingService
+    ingestion: IngestionService
+
+    @property
+    def needs_migration(self) -> bool:
+        """True when the database holds the v1 per-user schema and must be migrated before use."""
+        return self.database.state is SchemaState.LEGACY_V1
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.database.close()
+
+
+def build_context(database: Database) -> AppContext:
+    """Build every service over an open database."""
+    sessions = database.sessions
+    pool = JobPoolService()
+    embedding = EmbeddingService(sessions, HashingEmbedder())
+    return AppContext(
+        database=database,
+        profiles=ProfileService(sessions),
+        board=BoardQueries(sessions),
+        cards=CardService(sessions),
+        pool=pool,
+        embedding=embedding,
+        ingestion=IngestionService(sessions, pool, embedding),
+    )
+
+
+def open_context(db_url: str | None = None, data_dir: str | Path | None = None, *, upgrade: bool = True) -> AppContext:
+    """Open the configured database (embedded by default) and wire the services."""
+    return build_context(open_database(db_url, data_dir, upgrade=upgrade))

@@ -1,0 +1,83 @@
+"""Opening the database: resolve where it is, check it answers and has pgvector, bring the schema to head."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import DatabaseUnavailable, SchemaError
+from db.engine import make_engine, make_session_factory
+from db.errors import DatabaseStartError
+from db.location import DatabaseLocation, resolve_location
+from db.schema import SchemaState, schema_state, upgrade_to_head
+
+
+@dataclass
+class Database:
+    """An open database: engine, session factory, and where it lives."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    location: DatabaseLocation
+    state: SchemaState
+
+    @property
+    def description(self) -> str:
+        """A line for Database > Connection info."""
+        url = self.engine.url.render_as_string(hide_password=True)
+        if self.location.embedded:
+            return f"Embedded PostgreSQL in {self.location.data_dir / 'pgdata'}"
+        return f"External PostgreSQL at {url}"
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    text_ = str(getattr(exc, "orig", None) or exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def open_database(db_url: str | None = None, data_dir: str | Path | None = None, *, upgrade: bool = True) -> Database:
+    """Connect (starting the embedded server if no URL is configured) and upgrade the schema unless it is v1."""
+    try:
+        location = resolve_location(db_url, data_dir)
+    except DatabaseStartError as exc:
+        raise DatabaseUnavailable(str(exc)) from exc
+    engine = make_engine(location.url)
+    try:
+        with engine.connect() as connection:
+            has_vector = connection.execute(
+                text("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'")
+            ).scalar_one()
+            state = schema_state(connection)
+    except OperationalError as exc:
+        engine.dispose()
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(
+            f"Cannot connect to the database at {where}: {_first_line(exc)}. "
+            "Check that the server runs and the URL is right (--db-url or JOBPOOL_DATABASE_URL)."
+        ) from exc
+    if not has_vector:
+        engine.dispose()
+        raise SchemaError(
+            "The database server has no pgvector extension. Install pgvector on that server "
+            "(it ships with the embedded server: start JobPool without --db-url to use it)."
+        )
+    if state is SchemaState.NEWER:
+        engine.dispose()
+        raise SchemaError("The database was written by a newer JobPool. Update JobPool to open it.")
+    if upgrade and state in (SchemaState.EMPTY, SchemaState.OUTDATED):
+        try:
+            upgrade_to_head(engine)
+        except DBAPIError as exc:
+            engine.dispose()
+            raise SchemaError(f"Could not prepare the database schema: {_first_line(exc)}") from exc
+        engine.dispose()  # reconnect so every connection registers the vector type
+        state = SchemaState.CURRENT
+    return Database(engine=engine, sessions=make_session_factory(engine), location=location, state=state)

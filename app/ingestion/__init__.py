@@ -1,0 +1,1 @@
+"""Ingestion: sources (files, Apify), per-actor normalizers and the pool-deduplicating pipeline."""

@@ -1,0 +1,101 @@
+"""Text cleaning for scraped fields: control characters, whitespace, HTML to plain text."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+MAX_DESCRIPTION_CHARS = 100_000
+MAX_NAME_CHARS = 500
+
+# Everything below U+0020 except tab and newline, DEL, the C1 block, and lone surrogates: PostgreSQL refuses NUL
+# in text and jsonb, psycopg cannot encode a lone surrogate, and the rest only garbles what a user sees.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
+
+_HTML_HINT = re.compile(
+    r"<(?:/?(?:p|br|li|ul|ol|div|span|b|strong|i|em|h[1-6]|a|u|table|tr|td|th|section|article|font|hr|blockquote"
+    r"|pre|code|html|body)\b[^>]*>|!--)",
+    re.IGNORECASE,
+)
+_HTML_DROPPED_BLOCKS = re.compile(r"<(script|style|head|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.S)
+_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+     "blockquote", "pre", "ul", "ol", "dl", "hr", "main", "aside", "nav", "form", "figure"}
+)
+_LINE_TAGS = frozenset({"br", "tr", "dt", "dd"})
+_CELL_TAGS = frozenset({"td", "th"})
+
+
+def strip_control_characters(text: str) -> tuple[str, int]:
+    """Remove control characters (newline and tab stay) and lone surrogates; return the text and how many went."""
+    if text.isprintable() or _CONTROL.search(text) is None:  # isprintable: a fast C scan for the common case
+        return text, 0
+    unified = _CARRIAGE_RETURN.sub("\n", text) if "\r" in text else text
+    cleaned = _CONTROL.sub("", unified)
+    return cleaned, len(unified) - len(cleaned)
+
+
+def collapse_whitespace(text: str) -> str:
+    """Collapse every whitespace run (newlines too) into one space and trim."""
+    return " ".join(text.split())
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text carries common HTML tags (some scrapers put HTML in their "text" fields)."""
+    return "<" in text and _HTML_HINT.search(text) is not None
+
+
+def _tag_break(match: re.Match[str]) -> str:
+    name = match.group(2).lower()
+    if name == "li":
+        return "" if match.group(1) else "\n• "
+    if name in _PARAGRAPH_TAGS:
+        return "\n\n"
+    if name in _LINE_TAGS:
+        return "\n"
+    if name in _CELL_TAGS:
+        return " "
+    return ""
+
+
+def html_to_text(markup: str) -> str:
+    """Turn HTML into readable plain text: paragraphs and list items on their own lines, entities decoded."""
+    text = _HTML_DROPPED_BLOCKS.sub(" ", markup)
+    text = " ".join(text.split())  # source line breaks mean nothing in HTML; tags decide them below
+    text = _HTML_TAG.sub(_tag_break, text)
+    return tidy_plain_text(html.unescape(text), keep_indent=False)
+
+
+def tidy_plain_text(text: str, *, keep_indent: bool = True) -> str:
+    """Normalize line endings and non-breaking spaces, trim line ends and squeeze runs of blank lines."""
+    if "\r" in text:
+        text = _CARRIAGE_RETURN.sub("\n", text)
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")
+    if keep_indent:  # markdown (JobSpy) nests lists by indentation
+        text = "\n".join([line.rstrip() for line in text.split("\n")])
+    else:
+        text = "\n".join([line.strip() for line in text.split("\n")])
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
+
+
+def excerpt(value: Any, limit: int = 120) -> str:
+    """A short, printable one-line rendering of a raw item or line so a user can recognise it."""
+    if isinstance(value, str):
+        rendered = value[: limit * 4]
+    else:
+        if isinstance(value, dict):
+            value = {str(k): (v[:60] if isinstance(v, str) else v) for k, v in list(value.items())[:12]}
+        try:
+            rendered = json.dumps(value, ensure_ascii=False, default=str)[: limit * 4]
+        except (TypeError, ValueError):
+            rendered = repr(value)[: limit * 4]
+    rendered = collapse_whitespace(strip_control_characters(rendered)[0])
+    return rendered if len(rendered) <= limit else rendered[: limit - 1] + "…"

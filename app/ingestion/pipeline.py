@@ -1,0 +1,304 @@
+"""The ingestion pipeline: normalize -> hash -> dedup -> pool upsert -> links -> run log -> embed new rows."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg import errors as pg_errors
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.embedding import EmbeddingService
+from app.errors import IngestionCancelled, JobPoolError, NotFound, WriteFailed
+from app.hashing import job_hash
+from app.ingestion.normalizers import normalize_items
+from app.ingestion.records import NormalizedJob, Rejection
+from app.pool import JobPoolService
+from app.records import IngestReport
+from db.base import JobStatus
+from db.models import IngestionRun, User
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+MAX_STORED_REJECTIONS = 500
+_RETRYABLE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestProgress:
+    """Where a running ingestion is: phase, items done, total when known, a line for the user."""
+
+    phase: str
+    done: int
+    total: int | None
+    message: str
+
+
+@dataclass
+class _Tally:
+    fetched: int = 0
+    duplicates: int = 0
+    cleaned: int = 0
+    pool_inserts: int = 0
+    pool_hits: int = 0
+    links_created: int = 0
+    links_existing: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    new_pool_ids: list[uuid.UUID] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+
+def _rejection_json(r: Rejection) -> dict[str, Any]:
+    return {"index": r.index, "reason": r.reason, "excerpt": r.excerpt}
+
+
+def dedup_batch(jobs: Sequence[NormalizedJob], seen: set[str]) -> tuple[list[tuple[str, NormalizedJob]], int]:
+    """Hash each job and keep one per hash (the most complete); hashes in `seen` were handled earlier."""
+    best: dict[str, NormalizedJob] = {}
+    duplicates = 0
+    for job in jobs:
+        key = job_hash(job.company, job.title, job.location)
+        if key in seen:
+            duplicates += 1
+            continue
+        current = best.get(key)
+        if current is None:
+            best[key] = job
+            continue
+        duplicates += 1
+        if job.completeness() > current.completeness():
+            best[key] = job
+    return list(best.items()), duplicates
+
+
+class IngestionService:
+    """Runs ingestions into the shared pool for one profile and records each run."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        pool: JobPoolService,
+        embedding: EmbeddingService | None,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> None:
+        self._sessions = sessions
+        self._pool = pool
+        self._embedding = embedding
+        self.chunk_size = chunk_size
+        self.after_ingest: list[Callable[[uuid.UUID, list[uuid.UUID]], None]] = []
+
+    def ingest_file(self, profile: str | uuid.UUID, path: str, **kwargs: Any) -> IngestReport:
+        """Read a dataset export (Apify JSON / JSONL / CSV, JobSpy CSV) and ingest it for a profile."""
+        from app.ingestion.files import read_dataset_file
+
+        dataset = read_dataset_file(path)
+        criteria = kwargs.pop("criteria", None) or {"file": str(path).rsplit("/", 1)[-1]}
+        return self.run(
+            profile, [dataset.items], source=f"file:{dataset.format}", criteria=criteria,
+            pre_rejected=dataset.rejected, **kwargs,
+        )
+
+    def run(
+        self,
+        profile: str | uuid.UUID,
+        pages: Iterable[Sequence[object]],
+        *,
+        source: str,
+        schema: str | None = None,
+        criteria: dict[str, Any] | None = None,
+        criteria_key: str | None = None,
+        criteria_tags: Sequence[str] = (),
+        pre_rejected: Sequence[Rejection] = (),
+        total: int | None = None,
+        on_progress: Callable[[IngestProgress], None] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+        on_run_started: Callable[[uuid.UUID], None] | None = None,
+        embed: bool = True,
+    ) -> IngestReport:
+        """Ingest pages of raw items for a profile; every chunk commits on its own, so a failure keeps the rest."""
+        started = time.perf_counter()
+        user_id = self._user_id(profile)
+        run_id = self.begin_run(user_id, source, criteria, criteria_key)
+        if on_run_started:
+            on_run_started(run_id)
+        tally = _Tally(rejected=list(pre_rejected))
+        tally.fetched = len(tally.rejected)
+        status, error = "succeeded", None
+        try:
+            for page in pages:
+                for start in range(0, len(page), self.chunk_size):
+                    if should_cancel and should_cancel():
+                        raise IngestionCancelled()
+                    chunk = page[start : start + self.chunk_size]
+                    self._ingest_chunk(run_id, user_id, chunk, tally, schema, criteria_tags)
+                    if on_progress:
+                        on_progress(IngestProgress(
+                            "ingesting", tally.fetched, total,
+                            f"{tally.fetched} items · Pool hit {tally.pool_hits} · Pool insert {tally.pool_inserts}",
+                        ))
+        except IngestionCancelled as exc:
+            status, error = "cancelled", exc.message
+        except JobPoolError as exc:
+            status, error = "failed", exc.message
+        except Exception as exc:
+            self.finish_run(run_id, tally, "failed", f"{type(exc).__name__}: {exc}")
+            if isinstance(exc, DBAPIError | pg_errors.Error):
+                cause = getattr(exc, "orig", exc)
+                raise WriteFailed(f"The ingestion stopped: the database refused a write ({cause}).") from exc
+            raise
+        self.finish_run(run_id, tally, status, error)
+        log.info(
+            "ingestion %s for profile %s: fetched %d, Pool hit %d, Pool insert %d, links +%d (=%d), rejected %d",
+            status, user_id, tally.fetched, tally.pool_hits, tally.pool_inserts, tally.links_created,
+            tally.links_existing, len(tally.rejected),
+        )
+        embedded = 0
+        if embed and self._embedding is not None and tally.new_pool_ids:
+            embedded = self._embed(tally.new_pool_ids, on_progress)
+        for hook in self.after_ingest:
+            hook(user_id, list(tally.new_pool_ids))
+        return self._report(run_id, source, status, error, tally, embedded, time.perf_counter() - started)
+
+    def _embed(self, ids: list[uuid.UUID], on_progress: Callable[[IngestProgress], None] | None) -> int:
+        assert self._embedding is not None
+
+        def progress(done: int, total: int) -> None:
+            if on_progress:
+                on_progress(IngestProgress("embedding", done, total, f"Embedding new jobs {done}/{total}"))
+
+        try:
+            return self._embedding.embed_jobs(ids, on_progress=progress)
+        except OperationalError as exc:
+            # The cards are committed already; embeddings are filled in later (EmbeddingService.embed_jobs()).
+            log.warning("embedding postponed: %s", exc)
+            return 0
+
+    def begin_run(
+        self, user_id: uuid.UUID | None, source: str, criteria: dict[str, Any] | None, criteria_key: str | None,
+        **fields: Any,
+    ) -> uuid.UUID:
+        """Record a run as running (its own transaction, so the history shows it at once)."""
+        with self._sessions.begin() as session:
+            run = IngestionRun(
+                user_id=user_id, source=source, criteria=criteria, criteria_key=criteria_key, status="running",
+                **fields,
+            )
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: uuid.UUID, tally: _Tally, status: str, error: str | None, **fields: Any) -> None:
+        """Write a run's final counts and status."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(IngestionRun)
+                .where(IngestionRun.id == run_id)
+                .values(
+                    status=status, error=error, fetched=tally.fetched, rejected=len(tally.rejected),
+                    pool_inserts=tally.pool_inserts, pool_hits=tally.pool_hits,
+                    links_created=tally.links_created, links_existing=tally.links_existing,
+                    rejections=[_rejection_json(r) for r in tally.rejected[:MAX_STORED_REJECTIONS]],
+                    finished_at=func.now(), **fields,
+                )
+            )
+
+    def _ingest_chunk(
+        self,
+        run_id: uuid.UUID,
+        user_id: uuid.UUID,
+        items: Sequence[object],
+        tally: _Tally,
+        schema: str | None,
+        criteria_tags: Sequence[str],
+    ) -> None:
+        batch = normalize_items(items, schema, start_index=tally.fetched)
+        unique, duplicates = dedup_batch(batch.jobs, tally.seen)
+        for attempt in range(5):
+            try:
+                with self._sessions.begin() as session:
+                    upserted = self._pool.upsert_many(session, unique, criteria_tags)
+                    pool_ids = [upserted.ids[h] for h, _ in unique]
+                    created = self.link_jobs(session, user_id, pool_ids)
+                    self.record_run_jobs(session, run_id, pool_ids)
+                break
+            except (OperationalError, pg_errors.OperationalError) as exc:
+                # COPY runs on the driver connection, so its errors arrive unwrapped.
+                cause = getattr(exc, "orig", exc)
+                if isinstance(cause, _RETRYABLE) and attempt < 4:
+                    log.info("retrying a chunk after %s", type(exc.orig).__name__)
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise
+        tally.fetched += len(items)
+        tally.duplicates += duplicates
+        tally.cleaned += len(batch.cleaned)
+        tally.rejected.extend(batch.rejected)
+        tally.seen.update(h for h, _ in unique)
+        tally.pool_inserts += len(upserted.inserted)
+        tally.pool_hits += upserted.hits
+        tally.links_created += created
+        tally.links_existing += len(pool_ids) - created
+        tally.new_pool_ids.extend(upserted.ids[h] for h in sorted(upserted.inserted))
+
+    @staticmethod
+    def link_jobs(session: Session, user_id: uuid.UUID, pool_ids: Sequence[uuid.UUID], score: Any = None) -> int:
+        """Create the profile's links to these pool jobs on top of its Recommended column; returns how many are new."""
+        if not pool_ids:
+            return 0
+        result = session.execute(
+            text(
+                "WITH top AS (SELECT coalesce(min(position), 0) AS p FROM user_job "
+                "             WHERE user_id = :uid AND status = 'recommended') "
+                "INSERT INTO user_job (user_id, job_pool_id, status, position) "
+                "SELECT :uid, j.id, 'recommended', top.p - :n + j.ord - 1 "
+                "FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS j(id, ord), top "
+                "ORDER BY j.id "
+                "ON CONFLICT (user_id, job_pool_id) DO NOTHING"
+            ),
+            {"uid": user_id, "ids": list(pool_ids), "n": len(pool_ids)},
+        )
+        return result.rowcount
+
+    @staticmethod
+    def record_run_jobs(session: Session, run_id: uuid.UUID, pool_ids: Sequence[uuid.UUID]) -> None:
+        """Remember which pool jobs a run produced (what a later identical search is served from)."""
+        if pool_ids:
+            session.execute(
+                text(
+                    "INSERT INTO ingestion_run_job (run_id, job_pool_id) "
+                    "SELECT :rid, unnest(CAST(:ids AS uuid[])) ON CONFLICT DO NOTHING"
+                ),
+                {"rid": run_id, "ids": list(pool_ids)},
+            )
+
+    def _user_id(self, profile: str | uuid.UUID) -> uuid.UUID:
+        with self._sessions() as session:
+            if isinstance(profile, uuid.UUID):
+                found = session.scalar(select(User.id).where(User.id == profile))
+            else:
+                found = session.scalar(select(User.id).where(func.lower(User.name) == profile.strip().lower()))
+        if found is None:
+            raise NotFound(f"No profile named “{profile}”. Create it with `profiles add`.")
+        return found
+
+    @staticmethod
+    def _report(
+        run_id: uuid.UUID, source: str, status: str, error: str | None, tally: _Tally, embedded: int, seconds: float
+    ) -> IngestReport:
+        return IngestReport(
+            run_id=run_id, source=source, status=status, fetched=tally.fetched,
+            rejected=[_rejection_json(r) for r in tally.rejected], cleaned=tally.cleaned,
+            pool_inserts=tally.pool_inserts, pool_hits=tally.pool_hits, links_created=tally.links_created,
+            links_existing=tally.links_existing, embedded=embedded, seconds=seconds, error=error,
+            duplicates=tally.duplicates,
+        )
+
+
+__all__ = ["IngestProgress", "IngestionService", "JobStatus", "dedup_batch"]

@@ -1,0 +1,164 @@
+"""The v2 schema: profiles, the shared job pool, per-profile links and the ingestion log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, JobStatus, created_at, uuid_pk
+
+EMBEDDING_DIM = 1536
+EMBEDDING_COMMENT = (
+    "Embedding of the job's title, company, location and description (in that order, plain text), "
+    "zero-padded to 1536 dimensions; the model is named in embedding_model."
+)
+FULLTEXT_EXPRESSION = (
+    "to_tsvector('simple'::regconfig, ((((COALESCE(title, ''::text) || ' '::text) || COALESCE(company, ''::text)) "
+    "|| ' '::text) || COALESCE(description, ''::text)))"
+)
+
+job_status_enum = Enum(
+    JobStatus,
+    name="job_status",
+    values_callable=lambda enum_cls: [member.value for member in enum_cls],
+    validate_strings=True,
+)
+
+RUN_STATUSES = ("running", "succeeded", "failed", "cancelled")
+
+
+class User(Base):
+    """A local profile (the UI says "profile")."""
+
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    email: Mapped[str | None] = mapped_column(Text)
+    resume_text: Mapped[str | None] = mapped_column(Text)
+    resume_embedding: Mapped[Any | None] = mapped_column(Vector(EMBEDDING_DIM))
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class PoolJob(Base):
+    """One unique posting, shared by every profile."""
+
+    __tablename__ = "job_pool"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    hash: Mapped[str] = mapped_column(Text, unique=True)
+    source: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    apply_url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    company: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    salary_min: Mapped[Decimal | None] = mapped_column(Numeric)
+    salary_max: Mapped[Decimal | None] = mapped_column(Numeric)
+    salary_currency: Mapped[str | None] = mapped_column(Text)
+    salary_period: Mapped[str | None] = mapped_column(Text)
+    job_type: Mapped[str | None] = mapped_column(Text)
+    is_remote: Mapped[bool | None]
+    posted_at: Mapped[datetime | None]
+    skills: Mapped[list[Any] | None]
+    metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata")
+    criteria_tags: Mapped[list[Any]] = mapped_column(server_default=text("'[]'::jsonb"))
+    embedding: Mapped[Any | None] = mapped_column(Vector(EMBEDDING_DIM), comment=EMBEDDING_COMMENT)
+    embedding_model: Mapped[str | None] = mapped_column(Text)
+    scraped_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    last_verified_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_job_pool_scraped_at", "scraped_at"),
+        Index(
+            "ix_job_pool_embedding_hnsw",
+            "embedding",
+            postgresql_using="hnsw",
+            postgresql_with={"m": 16, "ef_construction": 64},
+            postgresql_ops={"embedding": "vector_cosine_ops"},
+        ),
+        Index("ix_job_pool_fulltext", text(FULLTEXT_EXPRESSION), postgresql_using="gin"),
+    )
+
+
+class UserJob(Base):
+    """A profile's link to a pool job: its column, place, score and notes."""
+
+    __tablename__ = "user_job"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    job_pool_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("job_pool.id", ondelete="CASCADE"))
+    status: Mapped[JobStatus] = mapped_column(job_status_enum, server_default=JobStatus.RECOMMENDED.value)
+    match_score: Mapped[int | None]
+    gap_analysis: Mapped[dict[str, Any] | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[float | None]
+    added_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    status_changed_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    tailored_resume_id: Mapped[uuid.UUID | None]
+    legacy_job_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
+    legacy_status: Mapped[str | None] = mapped_column(Text)
+    seen_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "job_pool_id"),
+        CheckConstraint("match_score BETWEEN 0 AND 100", name="match_score_range"),
+        Index("ix_user_job_user_id", "user_id"),
+        Index("ix_user_job_status", "status"),
+        Index("ix_user_job_user_id_status_position", "user_id", "status", "position"),
+        Index("ix_user_job_job_pool_id", "job_pool_id"),
+    )
+
+
+class IngestionRun(Base):
+    """One ingestion: where the jobs came from, for which criteria, and what happened."""
+
+    __tablename__ = "ingestion_run"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(Text)
+    criteria: Mapped[dict[str, Any] | None]
+    criteria_key: Mapped[str | None] = mapped_column(Text)
+    apify_run_id: Mapped[str | None] = mapped_column(Text)
+    dataset_id: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), server_default="running")
+    fetched: Mapped[int] = mapped_column(server_default="0")
+    rejected: Mapped[int] = mapped_column(server_default="0")
+    pool_inserts: Mapped[int] = mapped_column(server_default="0")
+    pool_hits: Mapped[int] = mapped_column(server_default="0")
+    links_created: Mapped[int] = mapped_column(server_default="0")
+    links_existing: Mapped[int] = mapped_column(server_default="0")
+    served_from_run_id: Mapped[uuid.UUID | None]
+    rejections: Mapped[list[Any] | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("status IN ('running', 'succeeded', 'failed', 'cancelled')", name="status_known"),
+        Index("ix_ingestion_run_criteria_key_finished_at", "criteria_key", "finished_at"),
+        Index("ix_ingestion_run_started_at", "started_at"),
+    )
+
+
+class IngestionRunJob(Base):
+    """Which pool jobs a run produced, so a later run for the same criteria is served from the pool."""
+
+    __tablename__ = "ingestion_run_job"
+
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ingestion_run.id", ondelete="CASCADE"), primary_key=True)
+    job_pool_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("job_pool.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -1,0 +1,67 @@
+"""What shape a database is in, and bringing it to the current schema with Alembic."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class SchemaState(enum.StrEnum):
+    """The states a database can be found in at start."""
+
+    EMPTY = "empty"
+    LEGACY_V1 = "legacy_v1"
+    CURRENT = "current"
+    OUTDATED = "outdated"
+    NEWER = "newer"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at the packaged migrations, optionally bound to a connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision the code knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def schema_state(connection: Connection) -> SchemaState:
+    """Classify the database: empty, v1 per-user tables, current, or behind/ahead of this code."""
+    inspector = inspect(connection)
+    tables = set(inspector.get_table_names())
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        if "job" in tables and "job_pool" not in tables:
+            return SchemaState.LEGACY_V1
+        return SchemaState.EMPTY
+    script = ScriptDirectory.from_config(alembic_config())
+    if current == script.get_current_head():
+        return SchemaState.CURRENT
+    known = {rev.revision for rev in script.walk_revisions()}
+    return SchemaState.OUTDATED if current in known else SchemaState.NEWER
+
+
+def upgrade_connection(connection: Connection, revision: str = "head") -> None:
+    """Run the migrations on this connection, inside its transaction."""
+    command.upgrade(alembic_config(connection), revision)
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Bring the database to the newest revision in one transaction."""
+    with engine.begin() as connection:
+        upgrade_connection(connection)

@@ -1,0 +1,84 @@
+"""JobPool entry point: `python main.py` opens the window; `python main.py <command>` runs headless."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from types import ModuleType
+
+COMMAND_MODULES = ("app.cli.profiles", "app.cli.board", "app.cli.ingest")
+COMMAND_ALIASES = {"move": "app.cli.board"}
+
+
+def _command_modules() -> dict[str, ModuleType]:
+    modules: dict[str, ModuleType] = {}
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        modules[module.NAME] = module
+    for alias, name in COMMAND_ALIASES.items():
+        modules[alias] = importlib.import_module(name)
+    return modules
+
+
+def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
+    """The command-line parser: global options, then one sub-command per module."""
+    parser = argparse.ArgumentParser(
+        prog="jobpool",
+        description="JobPool: a job-hunt Kanban board over one shared, deduplicated job pool.",
+    )
+    parser.add_argument("--db-url", help="PostgreSQL URL (with pgvector); default: the embedded server")
+    parser.add_argument("--data-dir", help="where the embedded server and app data live")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in dict.fromkeys(modules.values()):
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run a command or the window; returns the exit code."""
+    modules = _command_modules()
+    args = build_parser(modules).parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command is None:
+        from ui.app import run_window
+
+        return run_window(db_url=args.db_url, data_dir=args.data_dir)
+
+    from app.context import open_context
+    from app.errors import JobPoolError
+
+    module = modules[args.command]
+    upgrades = getattr(module, "UPGRADES_SCHEMA", True)
+    try:
+        ctx = open_context(args.db_url, args.data_dir, upgrade=upgrades)
+    except JobPoolError as exc:
+        print(f"jobpool: {exc.message}", file=sys.stderr)
+        return 1
+    try:
+        if upgrades and ctx.needs_migration:
+            print(
+                "jobpool: this database holds the earlier per-user schema. Migrate it to the shared pool first: "
+                "python main.py migrate --dry-run (preview), then python main.py migrate.",
+                file=sys.stderr,
+            )
+            return 1
+        return module.run(args, ctx)
+    except JobPoolError as exc:
+        print(f"jobpool: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("jobpool: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
