@@ -9,6 +9,8 @@ from app.board import BoardQueries
 from app.cards import CardService
 from app.database import Database, open_database
 from app.embedding import EmbeddingService, HashingEmbedder
+from app.ingestion.history import IngestionHistory
+from app.ingestion.live import LiveIngestionService
 from app.ingestion.pipeline import IngestionService
 from app.pool import JobPoolService
 from app.profiles import ProfileService
@@ -26,6 +28,8 @@ class AppContext:
     pool: JobPoolService
     embedding: EmbeddingService
     ingestion: IngestionService
+    live: LiveIngestionService
+    history: IngestionHistory
 
     @property
     def needs_migration(self) -> bool:
@@ -42,6 +46,7 @@ def build_context(database: Database) -> AppContext:
     sessions = database.sessions
     pool = JobPoolService()
     embedding = EmbeddingService(sessions, HashingEmbedder())
+    ingestion = IngestionService(sessions, pool, embedding)
     return AppContext(
         database=database,
         profiles=ProfileService(sessions),
@@ -49,7 +54,9 @@ def build_context(database: Database) -> AppContext:
         cards=CardService(sessions),
         pool=pool,
         embedding=embedding,
-        ingestion=IngestionService(sessions, pool, embedding),
+        ingestion=ingestion,
+        live=LiveIngestionService(sessions, ingestion),
+        history=IngestionHistory(sessions),
     )
 
 

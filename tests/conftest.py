@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +25,7 @@ def _admin_engine(server_url: str):
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     """URL of the maintenance database of the test server (embedded unless JOBPOOL_TEST_DATABASE_URL is set)."""
     from db.engine import normalize_url
 
@@ -33,8 +35,15 @@ def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from db.embedded import embedded_url
 
-    data_dir = tmp_path_factory.mktemp("pg")
-    yield embedded_url(data_dir)
+    # Not under pytest's basetemp: a concurrent pytest run prunes old basetemps, server files included.
+    data_dir = Path(tempfile.mkdtemp(prefix="jobpool-test-pg-"))
+    try:
+        yield embedded_url(data_dir)
+    finally:
+        from db.embedded import stop_embedded
+
+        stop_embedded(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

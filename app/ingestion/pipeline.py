@@ -124,7 +124,7 @@ class IngestionService:
     ) -> IngestReport:
         """Ingest pages of raw items for a profile; every chunk commits on its own, so a failure keeps the rest."""
         started = time.perf_counter()
-        user_id = self._user_id(profile)
+        user_id = self.user_id_for(profile)
         run_id = self.begin_run(user_id, source, criteria, criteria_key)
         if on_run_started:
             on_run_started(run_id)
@@ -278,7 +278,8 @@ class IngestionService:
                 {"rid": run_id, "ids": list(pool_ids)},
             )
 
-    def _user_id(self, profile: str | uuid.UUID) -> uuid.UUID:
+    def user_id_for(self, profile: str | uuid.UUID) -> uuid.UUID:
+        """The id of a profile given by name (case-insensitive) or id."""
         with self._sessions() as session:
             if isinstance(profile, uuid.UUID):
                 found = session.scalar(select(User.id).where(User.id == profile))
