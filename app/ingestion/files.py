@@ -127,8 +127,14 @@ def _json_rejection(text: str, start: int, end: int, error: json.JSONDecodeError
 def _parse_json_array(text: str) -> DatasetFile:
     try:
         document = _DECODER.decode(text)
-    except json.JSONDecodeError:
-        return _salvage_array(text, text.index("[") + 1)
+    except json.JSONDecodeError as error:
+        if not error.msg.startswith("Extra data"):
+            return _salvage_array(text, text.index("[") + 1)
+        document, _end = _DECODER.raw_decode(text, text.index("["))
+        line = _line_of(text, error.pos)
+        trailing = Rejection(line, f"line {line}: more content after the end of the JSON array; it was not read",
+                             excerpt(text[error.pos : error.pos + _MAX_LINE_EXCERPT * 2], _MAX_LINE_EXCERPT))
+        return DatasetFile(items=list(document), format="json", rejected=[trailing])
     return DatasetFile(items=list(document), format="json")
 
 

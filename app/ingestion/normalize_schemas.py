@@ -138,7 +138,7 @@ _MARKERS: dict[str, dict[str, int]] = {
     },
 }
 _MINIMUM_SCORE = 2
-_detected: dict[tuple[str, ...], str] = {}
+_detected: dict[tuple[object, ...], str] = {}
 _DETECTION_CACHE_LIMIT = 4096
 
 
@@ -146,11 +146,11 @@ def detect_schema(item: Mapping[str, object]) -> str:
     """The schema whose tell-tale keys the item carries best; "generic" when none stands out."""
     if not isinstance(item, Mapping):
         return "generic"
-    keys = tuple(str(key) for key in item)
+    keys = tuple(item)
     cached = _detected.get(keys)
     if cached is not None:
         return cached
-    folded = {fold_key(key) for key in keys}
+    folded = {fold_key(str(key)) for key in keys}
     best, best_score = "generic", _MINIMUM_SCORE - 1
     for schema, markers in _MARKERS.items():
         score = sum(weight for marker, weight in markers.items() if marker in folded)

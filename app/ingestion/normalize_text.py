@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 MAX_DESCRIPTION_CHARS = 100_000
 MAX_NAME_CHARS = 500
+MAX_METADATA_TEXT = 100_000
 
 # Everything below U+0020 except tab and newline, DEL, the C1 block, and lone surrogates: PostgreSQL refuses NUL
 # in text and jsonb, psycopg cannot encode a lone surrogate, and the rest only garbles what a user sees.
@@ -67,8 +70,10 @@ def html_to_text(markup: str) -> str:
     """Turn HTML into readable plain text: paragraphs and list items on their own lines, entities decoded."""
     text = _HTML_DROPPED_BLOCKS.sub(" ", markup)
     text = " ".join(text.split())  # source line breaks mean nothing in HTML; tags decide them below
-    text = _HTML_TAG.sub(_tag_break, text)
-    return tidy_plain_text(html.unescape(text), keep_indent=False)
+    text = html.unescape(_HTML_TAG.sub(_tag_break, text)).replace("\xa0", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return tidy_plain_text(text, keep_indent=False)
 
 
 def tidy_plain_text(text: str, *, keep_indent: bool = True) -> str:
@@ -99,3 +104,40 @@ def excerpt(value: Any, limit: int = 120) -> str:
             rendered = repr(value)[: limit * 4]
     rendered = collapse_whitespace(strip_control_characters(rendered)[0])
     return rendered if len(rendered) <= limit else rendered[: limit - 1] + "…"
+
+
+def jsonb_ready(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` as a dict that jsonb accepts; one C-speed json.dumps decides whether the slow clean-up is needed."""
+    try:
+        dumped = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        dumped = None
+    if dumped is not None and len(dumped) <= MAX_METADATA_TEXT and _jsonb_accepts(dumped):
+        return {str(key): value for key, value in data.items()}
+    return json_safe(data)
+
+
+def _jsonb_accepts(dumped: str) -> bool:
+    # jsonb refuses NUL, NaN and Infinity; psycopg cannot encode a lone surrogate. Plain `in` and encode run in C.
+    if "\\u0000" in dumped or "NaN" in dumped or "Infinity" in dumped:
+        return False
+    try:
+        dumped.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def json_safe(value: Any) -> Any:
+    """A copy that PostgreSQL's jsonb accepts: no NUL or lone surrogates, no NaN, long strings capped, keys text."""
+    if isinstance(value, str):
+        return strip_control_characters(value[:MAX_METADATA_TEXT])[0]
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {json_safe(str(k)): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return str(value)

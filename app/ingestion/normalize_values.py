@@ -76,10 +76,6 @@ class Salary:
     currency: str | None = None
     period: str | None = None
 
-    def is_empty(self) -> bool:
-        """True when nothing at all was understood."""
-        return self.minimum is None and self.maximum is None and self.currency is None and self.period is None
-
 
 def to_decimal(value: Any) -> Decimal | None:
     """A non-negative finite Decimal from a number or numeric string ("90000.0", "nan" -> None)."""

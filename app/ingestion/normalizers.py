@@ -17,6 +17,7 @@ from app.ingestion.normalize_text import (
     collapse_whitespace,
     excerpt,
     html_to_text,
+    jsonb_ready,
     looks_like_html,
     strip_control_characters,
     tidy_plain_text,
@@ -36,7 +37,6 @@ from app.ingestion.records import NormalizedBatch, NormalizedJob, Rejection
 __all__ = ["SCHEMAS", "detect_schema", "normalize_items"]
 
 _MAX_URL_CHARS = 4096
-_MAX_METADATA_TEXT = 100_000
 _MISSING_WORDS = frozenset({"nan", "none", "null"})
 _HAS_WORD_CHARACTER = re.compile(r"\w")
 _REMOTE_WORD = re.compile(r"\bremote\b|\bwork from home\b|\bwfh\b", re.IGNORECASE)
@@ -52,18 +52,14 @@ _LOCATION_TEXT_KEYS = ("formattedAddressShort", "formattedAddress", "formattedAd
                        "displayName", "name", "text", "label", "linkedText")
 _LOCATION_PART_KEYS = (("city", "locality", "addressLocality"), ("admin1Code", "state", "region", "addressRegion"),
                        ("countryName", "country", "countryCode", "addressCountry"))
-_KIND_NAMES = {list: "a list", tuple: "a list", dict: "an object", bool: "true/false", str: "text"}
+_KINDS = ((bool, "true/false"), (str, "a string"), (int | float, "a number"), (list | tuple, "a list"),
+          (Mapping, "an object"))
 
 
 def _kind(value: object) -> str:
     if value is None:
         return "null"
-    if isinstance(value, Mapping):
-        return "an object"
-    for kind, name in _KIND_NAMES.items():
-        if isinstance(value, kind):
-            return name
-    return "a number" if isinstance(value, int | float) else type(value).__name__
+    return next((name for kinds, name in _KINDS if isinstance(value, kinds)), type(value).__name__)
 
 
 def _is_missing(value: object) -> bool:
@@ -240,7 +236,7 @@ class _ItemNormalizer:
             flag = parse_bool(value)
             if flag is not None:
                 return flag
-        hints = [hint for _key, value in self.candidates("remote_hint") if (hint := _label(value))]
+        hints = [hint for _key, value in self.candidates("remote_hint") for hint in _labels(value)]
         for text in (*hints, location or "", job_type or ""):
             if _HYBRID_WORD.search(text) or (text in hints and _ON_SITE_WORD.search(text)):
                 return False
@@ -258,7 +254,7 @@ class _ItemNormalizer:
             unreadable = unreadable or value
         if unreadable is not None:
             shown = excerpt(unreadable, 40)
-            self.warnings.append(f"posted date {shown} not understood; left empty")
+            self.warnings.append(f'posted date "{shown}" not understood; left empty')
         return None
 
     def source(self) -> str:
@@ -311,6 +307,12 @@ def _unescape(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+def _labels(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [label for part in value if (label := _label(part))]
+    return [label] if (label := _label(value)) else []
+
+
 def _label(value: Any) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
@@ -346,33 +348,9 @@ def _location_from_object(data: Mapping[str, Any]) -> str | None:
     return ", ".join(parts) or None
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, str):
-        return strip_control_characters(value[:_MAX_METADATA_TEXT])[0]
-    if value is None or isinstance(value, bool | int):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return str(value)
-
-
 def _metadata(item: Mapping[str, Any], description_keys: set[str]) -> dict[str, Any]:
     # The description column holds the text and description_html the markup: no third copy in jsonb.
-    return {str(k): _json_safe(v) for k, v in item.items() if k not in description_keys}
-
-
-_ITEM_KINDS = ((str, "a string"), (bool, "true/false"), (int | float, "a number"), (list | tuple, "a list"))
-
-
-def _not_an_object(item: object) -> str:
-    if item is None:
-        return "item is null, not an object"
-    kind = next((name for kinds, name in _ITEM_KINDS if isinstance(item, kinds)), type(item).__name__)
-    return f"item is {kind}, not an object"
+    return jsonb_ready({k: v for k, v in item.items() if k not in description_keys})
 
 
 def normalize_items(
@@ -390,7 +368,7 @@ def normalize_items(
     for position, item in enumerate(items):
         index = start_index + position
         if not isinstance(item, Mapping):
-            rejected.append(Rejection(index, _not_an_object(item), excerpt(item)))
+            rejected.append(Rejection(index, f"item is {_kind(item)}, not an object", excerpt(item)))
             continue
         spec = SPECS[schema or detect_schema(item)]
         try:
