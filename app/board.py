@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
-from db.models import FULLTEXT_EXPRESSION, PoolJob, UserJob
+from db.models import PoolJob, UserJob
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_FULLTEXT = literal_column(FULLTEXT_EXPRESSION)
 
 _CARD_COLUMNS = (
     UserJob.id, UserJob.job_pool_id, PoolJob.title, PoolJob.company, PoolJob.location, UserJob.status,
@@ -54,7 +53,7 @@ class BoardQueries:
             stmt = stmt.where(UserJob.status == JobStatus(status))
         query = search_query(search)
         if query:
-            stmt = stmt.where(_FULLTEXT.op("@@")(func.to_tsquery(text("'simple'::regconfig"), query)))
+            stmt = stmt.where(PoolJob.search_vector.op("@@")(func.to_tsquery(text("'simple'::regconfig"), query)))
         return stmt
 
     def _base(self) -> Select:

@@ -14,6 +14,7 @@ from app.ingestion.live import LiveIngestionService
 from app.ingestion.pipeline import IngestionService
 from app.pool import JobPoolService
 from app.profiles import ProfileService
+from app.stats import BoardStats
 from db.schema import SchemaState
 
 
@@ -30,6 +31,7 @@ class AppContext:
     ingestion: IngestionService
     live: LiveIngestionService
     history: IngestionHistory
+    stats: BoardStats
 
     @property
     def needs_migration(self) -> bool:
@@ -57,6 +59,7 @@ def build_context(database: Database) -> AppContext:
         ingestion=ingestion,
         live=LiveIngestionService(sessions, ingestion),
         history=IngestionHistory(sessions),
+        stats=BoardStats(sessions),
     )
 
 

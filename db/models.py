@@ -8,7 +8,19 @@ from decimal import Decimal
 from typing import Any
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Computed,
+    Enum,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, JobStatus, created_at, uuid_pk
@@ -18,9 +30,10 @@ EMBEDDING_COMMENT = (
     "Embedding of the job's title, company, location and description (in that order, plain text), "
     "zero-padded to 1536 dimensions; the model is named in embedding_model."
 )
-FULLTEXT_EXPRESSION = (
-    "to_tsvector('simple'::regconfig, ((((COALESCE(title, ''::text) || ' '::text) || COALESCE(company, ''::text)) "
-    "|| ' '::text) || COALESCE(description, ''::text)))"
+# Stored, so a search checks each row's vector instead of re-parsing its description (0.7 s -> ms at 50k cards).
+SEARCH_VECTOR_EXPRESSION = (
+    "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(company, '') || ' ' "
+    "|| left(coalesce(description, ''), 100000))"
 )
 
 job_status_enum = Enum(
@@ -76,6 +89,9 @@ class PoolJob(Base):
     embedding_model: Mapped[str | None] = mapped_column(Text)
     scraped_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     last_verified_at: Mapped[datetime | None]
+    search_vector: Mapped[Any | None] = mapped_column(
+        TSVECTOR, Computed(SEARCH_VECTOR_EXPRESSION, persisted=True), deferred=True
+    )
 
     __table_args__ = (
         Index("ix_job_pool_scraped_at", "scraped_at"),
@@ -86,7 +102,7 @@ class PoolJob(Base):
             postgresql_with={"m": 16, "ef_construction": 64},
             postgresql_ops={"embedding": "vector_cosine_ops"},
         ),
-        Index("ix_job_pool_fulltext", text(FULLTEXT_EXPRESSION), postgresql_using="gin"),
+        Index("ix_job_pool_fulltext", "search_vector", postgresql_using="gin"),
     )
 
 

@@ -12,14 +12,10 @@ from db.location import resolve_location
 target_metadata = Base.metadata
 
 
-LEGACY_TABLES = ("job_legacy", "tailored_resume")
-# Alembic cannot compare expression indexes (it reports them changed on every run); the revision defines it.
-EXPRESSION_INDEXES = ("ix_job_pool_fulltext",)
+LEGACY_TABLES = ("job_legacy", "tailored_resume", "users_legacy")
 
 
 def _include_object(obj, name, type_, reflected, compare_to) -> bool:
-    if type_ == "index" and name in EXPRESSION_INDEXES:
-        return False
     # Tables of the legacy (v1) schema are kept after migration and are not part of the model.
     return not (type_ == "table" and reflected and compare_to is None and name in LEGACY_TABLES)
 

@@ -1,0 +1,248 @@
+"""The Apify token and connection settings: the token in the system keyring, else in the settings file.
+
+Everything lives beside the database in the data directory (`settings.json`), which the window and the CLI both
+read without Qt. The token goes to the system keyring when a usable backend exists; when none does (keyring's fail or
+null backend, or an empty chainer), it is written to the settings file, owner-readable only, with a flag the
+Settings dialog turns into a visible "stored unencrypted" warning. `APIFY_TOKEN` (and `APIFY_API_URL`) in the
+environment win over anything saved. The token is never logged and never part of a message or a repr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail, null
+
+from db.location import default_data_dir
+
+if TYPE_CHECKING:
+    from app.ingestion.live import LiveIngestionService
+
+log = logging.getLogger(__name__)
+
+TOKEN_ENV = "APIFY_TOKEN"
+API_URL_ENV = "APIFY_API_URL"
+SETTINGS_FILE = "settings.json"
+KEYRING_SERVICE = "JobPool"
+KEYRING_USER = "apify-token"
+DEFAULT_FRESHNESS_HOURS = 24.0
+_SECTION = "apify"
+_file_lock = threading.Lock()
+
+
+class TokenStorage(StrEnum):
+    """Where the token in effect comes from."""
+
+    ENVIRONMENT = "environment"
+    KEYRING = "keyring"
+    SETTINGS_FILE = "settings-file"  # unencrypted: the UI shows a warning
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ApifySettings:
+    """The saved (not the environment's) Apify settings; the token is left out of repr."""
+
+    token: str | None = field(default=None, repr=False)
+    api_url: str | None = None
+    freshness_hours: float = DEFAULT_FRESHNESS_HOURS
+
+    @property
+    def freshness(self) -> timedelta:
+        """The freshness window as a timedelta."""
+        return timedelta(hours=self.freshness_hours)
+
+
+def settings_path(data_dir: str | Path | None = None) -> Path:
+    """The settings file of a data directory (the default one when None)."""
+    return (Path(data_dir).expanduser() if data_dir else default_data_dir()) / SETTINGS_FILE
+
+
+def usable_keyring() -> KeyringBackend | None:
+    """The configured keyring backend, or None when it cannot store anything (fail, null or an empty chainer)."""
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return None
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        return None
+    return backend
+
+
+def keyring_name() -> str | None:
+    """A readable name of the usable keyring backend, e.g. "SecretService Keyring", or None."""
+    backend = usable_keyring()
+    return getattr(backend, "name", type(backend).__name__) if backend is not None else None
+
+
+def load_apify_token(data_dir: str | Path | None = None) -> str | None:
+    """The token in effect: APIFY_TOKEN, else the keyring, else the settings file; None when there is none."""
+    token, _storage = _token_and_storage(data_dir)
+    return token
+
+
+def token_storage(data_dir: str | Path | None = None) -> str:
+    """Where the token in effect comes from: one of TokenStorage's values."""
+    _token, storage = _token_and_storage(data_dir)
+    return storage.value
+
+
+def save_apify_token(token: str | None, data_dir: str | Path | None = None) -> str:
+    """Save the token (empty or None removes it) and return where it went, as a TokenStorage value.
+
+    With a usable keyring the token goes there and any copy in the settings file is removed; a keyring that fails
+    to store it falls back to the settings file (flagged unencrypted) rather than losing it.
+    """
+    token = (token or "").strip() or None
+    backend = usable_keyring()
+    if token is None:
+        if backend is not None:
+            try:
+                backend.delete_password(KEYRING_SERVICE, KEYRING_USER)
+            except keyring.errors.PasswordDeleteError:
+                pass  # nothing was stored there
+            except keyring.errors.KeyringError as exc:
+                log.warning("could not remove the Apify token from the keyring (%s)", type(exc).__name__)
+        _update_section(data_dir, token=None, token_unencrypted=None)
+        return TokenStorage.NONE.value
+    if backend is not None:
+        try:
+            backend.set_password(KEYRING_SERVICE, KEYRING_USER, token)
+        except keyring.errors.KeyringError as exc:
+            log.warning("the keyring refused the Apify token (%s); keeping it in the settings file",
+                        type(exc).__name__)
+        else:
+            _update_section(data_dir, token=None, token_unencrypted=None)
+            return TokenStorage.KEYRING.value
+    _update_section(data_dir, token=token, token_unencrypted=True)
+    return TokenStorage.SETTINGS_FILE.value
+
+
+def load_apify_settings(data_dir: str | Path | None = None) -> ApifySettings:
+    """The saved token (keyring or file), API URL and freshness window, without the environment's overrides."""
+    section = _read_section(data_dir)
+    token = _keyring_token() or _file_token(section)
+    api_url = section.get("api_url")
+    hours = section.get("freshness_hours", DEFAULT_FRESHNESS_HOURS)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0:
+        hours = DEFAULT_FRESHNESS_HOURS
+    return ApifySettings(
+        token=token, api_url=api_url.strip() if isinstance(api_url, str) and api_url.strip() else None,
+        freshness_hours=float(hours),
+    )
+
+
+def save_apify_settings(api_url: str | None, freshness_hours: float, data_dir: str | Path | None = None) -> None:
+    """Save the API URL (empty = Apify's own) and the freshness window in hours (0 = always call the actor)."""
+    if freshness_hours < 0:
+        raise ValueError("the freshness window cannot be negative")
+    _update_section(data_dir, api_url=(api_url or "").strip() or None, freshness_hours=float(freshness_hours))
+
+
+def effective_api_url(data_dir: str | Path | None = None) -> str | None:
+    """APIFY_API_URL, else the saved API URL, else None (Apify's own)."""
+    return os.environ.get(API_URL_ENV) or load_apify_settings(data_dir).api_url
+
+
+def apply_apify_settings(live: LiveIngestionService, data_dir: str | Path | None = None) -> None:
+    """Point a LiveIngestionService at the token, API URL and freshness window in effect (environment first)."""
+    from app.ingestion.live import ApifyConfig
+
+    saved = load_apify_settings(data_dir)
+    live.config = ApifyConfig(
+        token=os.environ.get(TOKEN_ENV) or saved.token,
+        api_url=os.environ.get(API_URL_ENV) or saved.api_url,
+        poll_interval=live.config.poll_interval,
+    )
+    live.freshness = saved.freshness
+
+
+# -- storage ----------------------------------------------------------------------------------------------
+def _token_and_storage(data_dir: str | Path | None) -> tuple[str | None, TokenStorage]:
+    from_env = (os.environ.get(TOKEN_ENV) or "").strip()
+    if from_env:
+        return from_env, TokenStorage.ENVIRONMENT
+    from_keyring = _keyring_token()
+    if from_keyring:
+        return from_keyring, TokenStorage.KEYRING
+    from_file = _file_token(_read_section(data_dir))
+    if from_file:
+        return from_file, TokenStorage.SETTINGS_FILE
+    return None, TokenStorage.NONE
+
+
+def _keyring_token() -> str | None:
+    backend = usable_keyring()
+    if backend is None:
+        return None
+    try:
+        return (backend.get_password(KEYRING_SERVICE, KEYRING_USER) or "").strip() or None
+    except keyring.errors.KeyringError as exc:
+        log.warning("could not read the Apify token from the keyring (%s)", type(exc).__name__)
+        return None
+
+
+def _file_token(section: dict[str, Any]) -> str | None:
+    token = section.get("token")
+    return (token.strip() or None) if isinstance(token, str) else None
+
+
+def _read_all(path: Path) -> tuple[dict[str, Any], bool]:
+    """The file's content and whether it was readable (a missing file is readable and empty)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, True
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring the unreadable settings file %s (%s)", path, type(exc).__name__)
+        return {}, False
+    return (data, True) if isinstance(data, dict) else ({}, False)
+
+
+def _read_section(data_dir: str | Path | None) -> dict[str, Any]:
+    section = _read_all(settings_path(data_dir))[0].get(_SECTION)
+    return dict(section) if isinstance(section, dict) else {}
+
+
+def _update_section(data_dir: str | Path | None, **values: Any) -> None:
+    """Read-modify-write the apify section; None removes a key. Other sections of the file are kept."""
+    path = settings_path(data_dir)
+    with _file_lock:
+        data, readable = _read_all(path)
+        if not readable:
+            # Unreadable rather than empty: keep it aside instead of overwriting what the user may want back.
+            path.replace(path.with_name(path.name + ".unreadable"))
+        section = data.get(_SECTION) if isinstance(data.get(_SECTION), dict) else {}
+        for key, value in values.items():
+            if value is None:
+                section.pop(key, None)
+            else:
+                section[key] = value
+        data[_SECTION] = section
+        _write_private(path, data)
+
+
+def _write_private(path: Path, data: dict[str, Any]) -> None:
+    """Write atomically, readable by the owner only (the file may hold the token)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.chmod(temp_name, 0o600)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

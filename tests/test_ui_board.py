@@ -1,0 +1,145 @@
+"""The board widget: drops delivered as real QDropEvents, keyboard moves, the context menu; read back from the DB."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from app.records import JobStatus
+from tests.ui_helpers import column_ids, qasync_running, seed_profile
+from ui.board_controller import BoardController
+from ui.board_view import BoardView
+from ui.column_view import ColumnView
+from ui.events import Hub
+from ui.tasks import TaskRunner
+
+MOVE = Qt.DropAction.MoveAction
+
+
+@pytest.fixture
+def loop(qapp):
+    with qasync_running(qapp) as running:
+        yield running
+
+
+@pytest.fixture
+def board(ctx, qtbot, loop):
+    """A shown BoardView over a profile with 30 cards in Recommended and 3 in Applied."""
+    profile = seed_profile(ctx, "Alex", 33)
+    first = column_ids(ctx, profile, "recommended")
+    ctx.cards.move(first[:3], JobStatus.APPLIED)
+    hub = Hub()
+    tasks = TaskRunner(hub)
+    controller = BoardController(ctx.board, ctx.cards, tasks, hub)
+    view = BoardView(controller)
+    qtbot.addWidget(view)
+    view.resize(1500, 800)
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        controller.set_profile(profile.id)
+    view.show()
+    qtbot.waitExposed(view)
+    yield view, profile
+    qtbot.waitUntil(lambda: tasks.active == 0, timeout=10_000)
+    tasks.shutdown()
+
+
+def deliver_drop(target: ColumnView, mime, pos: QPoint) -> None:
+    """What Qt delivers to a view's viewport during a drag that ends over `pos`."""
+    viewport = target.viewport()
+    point = QPointF(pos)
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(pos, MOVE, mime, buttons, modifiers)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    move = QDragMoveEvent(pos, MOVE, mime, buttons, modifiers)
+    QApplication.sendEvent(viewport, move)
+    assert move.isAccepted() and target._drop_row is not None
+    drop = QDropEvent(point, MOVE, mime, buttons, modifiers, QEvent.Type.Drop)
+    QApplication.sendEvent(viewport, drop)
+    assert drop.isAccepted() and target._drop_row is None
+
+
+def test_drop_event_between_columns_lands_where_indicated(board, ctx, qtbot):
+    view, profile = board
+    source, target = view.view(JobStatus.RECOMMENDED), view.view(JobStatus.APPLIED)
+    moving = source.column_model.card_at(2)
+    applied_before = column_ids(ctx, profile, "applied")
+    mime = source.model().mimeData([source.model().index(2, 0)])
+    second = target.visualRect(target.model().index(1, 0))
+    drop_at = QPoint(second.center().x(), second.top() + 6)  # upper half of the second card: lands before it
+    assert target.drop_row_at(drop_at) == 1
+    with qtbot.waitSignal(view.controller.move_settled, timeout=10_000):
+        deliver_drop(target, mime, drop_at)
+        assert target.column_model.card_at(1).user_job_id == moving.user_job_id
+    expected = [applied_before[0], moving.user_job_id, *applied_before[1:]]
+    assert column_ids(ctx, profile, "applied") == expected
+    assert view.columns[JobStatus.APPLIED].count_label.text() == "4"
+    assert view.columns[JobStatus.RECOMMENDED].count_label.text() == "29"
+    assert target.selectionModel().isSelected(target.model().index(1, 0)), "a dropped card stays selected"
+
+
+def test_drop_event_on_an_empty_column_and_inside_a_column(board, ctx, qtbot):
+    view, profile = board
+    source, offer = view.view(JobStatus.RECOMMENDED), view.view(JobStatus.OFFER)
+    card = source.column_model.card_at(0)
+    with qtbot.waitSignal(view.controller.move_settled, timeout=10_000):
+        deliver_drop(offer, source.model().mimeData([source.model().index(0, 0)]), QPoint(40, 40))
+    assert column_ids(ctx, profile, "offer") == [card.user_job_id]
+    before = column_ids(ctx, profile, "recommended")
+    below_third = source.visualRect(source.model().index(3, 0))
+    with qtbot.waitSignal(view.controller.move_settled, timeout=10_000):
+        deliver_drop(source, source.model().mimeData([source.model().index(0, 0)]),
+                     QPoint(below_third.center().x(), below_third.bottom() - 6))
+    assert column_ids(ctx, profile, "recommended") == [*before[1:4], before[0], *before[4:]]
+
+
+def test_keyboard_sends_selection_to_a_column_and_delete_archives(board, ctx, qtbot):
+    view, profile = board
+    source = view.view(JobStatus.RECOMMENDED)
+    view.window().activateWindow()
+    view.focus_column(JobStatus.RECOMMENDED)
+    qtbot.waitUntil(source.hasFocus)
+    first, second, third = (source.column_model.card_at(row) for row in range(3))
+    qtbot.keyClick(source, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)  # rows 0 and 1 selected
+    assert [card.user_job_id for card in view.selected_cards()] == [first.user_job_id, second.user_job_id]
+    with qtbot.waitSignal(view.controller.move_settled, timeout=10_000):
+        qtbot.keyClick(source, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert column_ids(ctx, profile, "interviewing") == [first.user_job_id, second.user_job_id]
+    assert [card.user_job_id for card in view.selected_cards()] == [third.user_job_id], "the next card is up"
+    with qtbot.waitSignal(view.controller.move_settled, timeout=10_000):
+        qtbot.keyClick(source, Qt.Key.Key_Delete)
+    assert ctx.board.card(third.user_job_id).status is JobStatus.ARCHIVED
+
+
+def test_ctrl_down_moves_a_card_down_its_column(board, ctx, qtbot):
+    view, profile = board
+    source = view.view(JobStatus.RECOMMENDED)
+    view.focus_column(JobStatus.RECOMMENDED)
+    before = column_ids(ctx, profile, "recommended")
+    with qtbot.waitSignal(view.controller.move_settled, timeout=10_000):
+        qtbot.keyClick(source, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert column_ids(ctx, profile, "recommended")[:3] == [before[1], before[0], before[2]]
+    assert view.selected_cards()[0].user_job_id == before[0]
+
+
+def test_context_menu_offers_every_column_and_moves(board, ctx, qtbot):
+    view, _profile = board
+    view.select_cards(JobStatus.APPLIED, [view.view(JobStatus.APPLIED).column_model.card_at(0).user_job_id])
+    card = view.selected_cards()[0]
+    menu = view.context_menu()
+    move_to = menu.actions()[0].menu()
+    names = [action.text() for action in move_to.actions()]
+    assert names == ["Recommended", "Applied", "Interviewing", "Offer", "Rejected", "Archived"]
+    assert not move_to.actions()[1].isEnabled(), "the card's own column is not offered"
+    with qtbot.waitSignal(view.controller.move_settled, timeout=10_000):
+        move_to.actions()[3].trigger()
+    assert ctx.board.card(card.user_job_id).status is JobStatus.OFFER
+
+
+def test_left_and_right_keys_walk_the_columns(board, qtbot):
+    view, _profile = board
+    view.focus_column(JobStatus.RECOMMENDED)
+    qtbot.keyClick(view.view(JobStatus.RECOMMENDED), Qt.Key.Key_Right)
+    assert view.active_status is JobStatus.APPLIED and view.view(JobStatus.APPLIED).hasFocus()

@@ -1,0 +1,136 @@
+"""`python -m ui.screenshot OUT.png`: build a demo board from the fixture datasets and save a real window screenshot.
+
+Everything happens in a temporary data directory (its own embedded PostgreSQL), through the same services the
+window uses; the window is the real MainWindow, rendered offscreen (run with QT_QPA_PLATFORM=offscreen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import SignalInstance
+
+from app.context import AppContext, open_context
+from app.records import JobStatus, Profile
+from ui.app import make_application
+from ui.main_window import MainWindow
+from ui.settings import AppSettings
+
+DATASETS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "datasets"
+MAIN_IMPORTS = ("linkedin_curious.json", "linkedin_bebity.json", "indeed_misceres.json", "indeed_valig.jsonl")
+FRESH_IMPORT = "jobspy.csv"
+SIZE = (1780, 1000)
+
+# (title words, company words, column, note): how the demo profile's hunt has gone so far.
+STORY = (
+    ("Senior Python Developer", "Acme", JobStatus.INTERVIEWING,
+     "Recruiter: Dana Whitfield (dana@acme.example).\nOnsite on Thursday 10:00 — system design + pairing.\n"
+     "Ask about the on-call rotation and the data pipeline rewrite."),
+    ("Data Engineer", "Globex", JobStatus.INTERVIEWING, "Take-home due Friday."),
+    ("Staff Backend Engineer", "", JobStatus.OFFER, "Offer call on Monday: base + equity, decide by the 30th."),
+    ("Site Reliability Engineer", "", JobStatus.APPLIED, "Referred by Priya."),
+    ("Platform Engineer", "", JobStatus.APPLIED, None),
+    ("Analytics Engineer", "", JobStatus.APPLIED, None),
+    ("Backend Engineer (Go)", "", JobStatus.APPLIED, "Applied through the careers page."),
+    ("Cloud Engineer", "", JobStatus.APPLIED, None),
+    ("Machine Learning Engineer", "", JobStatus.REJECTED, "Wanted more PyTorch in production."),
+    ("Security Engineer", "", JobStatus.REJECTED, None),
+    ("Bank Teller (Bilingual)", "", JobStatus.ARCHIVED, None),
+    ("Video Editor", "", JobStatus.ARCHIVED, None),
+    ("Game QA Tester", "", JobStatus.ARCHIVED, None),
+)
+
+
+def seed_demo(ctx: AppContext, datasets: Path) -> tuple[Profile, str]:
+    """Two profiles over one pool; the main one has a board in every column. Returns it and the card to show."""
+    alex = ctx.profiles.add("Alex Rivera")
+    sam = ctx.profiles.add("Sam Chen")
+    ctx.ingestion.ingest_file(sam.id, str(datasets / "linkedin_curious.json"))
+    for name in MAIN_IMPORTS:
+        ctx.ingestion.ingest_file(alex.id, str(datasets / name))
+    ctx.cards.mark_seen(alex.id)
+    cards = ctx.board.cards_for(alex.id)
+    used: set = set()
+    for title, company, status, note in STORY:
+        card = next((c for c in cards if c.title.startswith(title) and company in (c.company or "")
+                     and c.user_job_id not in used), None)
+        if card is None:
+            continue
+        used.add(card.user_job_id)
+        ctx.cards.move([card.user_job_id], status)
+        if note:
+            ctx.cards.set_notes(card.user_job_id, note)
+    ctx.ingestion.ingest_file(alex.id, str(datasets / FRESH_IMPORT))
+    return ctx.profiles.get(alex.id), STORY[0][0]
+
+
+async def _wait(signal: SignalInstance, timeout: float = 20.0) -> None:
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def fire(*_args: object) -> None:
+        if not future.done():
+            future.set_result(None)
+
+    signal.connect(fire)
+    await asyncio.wait_for(future, timeout)
+
+
+async def _until(condition, timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("the window did not reach the expected state")
+        await asyncio.sleep(0.05)
+
+
+async def _shoot(ctx: AppContext, profile: Profile, focus_title: str, out: Path, workdir: Path) -> None:
+    settings = AppSettings(workdir / "settings.ini")
+    settings.last_profile_id = profile.id
+    window = MainWindow(ctx, settings=settings)
+    window.resize(*SIZE)
+    window.splitter.setSizes([SIZE[0] - 440, 440])
+    window.show()
+    await _until(lambda: window.controller.has_loaded and window.controller.total > 0)
+    interviewing = window.controller.models[JobStatus.INTERVIEWING]
+    card = next(c for c in interviewing.cards if c.title.startswith(focus_title))
+    window.board_view.select_cards(JobStatus.INTERVIEWING, [card.user_job_id])
+    await _until(lambda: window.detail.detail is not None)
+    await _until(lambda: "Pool" in window.status.pool_label.text())
+    await asyncio.sleep(0.3)  # let the last layout pass and repaint settle
+    window.grab().save(str(out))
+    window.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the screenshot; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m ui.screenshot", description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="PNG file to write")
+    parser.add_argument("--datasets", type=Path, default=DATASETS, help="folder of dataset exports")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_application()
+    app.setQuitOnLastWindowClosed(False)
+    with tempfile.TemporaryDirectory(prefix="jobpool-screenshot-") as tmp:
+        workdir = Path(tmp)
+        ctx = open_context(data_dir=workdir)
+        try:
+            profile, focus = seed_demo(ctx, args.datasets)
+            loop = qasync.QEventLoop(app)
+            asyncio.set_event_loop(loop)
+            with loop:
+                loop.run_until_complete(_shoot(ctx, profile, focus, args.out, workdir))
+        finally:
+            ctx.close()
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The status bar: pool size, this profile's card count, the last ingestion's "Pool hit N · Pool insert M"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from app.stats import StatusFigures
+
+
+class BoardStatusBar(QStatusBar):
+    """Permanent figures on the right; transient messages on the left."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.pool_label = QLabel()
+        self.cards_label = QLabel()
+        self.ingestion_label = QLabel()
+        self.busy_label = QLabel()
+        for label in (self.busy_label, self.ingestion_label, self.cards_label, self.pool_label):
+            label.setObjectName("statusFigure")
+            self.addPermanentWidget(label)
+        self.busy_label.hide()
+        # Only work that lasts shows "Working…": quick reads would make it flicker.
+        self._busy_timer = QTimer(self, singleShot=True, interval=600, timeout=self.busy_label.show)
+
+    def show_figures(self, figures: StatusFigures, profile_name: str | None) -> None:
+        """Show fresh figures."""
+        self.pool_label.setText(f"Pool: {figures.pool_size:,} jobs")
+        self.pool_label.setToolTip("Unique postings shared by every profile")
+        if profile_name:
+            noun = "card" if figures.card_count == 1 else "cards"
+            self.cards_label.setText(f"{profile_name}: {figures.card_count:,} {noun}")
+            self.cards_label.show()
+        else:
+            self.cards_label.hide()
+        last = figures.last_ingestion
+        if last is None:
+            self.ingestion_label.setText("No ingestion yet")
+            self.ingestion_label.setToolTip("")
+        else:
+            self.ingestion_label.setText(f"Last ingestion: {last.summary}")
+            when = last.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if last.finished_at else ""
+            self.ingestion_label.setToolTip(
+                f"{last.source}, {last.status} {when}: {last.links_created:,} new cards. Pool hit = jobs already in "
+                "the pool (no new storage); Pool insert = jobs new to the pool."
+            )
+
+    def set_busy(self, busy: bool) -> None:
+        """Show that something runs in the background (after a moment, so quick reads do not flicker)."""
+        self.busy_label.setText("Working…")
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.busy_label.hide()
