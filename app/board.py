@@ -6,7 +6,7 @@ import re
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, select, text
+from sqlalchemy import Select, and_, func, literal_column, select, text, union_all
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import NotFound
@@ -70,6 +70,42 @@ class BoardQueries:
             for status, n in session.execute(stmt):
                 counts[JobStatus(status)] = int(n)
         return counts
+
+    def open_board(
+        self, user_id: uuid.UUID, limits: int | dict[JobStatus, int] = 100, search: str | None = None
+    ) -> dict[JobStatus, ColumnPage]:
+        """Every column's exact count and first page, in two statements on one connection."""
+        sizes = limits if isinstance(limits, dict) else dict.fromkeys(STATUSES, limits)
+        counts = dict.fromkeys(STATUSES, 0)
+        count_stmt = select(UserJob.status, func.count()).group_by(UserJob.status)
+        if search_query(search):
+            count_stmt = count_stmt.join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+        count_stmt = self._filtered(count_stmt, user_id, None, search)
+        cards: dict[JobStatus, list[BoardCard]] = {status: [] for status in STATUSES}
+        with self._engine.connect() as connection:
+            for status, n in connection.execute(count_stmt):
+                counts[JobStatus(status)] = int(n)
+            parts = [
+                select(
+                    self._filtered(self._base(), user_id, status, search)
+                    .order_by(UserJob.position, UserJob.id)
+                    .limit(sizes.get(status, 100))
+                    .subquery()
+                )
+                for status in STATUSES
+                if counts[status] and sizes.get(status, 100) > 0
+            ]
+            if parts:
+                for row in connection.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+                    card = card_from_row(row)
+                    cards[card.status].append(card)
+        for column in cards.values():
+            # UNION ALL keeps no promise about order across its parts: restore board order per column.
+            column.sort(key=lambda c: (c.position is None, c.position or 0.0, c.user_job_id))
+        return {
+            status: ColumnPage(status=status, cards=cards[status], offset=0, total=counts[status])
+            for status in STATUSES
+        }
 
     def column_page(
         self,

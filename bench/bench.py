@@ -189,9 +189,7 @@ def bench_board(server: Server, pool_size: int, link_counts: list[int], repeat: 
     results: dict = {"pool_size": pool_size}
 
     def open_board(user_id: uuid.UUID) -> None:
-        counts = ctx.board.column_counts(user_id)
-        for status in STATUSES:
-            ctx.board.column_page(user_id, status, 0, 100, total=counts[status])
+        ctx.board.open_board(user_id, 100)
 
     for count, user_id in users.items():
         results[f"board_open_{count}"] = timed(lambda u=user_id: open_board(u), repeat)

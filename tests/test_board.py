@@ -149,3 +149,20 @@ def test_move_job_by_pool_id(ctx) -> None:
     card = ctx.board.cards_for(ana.id)[0]
     ctx.cards.move_job("ana", card.job_pool_id, "Offer")
     assert ctx.board.card(card.user_job_id).status is JobStatus.OFFER
+
+
+def test_open_board_matches_the_column_pages(ctx) -> None:
+    ana = _seed(ctx, "Ana", 250)
+    ids = [c.user_job_id for c in ctx.board.cards_for(ana.id)]
+    ctx.cards.move(ids[:7], JobStatus.APPLIED)
+    ctx.cards.move(ids[7:9], JobStatus.OFFER, at_top=True)
+    board = ctx.board.open_board(ana.id, 50)
+    for status in JobStatus:
+        page = ctx.board.column_page(ana.id, status, 0, 50)
+        assert [c.user_job_id for c in board[status].cards] == [c.user_job_id for c in page.cards]
+        assert board[status].total == page.total
+    assert board[JobStatus.RECOMMENDED].total == 241 and len(board[JobStatus.RECOMMENDED].cards) == 50
+    searched = ctx.board.open_board(ana.id, dict.fromkeys(JobStatus, 10), search="regist nurs")
+    found = [c for page in searched.values() for c in page.cards]
+    assert found and all(c.title == "Registered Nurse" for c in found)
+    assert sum(p.total for p in searched.values()) == len(ctx.board.cards_for(ana.id, search="regist nurs"))

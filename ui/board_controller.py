@@ -101,17 +101,8 @@ class BoardController(QObject):
         )
 
     def _read_board(self, user_id: uuid.UUID, search: str, limits: dict[JobStatus, int]) -> dict[JobStatus, ColumnPage]:
-        """Worker thread: one GROUP BY for the counts, then the first page of each non-empty column."""
-        counts = self._board.column_counts(user_id, search or None)
-        pages = {}
-        for status in STATUSES:
-            if counts[status] == 0:
-                pages[status] = ColumnPage(status=status, cards=[], offset=0, total=0)
-            else:
-                pages[status] = self._board.column_page(
-                    user_id, status, 0, limits[status], search or None, total=counts[status]
-                )
-        return pages
+        """Worker thread: the counts and the first page of every column, in one round trip each."""
+        return self._board.open_board(user_id, limits, search or None)
 
     def _apply_board(self, generation: int, pages: dict[JobStatus, ColumnPage]) -> None:
         if generation != self._generation:
