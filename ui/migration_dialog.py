@@ -181,7 +181,7 @@ class MigrationDialog(QDialog):
         self.preview_result = preview
         self.summary.setText(self._preview_text(preview))
         _fill(self.status_table, [[_quoted(s.value), s.rows, status_label(s.maps_to),
-                                   "synonym" if s.known else "no mapping: original text kept on the card"]
+                                   "known value" if s.known else "no mapping: original text kept on the card"]
                                   for s in preview.statuses])
         _fill(self.merge_table, [[m.profile, f"{m.title} · {m.company or '—'}",
                                   ", ".join(_quoted(s) for s in m.statuses), status_label(m.status), m.notes_kept]

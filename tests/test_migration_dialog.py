@@ -1,0 +1,121 @@
+"""Database → Migrate to shared pool… on a real v1 database: preview, backup, progress, verification, rollback."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.context import open_context
+from tests.legacy_fixtures import snapshot
+from tests.ui_helpers import ScriptedPrompts, qasync_running
+from ui.main_window import PAGE_BOARD, PAGE_EMPTY, PAGE_MIGRATE, MainWindow
+from ui.migration_dialog import MigrationDialog
+from ui.settings import AppSettings
+
+pytest_plugins = ("tests.migration_fixtures",)
+
+
+@pytest.fixture
+def loop(qapp):
+    with qasync_running(qapp) as running:
+        yield running
+
+
+@pytest.fixture
+def window(legacy_db, qtbot, loop, tmp_path):
+    """The main window over the messy v1 database (scripted prompts that confirm)."""
+    ctx = open_context(legacy_db.url, legacy_db.data_dir)
+    main_window = MainWindow(ctx, settings=AppSettings(tmp_path / "settings.ini"), prompts=ScriptedPrompts())
+    main_window.prompts.parent = main_window
+    qtbot.addWidget(main_window)
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    yield main_window
+    if main_window.isVisible():
+        main_window.close()
+    ctx.close()
+
+
+def _column(table, column: int) -> list[str]:
+    return [table.item(row, column).text() for row in range(table.rowCount())]
+
+
+def _open_dialog(window, qtbot) -> MigrationDialog:
+    dialog = window.open_optional_dialog("migration")
+    assert isinstance(dialog, MigrationDialog)
+    qtbot.waitUntil(lambda: dialog.preview_result is not None, timeout=20_000)
+    return dialog
+
+
+def test_preview_migrate_verify_and_roll_back_from_the_dialog(window, legacy_db, qtbot) -> None:
+    before = snapshot(legacy_db.url)
+    assert window.stack.currentIndex() == PAGE_MIGRATE
+    dialog = _open_dialog(window, qtbot)
+    assert "17 legacy jobs of 7 profiles become 11 pool jobs and 13 cards" in dialog.summary.text()
+    assert "“Maybe later”" in dialog.summary.text()
+    assert dialog.migrate_button.isEnabled() and not dialog.rollback_button.isEnabled()
+    assert dialog.backup_box.isChecked()
+    assert str(legacy_db.data_dir / "backups") in dialog.backup_label.text()
+    statuses = dict(zip(_column(dialog.status_table, 0), _column(dialog.status_table, 3), strict=True))
+    assert statuses["“Maybe later”"].startswith("no mapping")
+    assert statuses["“Phone   Screen”"] == "known value"
+    assert dialog.merge_table.rowCount() == 3
+    assert "Frank Smith" in _column(dialog.profile_table, 0)
+    assert snapshot(legacy_db.url) == before  # the preview wrote nothing
+
+    steps = []
+    dialog.step.connect(steps.append)
+    qtbot.mouseClick(dialog.migrate_button, Qt.MouseButton.LeftButton)
+    assert dialog.busy and not dialog.close_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
+    report = dialog.report
+    assert report.backup_path is not None and report.backup_path.exists()
+    assert f"Backup saved to {report.backup_path}" == dialog.backup_label.text()
+    assert [s.phase for s in steps][:3] == ["lock", "backup", "schema"]
+    assert dialog.progress.value() == dialog.progress.maximum()
+    assert dialog.verification is not None and dialog.verification.ok
+    assert dialog.tabs.currentWidget() is dialog.checks_table
+    assert _column(dialog.checks_table, 0)[0] == "legacy jobs accounted for"
+    assert _column(dialog.checks_table, 1)[0].startswith("17 of 17")
+    assert not window.ctx.needs_migration
+    qtbot.waitUntil(lambda: window.stack.currentIndex() in (PAGE_BOARD, PAGE_EMPTY), timeout=20_000)
+    qtbot.waitUntil(lambda: len(window.profiles) == 7, timeout=20_000)
+    assert dialog.rollback_button.isEnabled() and not dialog.migrate_button.isEnabled()
+
+    qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
+    assert window.prompts.confirmations and "Roll back to the v1 schema" in window.prompts.confirmations[0]
+    assert dialog.rollback_report.restored_rows == 17
+    assert "saved to" in dialog.backup_label.text()
+    qtbot.waitUntil(lambda: dialog.preview_result.state == "legacy_v1" and dialog.migrate_button.isEnabled(),
+                    timeout=20_000)
+    assert window.ctx.needs_migration
+    assert snapshot(legacy_db.url) == before
+
+
+def test_a_failed_backup_is_shown_and_nothing_changes(window, legacy_db, qtbot) -> None:
+    before = snapshot(legacy_db.url)
+    legacy_db.data_dir.mkdir(parents=True, exist_ok=True)
+    (legacy_db.data_dir / "backups").write_text("a file where the backups folder should be")
+    dialog = _open_dialog(window, qtbot)
+    qtbot.mouseClick(dialog.migrate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=30_000)
+    assert dialog.error_label.text().startswith("The backup failed")
+    assert dialog.report is None and dialog.migrate_button.isEnabled() and not dialog.busy
+    assert window.ctx.needs_migration
+    assert snapshot(legacy_db.url) == before
+
+
+def test_without_backup_and_already_migrated(window, legacy_db, qtbot) -> None:
+    dialog = _open_dialog(window, qtbot)
+    dialog.backup_box.setChecked(False)
+    qtbot.mouseClick(dialog.migrate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
+    assert dialog.backup_label.text() == "No backup was taken."
+    assert not (legacy_db.data_dir / "backups").exists()
+    dialog.close()
+    again = _open_dialog(window, qtbot)
+    assert again.preview_result.state == "migrated"
+    assert "migrated to the shared pool already" in again.summary.text()
+    qtbot.waitUntil(lambda: again.verification is not None, timeout=20_000)
+    assert again.verification.ok and again.rollback_button.isEnabled() and not again.migrate_button.isEnabled()
