@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +20,7 @@ from app.embedding import EmbeddingService
 from app.errors import IngestionCancelled, JobPoolError, NotFound, WriteFailed
 from app.hashing import job_hash
 from app.ingestion.normalizers import normalize_items
-from app.ingestion.records import NormalizedJob, Rejection
+from app.ingestion.records import NormalizedBatch, NormalizedJob, Rejection
 from app.pool import JobPoolService
 from app.records import IngestReport
 from db.base import JobStatus
@@ -132,17 +134,15 @@ class IngestionService:
         tally.fetched = len(tally.rejected)
         status, error = "succeeded", None
         try:
-            for page in pages:
-                for start in range(0, len(page), self.chunk_size):
-                    if should_cancel and should_cancel():
-                        raise IngestionCancelled()
-                    chunk = page[start : start + self.chunk_size]
-                    self._ingest_chunk(run_id, user_id, chunk, tally, schema, criteria_tags)
-                    if on_progress:
-                        on_progress(IngestProgress(
-                            "ingesting", tally.fetched, total,
-                            f"{tally.fetched} items · Pool hit {tally.pool_hits} · Pool insert {tally.pool_inserts}",
-                        ))
+            for chunk, batch in self._normalized_chunks(pages, schema, tally.fetched):
+                if should_cancel and should_cancel():
+                    raise IngestionCancelled()
+                self._ingest_chunk(run_id, user_id, chunk, batch, tally, criteria_tags)
+                if on_progress:
+                    on_progress(IngestProgress(
+                        "ingesting", tally.fetched, total,
+                        f"{tally.fetched} items · Pool hit {tally.pool_hits} · Pool insert {tally.pool_inserts}",
+                    ))
         except IngestionCancelled as exc:
             status, error = "cancelled", exc.message
         except JobPoolError as exc:
@@ -209,16 +209,38 @@ class IngestionService:
                 )
             )
 
+    def _normalized_chunks(
+        self, pages: Iterable[Sequence[object]], schema: str | None, start_index: int
+    ) -> Iterator[tuple[Sequence[object], NormalizedBatch]]:
+        """Chunks of each page with their normalized batch; the next chunk normalizes while this one is written.
+
+        Only chunks of a page already received are prepared ahead: a live source's next page is never waited for
+        before the current one is stored.
+        """
+        index = start_index
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="normalize") as worker:
+            for page in pages:
+                pending: deque[tuple[Sequence[object], Future[NormalizedBatch]]] = deque()
+                for start in range(0, len(page), self.chunk_size):
+                    chunk = page[start : start + self.chunk_size]
+                    pending.append((chunk, worker.submit(normalize_items, chunk, schema, start_index=index)))
+                    index += len(chunk)
+                    if len(pending) > 1:
+                        ready, future = pending.popleft()
+                        yield ready, future.result()
+                while pending:
+                    ready, future = pending.popleft()
+                    yield ready, future.result()
+
     def _ingest_chunk(
         self,
         run_id: uuid.UUID,
         user_id: uuid.UUID,
         items: Sequence[object],
+        batch: NormalizedBatch,
         tally: _Tally,
-        schema: str | None,
         criteria_tags: Sequence[str],
     ) -> None:
-        batch = normalize_items(items, schema, start_index=tally.fetched)
         unique, duplicates = dedup_batch(batch.jobs, tally.seen)
         for attempt in range(5):
             try:
