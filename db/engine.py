@@ -25,6 +25,16 @@ def make_engine(url: str, *, pool_size: int = 5, application_name: str = "jobpoo
     )
 
     @event.listens_for(engine, "connect")
+    def _tune_session(dbapi_connection, _record) -> None:
+        # The working set of a board fits in memory: random reads cost about what sequential ones do, and the
+        # default (4.0) makes the planner scan the whole pool instead of probing 1,000 rows by id (8 ms vs 2 ms).
+        # JIT compilation only adds latency to these short queries.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET random_page_cost = 1.1")
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+
+    @event.listens_for(engine, "connect")
     def _register_vector(dbapi_connection, _record) -> None:
         # Binary vectors are ~10x faster than text; the type only exists once the extension is installed.
         from pgvector.psycopg import register_vector
