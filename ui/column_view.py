@@ -93,17 +93,14 @@ class ColumnView(QListView):
     # -- drag and drop ---------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Take our cards; show where they would land."""
-        if not decode_card_ids(event.mimeData()):
-            event.ignore()
-            return
-        self._drop_row = self.drop_row_at(event.position().toPoint())
-        event.setDropAction(Qt.DropAction.MoveAction)
-        event.accept()
-        self.viewport().update()
+        self._track_drop(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         """Follow the pointer with the indicator (Qt's handler keeps auto-scrolling near the edges)."""
         super().dragMoveEvent(event)
+        self._track_drop(event)
+
+    def _track_drop(self, event: QDragEnterEvent | QDragMoveEvent) -> None:
         if not decode_card_ids(event.mimeData()):
             event.ignore()
             return
