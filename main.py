@@ -8,7 +8,7 @@ import logging
 import sys
 from types import ModuleType
 
-COMMAND_MODULES = ("app.cli.profiles", "app.cli.board", "app.cli.ingest", "app.cli.migrate")
+COMMAND_MODULES = ("app.cli.profiles", "app.cli.board", "app.cli.ingest", "app.cli.migrate", "app.cli.discover")
 COMMAND_ALIASES = {"move": "app.cli.board"}
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, and_, func, literal_column, select, text, union_all
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
 from db.models import PoolJob, UserJob
@@ -27,6 +28,27 @@ def search_query(search: str | None) -> str | None:
     """A prefix tsquery ("pyth berl" -> "pyth:* & berl:*") from free text, or None when nothing is searchable."""
     words = _WORD.findall((search or "").lower())
     return " & ".join(f"{w}:*" for w in words) if words else None
+
+
+ORDER_POSITION = "position"  # the profile's own order (drag-and-drop)
+ORDER_SCORE = "score"  # best match first, unscored cards last
+ORDERS = (ORDER_POSITION, ORDER_SCORE)
+
+
+def _ordered(stmt: Select, order: str) -> Select:
+    if order not in ORDERS:
+        raise InvalidInput(f"A column is ordered by {' or '.join(ORDERS)}, not “{order}”.")
+    if order == ORDER_SCORE:
+        return stmt.order_by(UserJob.match_score.desc().nulls_last(), UserJob.position, UserJob.id)
+    return stmt.order_by(UserJob.position, UserJob.id)
+
+
+def _sort_key(order: str) -> Callable[[BoardCard], tuple[Any, ...]]:
+    """The Python twin of _ordered (for rows that came through UNION ALL)."""
+    if order == ORDER_SCORE:
+        return lambda c: (c.match_score is None, -(c.match_score or 0), c.position is None, c.position or 0.0,
+                          c.user_job_id)
+    return lambda c: (c.position is None, c.position or 0.0, c.user_job_id)
 
 
 def card_from_row(row: Any) -> BoardCard:
@@ -72,10 +94,18 @@ class BoardQueries:
         return counts
 
     def open_board(
-        self, user_id: uuid.UUID, limits: int | dict[JobStatus, int] = 100, search: str | None = None
+        self,
+        user_id: uuid.UUID,
+        limits: int | dict[JobStatus, int] = 100,
+        search: str | None = None,
+        orders: dict[JobStatus, str] | None = None,
     ) -> dict[JobStatus, ColumnPage]:
-        """Every column's exact count and first page, in two statements on one connection."""
+        """Every column's exact count and first page, in two statements on one connection.
+
+        `orders` sorts a column by match score (ORDER_SCORE) instead of the profile's own order.
+        """
         sizes = limits if isinstance(limits, dict) else dict.fromkeys(STATUSES, limits)
+        order_of = {status: (orders or {}).get(status, ORDER_POSITION) for status in STATUSES}
         counts = dict.fromkeys(STATUSES, 0)
         count_stmt = select(UserJob.status, func.count()).group_by(UserJob.status)
         if search_query(search):
@@ -87,8 +117,7 @@ class BoardQueries:
                 counts[JobStatus(status)] = int(n)
             parts = [
                 select(
-                    self._filtered(self._base(), user_id, status, search)
-                    .order_by(UserJob.position, UserJob.id)
+                    _ordered(self._filtered(self._base(), user_id, status, search), order_of[status])
                     .limit(sizes.get(status, 100))
                     .subquery()
                 )
@@ -99,9 +128,9 @@ class BoardQueries:
                 for row in connection.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all():
                     card = card_from_row(row)
                     cards[card.status].append(card)
-        for column in cards.values():
-            # UNION ALL keeps no promise about order across its parts: restore board order per column.
-            column.sort(key=lambda c: (c.position is None, c.position or 0.0, c.user_job_id))
+        for status, column in cards.items():
+            # UNION ALL keeps no promise about order across its parts: restore each column's order.
+            column.sort(key=_sort_key(order_of[status]))
         return {
             status: ColumnPage(status=status, cards=cards[status], offset=0, total=counts[status])
             for status in STATUSES
@@ -114,16 +143,11 @@ class BoardQueries:
         offset: int = 0,
         limit: int = 100,
         search: str | None = None,
-        order: str = "position",
+        order: str = ORDER_POSITION,
         total: int | None = None,
     ) -> ColumnPage:
-        """A page of one column in board order (or by match score with order="score")."""
-        stmt = self._filtered(self._base(), user_id, status, search)
-        if order == "score":
-            stmt = stmt.order_by(UserJob.match_score.desc().nulls_last(), UserJob.position, UserJob.id)
-        else:
-            stmt = stmt.order_by(UserJob.position, UserJob.id)
-        stmt = stmt.offset(offset).limit(limit)
+        """A page of one column in board order (or best match first with order=ORDER_SCORE)."""
+        stmt = _ordered(self._filtered(self._base(), user_id, status, search), order).offset(offset).limit(limit)
         with self._engine.connect() as session:
             cards = [card_from_row(row) for row in session.execute(stmt).all()]
             if total is None:

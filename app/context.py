@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import secrets
 from app.board import BoardQueries
 from app.cards import CardService
 from app.database import Database, open_database
@@ -12,6 +13,8 @@ from app.embedding import EmbeddingService, HashingEmbedder
 from app.ingestion.history import IngestionHistory
 from app.ingestion.live import LiveIngestionService
 from app.ingestion.pipeline import IngestionService
+from app.matching.http_embedder import embedder_from_env
+from app.matching.service import MatchingService
 from app.pool import JobPoolService
 from app.profiles import ProfileService
 from app.stats import BoardStats
@@ -32,6 +35,7 @@ class AppContext:
     live: LiveIngestionService
     history: IngestionHistory
     stats: BoardStats
+    matching: MatchingService
 
     @property
     def needs_migration(self) -> bool:
@@ -48,7 +52,11 @@ def build_context(database: Database) -> AppContext:
     sessions = database.sessions
     pool = JobPoolService()
     embedding = EmbeddingService(sessions, HashingEmbedder())
+    # JOBPOOL_EMBEDDINGS_URL switches to an OpenAI-compatible HTTP model; the local model otherwise.
+    embedding.embedder = embedder_from_env(default=embedding.embedder)
     ingestion = IngestionService(sessions, pool, embedding)
+    matching = MatchingService(sessions, embedding)
+    ingestion.after_ingest.append(matching.after_ingest)
     return AppContext(
         database=database,
         profiles=ProfileService(sessions),
@@ -60,9 +68,12 @@ def build_context(database: Database) -> AppContext:
         live=LiveIngestionService(sessions, ingestion),
         history=IngestionHistory(sessions),
         stats=BoardStats(sessions),
+        matching=matching,
     )
 
 
 def open_context(db_url: str | None = None, data_dir: str | Path | None = None, *, upgrade: bool = True) -> AppContext:
-    """Open the configured database (embedded by default) and wire the services."""
-    return build_context(open_database(db_url, data_dir, upgrade=upgrade))
+    """Open the configured database (embedded by default), wire the services and apply the saved settings."""
+    ctx = build_context(open_database(db_url, data_dir, upgrade=upgrade))
+    secrets.apply_matching_settings(ctx.matching, ctx.database.location.data_dir)
+    return ctx

@@ -1,4 +1,4 @@
-"""The Apify token and connection settings: the token in the system keyring, else in the settings file.
+"""Saved settings: the Apify token and connection, and the fan-out threshold; the token in the system keyring.
 
 Everything lives beside the database in the data directory (`settings.json`), which the window and the CLI both
 read without Qt. The token goes to the system keyring when a usable backend exists; when none does (keyring's fail or
@@ -29,6 +29,7 @@ from db.location import default_data_dir
 
 if TYPE_CHECKING:
     from app.ingestion.live import LiveIngestionService
+    from app.matching.service import MatchingService
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ KEYRING_SERVICE = "JobPool"
 KEYRING_USER = "apify-token"
 DEFAULT_FRESHNESS_HOURS = 24.0
 _SECTION = "apify"
+_MATCHING_SECTION = "matching"
 _file_lock = threading.Lock()
 
 
@@ -169,6 +171,28 @@ def apply_apify_settings(live: LiveIngestionService, data_dir: str | Path | None
 
 
 # -- storage ----------------------------------------------------------------------------------------------
+def load_fanout_threshold(data_dir: str | Path | None = None) -> float | None:
+    """The saved similarity a new pool job needs to be recommended to another profile (None: the default)."""
+    value = _read_section(data_dir, _MATCHING_SECTION).get("fanout_threshold")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        return None
+    return float(value)
+
+
+def save_fanout_threshold(threshold: float, data_dir: str | Path | None = None) -> None:
+    """Save the fan-out threshold (a cosine similarity between 0 and 1)."""
+    if not 0 <= threshold <= 1:
+        raise ValueError("the fan-out threshold is a similarity between 0 and 1")
+    _update_section(data_dir, section=_MATCHING_SECTION, fanout_threshold=round(float(threshold), 4))
+
+
+def apply_matching_settings(matching: MatchingService, data_dir: str | Path | None = None) -> None:
+    """Give the matching service the saved fan-out threshold, if one was saved."""
+    threshold = load_fanout_threshold(data_dir)
+    if threshold is not None:
+        matching.fanout_threshold = threshold
+
+
 def _token_and_storage(data_dir: str | Path | None) -> tuple[str | None, TokenStorage]:
     from_env = (os.environ.get(TOKEN_ENV) or "").strip()
     if from_env:
@@ -210,26 +234,26 @@ def _read_all(path: Path) -> tuple[dict[str, Any], bool]:
     return (data, True) if isinstance(data, dict) else ({}, False)
 
 
-def _read_section(data_dir: str | Path | None) -> dict[str, Any]:
-    section = _read_all(settings_path(data_dir))[0].get(_SECTION)
+def _read_section(data_dir: str | Path | None, name: str = _SECTION) -> dict[str, Any]:
+    section = _read_all(settings_path(data_dir))[0].get(name)
     return dict(section) if isinstance(section, dict) else {}
 
 
-def _update_section(data_dir: str | Path | None, **values: Any) -> None:
-    """Read-modify-write the apify section; None removes a key. Other sections of the file are kept."""
+def _update_section(data_dir: str | Path | None, section: str = _SECTION, **values: Any) -> None:
+    """Read-modify-write one section (apify by default); None removes a key. Other sections of the file are kept."""
     path = settings_path(data_dir)
     with _file_lock:
         data, readable = _read_all(path)
         if not readable:
             # Unreadable rather than empty: keep it aside instead of overwriting what the user may want back.
             path.replace(path.with_name(path.name + ".unreadable"))
-        section = data.get(_SECTION) if isinstance(data.get(_SECTION), dict) else {}
+        entries = data.get(section) if isinstance(data.get(section), dict) else {}
         for key, value in values.items():
             if value is None:
-                section.pop(key, None)
+                entries.pop(key, None)
             else:
-                section[key] = value
-        data[_SECTION] = section
+                entries[key] = value
+        data[section] = entries
         _write_private(path, data)
 
 

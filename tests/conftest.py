@@ -101,11 +101,11 @@ def empty_db_url(pg_server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def ctx(db_url: str) -> Iterator:
-    """The application's services wired to a fresh database."""
+def ctx(db_url: str, tmp_path: Path) -> Iterator:
+    """The application's services wired to a fresh database (saved settings in a data directory of the test's)."""
     from app.context import open_context
 
-    context = open_context(db_url=db_url)
+    context = open_context(db_url=db_url, data_dir=tmp_path / "data")
     yield context
     context.close()
 

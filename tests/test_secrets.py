@@ -161,3 +161,23 @@ def test_the_default_data_dir_is_used_when_none_is_given(tmp_path) -> None:
     secrets.save_apify_token(TOKEN)
     assert (tmp_path / "default" / secrets.SETTINGS_FILE).exists()
     assert secrets.load_apify_token() == TOKEN
+
+
+def test_the_fanout_threshold_is_saved_beside_the_apify_section_and_applied_at_open(tmp_path, db_url) -> None:
+    from app.context import open_context
+
+    assert secrets.load_fanout_threshold(tmp_path) is None
+    secrets.save_apify_settings("http://127.0.0.1:1", 6, tmp_path)
+    secrets.save_fanout_threshold(0.42, tmp_path)
+    data = json.loads(secrets.settings_path(tmp_path).read_text(encoding="utf-8"))
+    assert data["matching"] == {"fanout_threshold": 0.42} and data["apify"]["freshness_hours"] == 6
+    with pytest.raises(ValueError):
+        secrets.save_fanout_threshold(1.5, tmp_path)
+    ctx = open_context(db_url=db_url, data_dir=tmp_path)
+    try:
+        assert ctx.matching.fanout_threshold == 0.42
+    finally:
+        ctx.close()
+    data["matching"]["fanout_threshold"] = "high"
+    secrets.settings_path(tmp_path).write_text(json.dumps(data), encoding="utf-8")
+    assert secrets.load_fanout_threshold(tmp_path) is None  # a hand-edited bad value falls back to the default

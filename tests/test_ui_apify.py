@@ -339,6 +339,8 @@ def test_settings_show_hide_validation_and_where_the_token_is_kept(window, qtbot
     assert not dialog.save_button.isEnabled() and "http://" in dialog.error_label.text()
     dialog.api_url_edit.setText("http://127.0.0.1:9000")
     assert dialog.save_button.isEnabled() and dialog.error_label.isHidden()
+    assert dialog.threshold_spin.value() == window.ctx.matching.fanout_threshold
+    dialog.threshold_spin.setValue(0.55)
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert saved.args[0].storage == secrets.TokenStorage.KEYRING
@@ -346,11 +348,14 @@ def test_settings_show_hide_validation_and_where_the_token_is_kept(window, qtbot
     assert memory.items == {(secrets.KEYRING_SERVICE, secrets.KEYRING_USER): TOKEN}
     assert TOKEN not in secrets.settings_path(data_dir).read_text(encoding="utf-8")
     assert window.ctx.live.config.token == TOKEN and window.ctx.live.config.api_url == "http://127.0.0.1:9000"
+    assert window.ctx.matching.fanout_threshold == 0.55
+    assert secrets.load_fanout_threshold(data_dir) == 0.55
 
     monkeypatch.setenv(secrets.TOKEN_ENV, "apify_api_from_the_environment")
     again = SettingsDialog(window)
     again.open()
     qtbot.waitUntil(lambda: again.loaded, timeout=WAIT_MS)
     assert again.token_edit.text() == TOKEN  # the saved token is what the dialog edits
+    assert again.threshold_spin.value() == 0.55
     assert again.storage_label.text().startswith("APIFY_TOKEN is set in the environment")
     again.reject()

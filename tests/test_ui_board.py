@@ -143,3 +143,86 @@ def test_left_and_right_keys_walk_the_columns(board, qtbot):
     view.focus_column(JobStatus.RECOMMENDED)
     qtbot.keyClick(view.view(JobStatus.RECOMMENDED), Qt.Key.Key_Right)
     assert view.active_status is JobStatus.APPLIED and view.view(JobStatus.APPLIED).hasFocus()
+
+
+def test_a_board_read_under_way_during_a_move_does_not_bring_the_old_columns_back(ctx, qtbot, loop):
+    """A read that started before a move answers after it: its stale columns are dropped and read again."""
+    import threading
+
+    from app.board import BoardQueries
+
+    class HeldBoard(BoardQueries):
+        """Reads at once but answers only when released, like a slow read racing a quick write."""
+
+        def __init__(self, sessions, release: threading.Event) -> None:
+            super().__init__(sessions)
+            self.release = release
+
+        def open_board(self, *args, **kwargs):
+            pages = super().open_board(*args, **kwargs)
+            assert self.release.wait(10)
+            return pages
+
+    profile = seed_profile(ctx, "Alex", 5)
+    release = threading.Event()
+    hub = Hub()
+    tasks = TaskRunner(hub)
+    controller = BoardController(HeldBoard(ctx.database.sessions, release), ctx.cards, tasks, hub)
+    release.set()
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        controller.set_profile(profile.id)
+    card = controller.models[JobStatus.RECOMMENDED].card_at(0)
+
+    release.clear()
+    controller.reload()  # reads the columns as they are, then waits
+    with qtbot.waitSignal(controller.move_settled, timeout=10_000):
+        controller.move([card.user_job_id], JobStatus.OFFER)
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        release.set()
+    assert [c.user_job_id for c in controller.models[JobStatus.OFFER].cards] == [card.user_job_id]
+    assert controller.models[JobStatus.RECOMMENDED].row_of(card.user_job_id) == -1
+    qtbot.waitUntil(lambda: tasks.active == 0, timeout=10_000)
+    tasks.shutdown()
+
+
+def test_recommended_sorts_best_match_first_and_takes_drops_by_score(board, ctx, qtbot):
+    from sqlalchemy import text
+
+    view, profile = board
+    with ctx.database.sessions.begin() as session:  # scores 0..96 in a scrambled order, every fifth card unscored
+        session.execute(text(
+            "UPDATE user_job SET match_score = CASE WHEN rn % 5 = 0 THEN NULL ELSE (rn * 37) % 97 END "
+            "FROM (SELECT id, row_number() OVER (ORDER BY position) AS rn FROM user_job WHERE user_id = :uid) r "
+            "WHERE user_job.id = r.id"
+        ), {"uid": profile.id})
+    controller = view.controller
+    recommended = controller.models[JobStatus.RECOMMENDED]
+    own_order = [c.user_job_id for c in recommended.cards]
+    button = view.columns[JobStatus.RECOMMENDED].sort_button
+    assert button is not None and view.columns[JobStatus.APPLIED].sort_button is None
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    scores = [c.match_score for c in recommended.cards]
+    scored = [s for s in scores if s is not None]
+    assert len(scores) == 30 and 0 < len(scored) < 30
+    assert scores == sorted(scored, reverse=True) + [None] * (30 - len(scored))  # unscored last
+    assert recommended.sorted_by_score
+
+    # A reorder inside a column sorted by match means nothing: refused, nothing written.
+    assert not controller.move([recommended.card_at(3).user_job_id], JobStatus.RECOMMENDED, row=0)
+    # A card from another column lands where its score puts it.
+    applied = controller.models[JobStatus.APPLIED].card_at(0)
+    with ctx.database.sessions.begin() as session:
+        session.execute(text("UPDATE user_job SET match_score = 60 WHERE id = :id"), {"id": applied.user_job_id})
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        controller.reload()
+    applied = controller.models[JobStatus.APPLIED].card_at(0)
+    with qtbot.waitSignal(controller.move_settled, timeout=10_000):
+        controller.drop([applied.user_job_id], JobStatus.RECOMMENDED, 0)
+    row = recommended.row_of(applied.user_job_id)
+    assert recommended.card_at(row - 1).match_score >= 60 >= (recommended.card_at(row + 1).match_score or 0)
+    assert ctx.board.card(applied.user_job_id).status is JobStatus.RECOMMENDED
+
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert [c.user_job_id for c in recommended.cards][1:] == own_order  # own order back, the arrival on top

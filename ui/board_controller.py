@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 
-from app.board import BoardQueries
+from app.board import ORDER_POSITION, ORDER_SCORE, BoardQueries
 from app.cards import CardService
 from app.errors import JobPoolError, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobStatus, MoveResult
@@ -60,6 +60,8 @@ class BoardController(QObject):
         self.search = ""
         self.has_loaded = False
         self._generation = 0
+        self._reading: int | None = None  # the generation of a board read under way
+        self.orders: dict[JobStatus, str] = dict.fromkeys(STATUSES, ORDER_POSITION)
         hub.changed.connect(self._on_changes)
 
     # -- reading ---------------------------------------------------------------------------------------
@@ -73,6 +75,18 @@ class BoardController(QObject):
         self.user_id = user_id
         self.reload(keep_rows=False)
 
+    def set_order(self, status: JobStatus, order: str) -> None:
+        """Show a column in the profile's own order or best match first (ORDER_POSITION / ORDER_SCORE)."""
+        status = JobStatus(status)
+        if self.orders[status] != order:
+            self.orders[status] = order
+            self.models[status].sorted_by_score = order == ORDER_SCORE
+            self.reload()
+
+    def sorted_by_score(self, status: JobStatus) -> bool:
+        """Whether a column shows best match first (its own order cannot be changed by dragging then)."""
+        return self.orders[JobStatus(status)] == ORDER_SCORE
+
     def set_search(self, text: str) -> None:
         """Filter every column by full-text search (empty text shows everything)."""
         text = text.strip()
@@ -80,10 +94,14 @@ class BoardController(QObject):
             self.search = text
             self.reload(keep_rows=False)
 
-    def reload(self, keep_rows: bool = True) -> None:
-        """Read counts and the first rows of every column again (as many rows as are loaded, when keep_rows)."""
+    def reload(self, keep_rows: bool = True, *, after_writes: bool = False) -> None:
+        """Read counts and the first rows of every column again (as many rows as are loaded, when keep_rows).
+
+        after_writes queues the read behind the writes already queued (card moves), so it sees them.
+        """
         self._generation += 1
         generation = self._generation
+        self._reading = None
         if self.user_id is None:
             for model in self.models.values():
                 model.set_cards([], 0)
@@ -94,19 +112,29 @@ class BoardController(QObject):
             status: min(MAX_RELOAD_ROWS, max(PAGE_SIZE, len(model.cards) if keep_rows else 0))
             for status, model in self.models.items()
         }
+        self._reading = generation
         self.tasks.run(
-            self._read_board, self.user_id, self.search, limits, report=False,
+            self._read_board, self.user_id, self.search, limits, dict(self.orders), report=False,
+            ordered=after_writes,
             on_success=lambda pages: self._apply_board(generation, pages),
-            on_failure=lambda exc: self.load_failed.emit(exc.message),
+            on_failure=lambda exc: self._read_failed(generation, exc),
         )
 
-    def _read_board(self, user_id: uuid.UUID, search: str, limits: dict[JobStatus, int]) -> dict[JobStatus, ColumnPage]:
+    def _read_board(
+        self, user_id: uuid.UUID, search: str, limits: dict[JobStatus, int], orders: dict[JobStatus, str]
+    ) -> dict[JobStatus, ColumnPage]:
         """Worker thread: the counts and the first page of every column, in one round trip each."""
-        return self._board.open_board(user_id, limits, search or None)
+        return self._board.open_board(user_id, limits, search or None, orders)
+
+    def _read_failed(self, generation: int, exc: JobPoolError) -> None:
+        if generation == self._generation:
+            self._reading = None
+        self.load_failed.emit(exc.message)
 
     def _apply_board(self, generation: int, pages: dict[JobStatus, ColumnPage]) -> None:
         if generation != self._generation:
             return
+        self._reading = None
         for status, page in pages.items():
             self.models[status].set_cards(page.cards, page.total)
         self.has_loaded = True
@@ -125,7 +153,8 @@ class BoardController(QObject):
 
         self.tasks.run(
             self._board.column_page, self.user_id, status, offset, PAGE_SIZE, self.search or None,
-            total=model.total, on_success=deliver, on_failure=lambda _exc: model.fetch_failed(),
+            order=self.orders[status], total=model.total, on_success=deliver,
+            on_failure=lambda _exc: model.fetch_failed(),
         )
 
     def find(self, user_job_id: uuid.UUID) -> BoardCard | None:
@@ -148,6 +177,11 @@ class BoardController(QObject):
         if not ids or self.user_id is None:
             return False
         moving = set(ids)
+        by_score = self.sorted_by_score(target.status)
+        if by_score:
+            if all(target.row_of(i) >= 0 for i in ids):
+                return False  # a column sorted by match has no order of the user's to change
+            row = None  # stored on top of the profile's own order; shown where its score puts it
         before: uuid.UUID | None = None
         at_top = row is None
         if row is not None:
@@ -167,8 +201,11 @@ class BoardController(QObject):
         if at_end_unloaded or not moved:
             target.adjust_total(count)
         else:
-            insert_row = 0 if at_top else target.row_of(before) if before is not None else target.rowCount()
-            target.put(insert_row, moved)
+            if by_score:
+                self._put_by_score(target, moved)
+            else:
+                insert_row = 0 if at_top else target.row_of(before) if before is not None else target.rowCount()
+                target.put(insert_row, moved)
             target.adjust_total(len(moved))
         inserted = bool(moved) and not at_end_unloaded
         pending = _PendingMove(ids=ids, target=target.status, taken=taken, inserted=inserted, count=count,
@@ -180,7 +217,20 @@ class BoardController(QObject):
             on_success=lambda result: self._move_saved(pending, result),
             on_failure=lambda exc: self._move_refused(pending, exc),
         )
+        if self._reading is not None:
+            # A board read started before this move would bring the old columns back: read again after it.
+            self.reload(after_writes=True)
         return True
+
+    @staticmethod
+    def _put_by_score(target: ColumnModel, moved: list[BoardCard]) -> None:
+        """Insert cards where best-match-first order puts them among the loaded ones (unscored at the end)."""
+        def rank(card: BoardCard) -> int:
+            return -1 if card.match_score is None else card.match_score
+
+        for card in sorted(moved, key=rank):
+            loaded = target.cards
+            target.put(next((r for r, other in enumerate(loaded) if rank(other) < rank(card)), len(loaded)), [card])
 
     @staticmethod
     def _arrived(card: BoardCard, status: JobStatus, now: datetime) -> BoardCard:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, S
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QScrollArea, QWidget
 
+from app.board import ORDER_POSITION, ORDER_SCORE
 from app.records import STATUSES, BoardCard, JobStatus, status_label
 from ui.board_controller import BoardController
 from ui.column_model import CARD_ROLE
@@ -42,6 +43,10 @@ class BoardView(QScrollArea):
             layout.addWidget(column, 1)
             self.columns[status] = column
             self._wire(column.view)
+            if column.sort_button is not None:
+                column.sort_button.toggled.connect(
+                    lambda on, status=status: self.controller.set_order(status, ORDER_SCORE if on else ORDER_POSITION)
+                )
         self.setWidget(inner)
         self.active_status = STATUSES[0]
         self._clearing = False

@@ -56,6 +56,7 @@ class ColumnModel(QAbstractListModel):
         self._total = 0
         self._loading = False
         self._stale_pages = 0
+        self.sorted_by_score = False  # best match first: drops land by score, not where they were let go
 
     # -- reading -------------------------------------------------------------------------------------------
     @property

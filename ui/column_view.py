@@ -16,7 +16,16 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
 )
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.records import JobStatus
 from ui import theme
@@ -31,6 +40,10 @@ EMPTY_HINTS = {
     JobStatus.REJECTED: "Nothing here",
     JobStatus.ARCHIVED: "Delete archives a card",
 }
+
+
+WHOLE_COLUMN = -1  # the drop target of a column sorted by match score
+SORTABLE_BY_SCORE = (JobStatus.RECOMMENDED,)  # where sorting by match helps choose what to look at next
 
 
 class ColumnView(QListView):
@@ -101,10 +114,16 @@ class ColumnView(QListView):
         self._track_drop(event)
 
     def _track_drop(self, event: QDragEnterEvent | QDragMoveEvent) -> None:
-        if not decode_card_ids(event.mimeData()):
+        ids = decode_card_ids(event.mimeData())
+        model = self.column_model
+        if not ids or (model.sorted_by_score and all(model.row_of(i) >= 0 for i in ids)):
+            # Nothing of ours, or a reorder inside a column sorted by match: there is no place to drop it.
             event.ignore()
+            self._drop_row = None
+            self.viewport().update()
             return
-        self._drop_row = self.drop_row_at(event.position().toPoint())
+        # A column sorted by match takes the cards as a whole (they land by score): no line, just the tint.
+        self._drop_row = WHOLE_COLUMN if model.sorted_by_score else self.drop_row_at(event.position().toPoint())
         event.setDropAction(Qt.DropAction.MoveAction)
         event.accept()
         self.viewport().update()
@@ -140,7 +159,7 @@ class ColumnView(QListView):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.model().rowCount() == 0:
             self._paint_empty(painter)
-        if self._drop_row is not None:
+        if self._drop_row is not None and self._drop_row != WHOLE_COLUMN:
             y = self._indicator_y(self._drop_row)
             painter.setPen(QPen(QColor(theme.ACCENT), 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             painter.drawLine(QPointF(GAP_X + 4, y), QPointF(self.viewport().width() - GAP_X - 4, y))
@@ -204,6 +223,18 @@ class ColumnWidget(QFrame):
         header.addWidget(dot)
         header.addWidget(self.title_label)
         header.addStretch(1)
+        self.sort_button: QToolButton | None = None
+        if model.status in SORTABLE_BY_SCORE:
+            self.sort_button = QToolButton()
+            self.sort_button.setObjectName("columnSort")
+            self.sort_button.setText("Best match")
+            self.sort_button.setCheckable(True)
+            self.sort_button.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.sort_button.setToolTip(
+                "Show this column best match first (unscored cards last). Off: your own order, set by dragging."
+            )
+            self.sort_button.setAccessibleName(f"Sort {model.title} by match score")
+            header.addWidget(self.sort_button)
         header.addWidget(self.count_label)
         layout.addLayout(header)
         self.view = ColumnView(model, self)

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.export import export_board_csv
 from app.health import check_connection
-from app.records import Profile
+from app.records import JobStatus, Profile
 from app.stats import BoardStats, StatusFigures
 from ui import profile_dialogs, theme
 from ui.banners import DatabaseBanner, MessageBar
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
             self._show_migration_needed()
         else:
             self.refresh_profiles(select=self.settings.last_profile_id)
+            self._bring_matching_up_to_date()
             restored = self.notes.restore()
             if restored:
                 self.message_bar.show_message(f"Saving {restored} note(s) kept from the last session.", "info")
@@ -174,6 +175,10 @@ class MainWindow(QMainWindow):
         splitter = self.settings.splitter_state()
         if splitter is None or not self.splitter.restoreState(splitter):
             self.splitter.setSizes([1080, 360])
+        sort_button = self.board_view.columns[JobStatus.RECOMMENDED].sort_button
+        if sort_button is not None:
+            sort_button.setChecked(self.settings.recommended_by_score)
+            sort_button.toggled.connect(lambda on: setattr(self.settings, "recommended_by_score", on))
 
     def _update_actions(self) -> None:
         has_profile = self.current_profile is not None
@@ -310,6 +315,26 @@ class MainWindow(QMainWindow):
         profile = self.current_profile
         self.tasks.run(self.stats.figures, profile.id if profile else None, report=False,
                        on_success=lambda figures: self._show_figures(figures, profile))
+        self.tasks.run(self.ctx.matching.new_recommendations, report=False,
+                       on_success=lambda recs: self.status.show_new(recs, profile.id if profile else None))
+
+    def _bring_matching_up_to_date(self) -> None:
+        """Embed pool jobs that lack a vector of the current model (a new model, an interrupted import) and rescore,
+        in the background; the board rereads when the scores are in."""
+
+        def refresh() -> bool:
+            matching = self.ctx.matching
+            if not matching.stale_jobs():
+                return False
+            report = matching.refresh_model(should_cancel=lambda: self._closing)
+            log.info("matching brought up to date: %s", report)
+            return True
+
+        def done(changed: bool) -> None:
+            if changed and not self._closing:
+                self.refresh_board()
+
+        self.tasks.run(refresh, report=False, on_success=done)
 
     def _show_figures(self, figures: StatusFigures, profile: Profile | None) -> None:
         if profile is self.current_profile:

@@ -47,10 +47,23 @@ STORY = (
 )
 
 
+ALEX_RESUME = """Alex Rivera — Senior backend engineer
+Seven years building Python services: Django, FastAPI and Flask APIs on PostgreSQL and Redis, Celery workers,
+REST and GraphQL. Docker and Kubernetes on AWS, Terraform, GitHub Actions CI, observability with Prometheus.
+Mentored juniors, led the move from a monolith to services, on-call for payments.
+"""
+SAM_RESUME = """Sam Chen — Data engineer
+Builds batch and streaming pipelines: SQL, Python, Apache Spark, Airflow, dbt, Kafka; Snowflake and BigQuery
+warehouses; data modelling, data quality checks, Tableau dashboards for analysts.
+"""
+
+
 def seed_demo(ctx: AppContext, datasets: Path) -> tuple[Profile, str]:
     """Two profiles over one pool; the main one has a board in every column. Returns it and the card to show."""
     alex = ctx.profiles.add("Alex Rivera")
     sam = ctx.profiles.add("Sam Chen")
+    ctx.matching.set_resume(alex.id, ALEX_RESUME)
+    ctx.matching.set_resume(sam.id, SAM_RESUME)
     ctx.ingestion.ingest_file(sam.id, str(datasets / "linkedin_curious.json"))
     for name in MAIN_IMPORTS:
         ctx.ingestion.ingest_file(alex.id, str(datasets / name))
@@ -93,6 +106,7 @@ async def _until(condition, timeout: float = 20.0) -> None:
 async def _shoot(ctx: AppContext, profile: Profile, focus_title: str, out: Path, workdir: Path) -> None:
     settings = AppSettings(workdir / "settings.ini")
     settings.last_profile_id = profile.id
+    settings.recommended_by_score = True
     window = MainWindow(ctx, settings=settings)
     window.resize(*SIZE)
     window.splitter.setSizes([SIZE[0] - 440, 440])
@@ -102,7 +116,7 @@ async def _shoot(ctx: AppContext, profile: Profile, focus_title: str, out: Path,
     card = next(c for c in interviewing.cards if c.title.startswith(focus_title))
     window.board_view.select_cards(JobStatus.INTERVIEWING, [card.user_job_id])
     await _until(lambda: window.detail.detail is not None)
-    await _until(lambda: "Pool" in window.status.pool_label.text())
+    await _until(lambda: "Pool" in window.status.pool_label.text() and window.status.new_label.isVisible())
     await asyncio.sleep(0.3)  # let the last layout pass and repaint settle
     window.grab().save(str(out))
     window.close()

@@ -54,6 +54,15 @@ class AppSettings:
         self._qs.setValue("window/splitter", value)
 
     @property
+    def recommended_by_score(self) -> bool:
+        """Whether the Recommended column shows best match first."""
+        return str(self._qs.value("board/recommended_by_score", "false")).lower() == "true"
+
+    @recommended_by_score.setter
+    def recommended_by_score(self, value: bool) -> None:
+        self._qs.setValue("board/recommended_by_score", "true" if value else "false")
+
+    @property
     def last_directory(self) -> str:
         """The folder of the last imported or exported file."""
         return str(self._qs.value("files/last_directory", "") or "")

@@ -1,4 +1,5 @@
-"""Settings: the Apify token (masked, show/hide), the API URL and the freshness window, and where the token is kept.
+"""Settings: the Apify token (masked, show/hide), API URL, freshness window and where the token is kept; the
+similarity a new job needs to be recommended to other profiles.
 
 Values are read and written through app.secrets in the background (a system keyring may take a moment to answer,
 or ask the user to unlock it), so the window never freezes on them.
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app import secrets
 from app.errors import InvalidInput, JobPoolError
+from app.matching.service import DEFAULT_FANOUT_THRESHOLD
 from app.secrets import TokenStorage
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ class SettingsState:
     """What the dialog shows: the saved values and where the token in effect comes from."""
 
     saved: secrets.ApifySettings
+    fanout_threshold: float
     storage: str
     keyring: str | None
     env_token: bool
@@ -59,21 +62,26 @@ class SettingsState:
     path: Path
 
 
-def read_settings_state(data_dir: Path) -> SettingsState:
-    """Worker thread: the saved settings plus where the token in effect comes from."""
+def read_settings_state(data_dir: Path, matching: Any) -> SettingsState:
+    """Worker thread: the saved settings, the fan-out threshold in effect, and where the token comes from."""
     return SettingsState(
-        saved=secrets.load_apify_settings(data_dir), storage=secrets.token_storage(data_dir),
+        saved=secrets.load_apify_settings(data_dir), fanout_threshold=matching.fanout_threshold,
+        storage=secrets.token_storage(data_dir),
         keyring=secrets.keyring_name(), env_token=bool(os.environ.get(secrets.TOKEN_ENV)),
         env_api_url=bool(os.environ.get(secrets.API_URL_ENV)), path=secrets.settings_path(data_dir),
     )
 
 
-def write_settings(data_dir: Path, token: str, api_url: str, freshness_hours: float, live: Any) -> SettingsState:
-    """Worker thread: save the settings, point the live service at them, and return what is now in effect."""
+def write_settings(
+    data_dir: Path, token: str, api_url: str, freshness_hours: float, fanout_threshold: float, ctx: Any
+) -> SettingsState:
+    """Worker thread: save the settings, point the services at them, and return what is now in effect."""
     secrets.save_apify_token(token, data_dir)
     secrets.save_apify_settings(api_url, freshness_hours, data_dir)
-    secrets.apply_apify_settings(live, data_dir)
-    return read_settings_state(data_dir)
+    secrets.save_fanout_threshold(fanout_threshold, data_dir)
+    secrets.apply_apify_settings(ctx.live, data_dir)
+    secrets.apply_matching_settings(ctx.matching, data_dir)
+    return read_settings_state(data_dir, ctx.matching)
 
 
 def storage_note(state: SettingsState) -> tuple[str, str]:
@@ -90,7 +98,7 @@ def storage_note(state: SettingsState) -> tuple[str, str]:
 
 
 class SettingsDialog(QDialog):
-    """Apify token, API URL and freshness window."""
+    """Apify token, API URL and freshness window; the fan-out threshold for recommendations."""
 
     saved = Signal(object)  # SettingsState after a save
 
@@ -149,6 +157,27 @@ class SettingsDialog(QDialog):
         hint.setWordWrap(True)
         form.addRow("", hint)
         layout.addLayout(form)
+        matching_heading = QLabel("Recommendations")
+        matching_heading.setObjectName("dialogHeading")
+        layout.addWidget(matching_heading)
+        matching_form = QFormLayout()
+        self.threshold_spin = QDoubleSpinBox()
+        self.threshold_spin.setDecimals(2)
+        self.threshold_spin.setRange(0.0, 1.0)
+        self.threshold_spin.setSingleStep(0.05)
+        self.threshold_spin.setValue(DEFAULT_FANOUT_THRESHOLD)
+        self.threshold_spin.setAccessibleName("Similarity needed to recommend a job to another profile")
+        self.threshold_spin.setMaximumWidth(140)
+        matching_form.addRow("Recommend at similarity ≥", self.threshold_spin)
+        threshold_hint = QLabel(
+            "A job that any profile brings into the pool is added to every other profile whose résumé is at least "
+            f"this similar to it (cosine, 0–1; default {DEFAULT_FANOUT_THRESHOLD:.2f}). Higher means fewer, closer "
+            "recommendations; 1.00 turns them off."
+        )
+        threshold_hint.setObjectName("fieldHint")
+        threshold_hint.setWordWrap(True)
+        matching_form.addRow("", threshold_hint)
+        layout.addLayout(matching_form)
         self.error_label = QLabel()
         self.error_label.setObjectName("formError")
         self.error_label.setWordWrap(True)
@@ -166,11 +195,13 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self._set_editable(False)
         self.loaded = False  # the fields are editable once the saved values are shown
-        window.tasks.run(read_settings_state, self.data_dir, report=False, on_success=self._loaded,
+        window.tasks.run(read_settings_state, self.data_dir, window.ctx.matching, report=False,
+                         on_success=self._loaded,
                          on_failure=self._load_failed)
 
     def _set_editable(self, editable: bool) -> None:
-        for widget in (self.token_edit, self.show_token, self.api_url_edit, self.freshness_spin, self.save_button):
+        for widget in (self.token_edit, self.show_token, self.api_url_edit, self.freshness_spin, self.threshold_spin,
+                       self.save_button):
             widget.setEnabled(editable)
 
     def done(self, result: int) -> None:
@@ -186,6 +217,7 @@ class SettingsDialog(QDialog):
         self.token_edit.setText(state.saved.token or "")
         self.api_url_edit.setText(state.saved.api_url or "")
         self.freshness_spin.setValue(state.saved.freshness_hours)
+        self.threshold_spin.setValue(state.fanout_threshold)
         self._show_state(state)
         self._set_editable(True)
         self._validate()
@@ -234,7 +266,7 @@ class SettingsDialog(QDialog):
         self._set_editable(False)
         self.window_.tasks.run(
             write_settings, self.data_dir, self.token_edit.text(), self.api_url_edit.text(),
-            self.freshness_spin.value(), self.window_.ctx.live, report=False,
+            self.freshness_spin.value(), self.threshold_spin.value(), self.window_.ctx, report=False,
             on_success=self._saved, on_failure=self._save_failed,
         )
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from app.matching.records import NewRecommendations
 from app.stats import StatusFigures
 
 
@@ -18,7 +22,9 @@ class BoardStatusBar(QStatusBar):
         self.cards_label = QLabel()
         self.ingestion_label = QLabel()
         self.busy_label = QLabel()
-        for label in (self.busy_label, self.ingestion_label, self.cards_label, self.pool_label):
+        self.new_label = QLabel()
+        self.new_label.hide()
+        for label in (self.busy_label, self.new_label, self.ingestion_label, self.cards_label, self.pool_label):
             label.setObjectName("statusFigure")
             self.addPermanentWidget(label)
         self.busy_label.hide()
@@ -46,6 +52,22 @@ class BoardStatusBar(QStatusBar):
                 f"{last.source}, {last.status} {when}: {last.links_created:,} new cards. Pool hit = jobs already in "
                 "the pool (no new storage); Pool insert = jobs new to the pool."
             )
+
+    def show_new(self, recommendations: Sequence[NewRecommendations], current: uuid.UUID | None) -> None:
+        """"N new for <profile>": recommended cards nobody has looked at yet, the current profile first."""
+        waiting = sorted(
+            (r for r in recommendations if r.count), key=lambda r: (r.profile_id != current, r.profile_name)
+        )
+        parts = [
+            f"{r.count:,} new here" if r.profile_id == current else f"{r.count:,} new for {r.profile_name}"
+            for r in waiting
+        ]
+        self.new_label.setText(" · ".join(parts))
+        self.new_label.setToolTip(
+            "Recommended cards not looked at yet (marked with a dot). A profile's count clears when you leave its "
+            "board or use Jobs → Mark all as seen."
+        )
+        self.new_label.setVisible(bool(parts))
 
     def set_busy(self, busy: bool) -> None:
         """Show that something runs in the background (after a moment, so quick reads do not flicker)."""

@@ -1,4 +1,4 @@
-"""`profiles list|add|rename|remove`."""
+"""`profiles list|add|rename|remove|set-resume`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rename.add_argument("new")
     remove = actions.add_parser("remove", help="remove a profile and its cards (pool jobs stay)")
     remove.add_argument("name")
+    resume = actions.add_parser("set-resume", help="store a profile's resume (.txt, .md or .pdf) and rescore its cards")
+    resume.add_argument("name")
+    resume.add_argument("file")
+    resume.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _profile_json(profile) -> dict:
@@ -58,4 +62,21 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
     elif args.action == "remove":
         removed = service.remove(args.name)
         print(f"Removed profile “{args.name}” and its {removed} cards; the job pool keeps every job.")
+    elif args.action == "set-resume":
+        _set_resume(args, ctx)
     return 0
+
+
+def _set_resume(args: argparse.Namespace, ctx: AppContext) -> None:
+    update = ctx.matching.set_resume_file(args.name, args.file)
+    if args.json:
+        print_json({
+            "id": str(update.profile_id), "name": update.profile_name, "characters": update.characters,
+            "skills": update.skills, "links_rescored": update.links_rescored,
+        })
+        return
+    skills = ", ".join(update.skills[:15]) + (" …" if len(update.skills) > 15 else "")
+    print(f"Saved the resume of “{update.profile_name}” ({update.characters:,} characters); "
+          f"rescored {update.links_rescored} cards.")
+    if skills:
+        print(f"Skills found: {skills}")

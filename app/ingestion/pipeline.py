@@ -175,8 +175,9 @@ class IngestionService:
 
         try:
             return self._embedding.embed_jobs(ids, on_progress=progress)
-        except OperationalError as exc:
-            # The cards are committed already; embeddings are filled in later (EmbeddingService.embed_jobs()).
+        except (OperationalError, JobPoolError) as exc:
+            # The cards are committed already (a database hiccup, or an HTTP embedder that failed); the rows stay
+            # without an embedding and are filled in later (EmbeddingService.embed_jobs()).
             log.warning("embedding postponed: %s", exc)
             return 0
 

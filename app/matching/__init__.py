@@ -1,0 +1,1 @@
+"""Matching across profiles: resumes, skills, match scores and gaps, recommendations fan-out, Discover."""
