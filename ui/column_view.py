@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -11,6 +11,7 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QFocusEvent,
+    QIcon,
     QKeyEvent,
     QPainter,
     QPaintEvent,
@@ -227,7 +228,13 @@ class ColumnWidget(QFrame):
         if model.status in SORTABLE_BY_SCORE:
             self.sort_button = QToolButton()
             self.sort_button.setObjectName("columnSort")
-            self.sort_button.setText("Best match")
+            self.sort_button.setText("Best match first")
+            sort_icon = theme.icon("sort-score")
+            sort_icon.addFile(str(theme.RESOURCES / "icons" / "sort-score-light.svg"), QSize(), QIcon.Mode.Normal,
+                              QIcon.State.On)
+            self.sort_button.setIcon(sort_icon)
+            self.sort_button.setIconSize(QSize(14, 14))
+            self.sort_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
             self.sort_button.setCheckable(True)
             self.sort_button.setCursor(Qt.CursorShape.PointingHandCursor)
             self.sort_button.setToolTip(
