@@ -46,7 +46,7 @@ class ProfileService:
     def get(self, name_or_id: str | uuid.UUID) -> Profile:
         """One profile by name (case-insensitive) or id."""
         with self._sessions() as session:
-            user = self._find(session, name_or_id)
+            user = find_user(session, name_or_id)
             n = session.scalar(select(func.count()).where(UserJob.user_id == user.id)) or 0
             return self._record(user, n)
 
@@ -70,7 +70,7 @@ class ProfileService:
         cleaned = _clean_name(new)
         try:
             with self._sessions.begin() as session:
-                user = self._find(session, old)
+                user = find_user(session, old)
                 clash = session.scalar(
                     select(User.id).where(func.lower(User.name) == cleaned.lower(), User.id != user.id)
                 )
@@ -85,26 +85,11 @@ class ProfileService:
     def remove(self, name_or_id: str | uuid.UUID) -> int:
         """Delete a profile and its links (the pool keeps every job); returns how many links went."""
         with self._sessions.begin() as session:
-            user = self._find(session, name_or_id)
+            user = find_user(session, name_or_id)
             n = session.scalar(select(func.count()).where(UserJob.user_id == user.id)) or 0
             session.delete(user)
             return n
 
-    @staticmethod
-    def _find(session: Session, name_or_id: str | uuid.UUID) -> User:
-        user: User | None = None
-        if isinstance(name_or_id, uuid.UUID):
-            user = session.get(User, name_or_id)
-        else:
-            user = session.scalar(select(User).where(func.lower(User.name) == " ".join(name_or_id.split()).lower()))
-            if user is None:
-                try:
-                    user = session.get(User, uuid.UUID(name_or_id))
-                except ValueError:
-                    user = None
-        if user is None:
-            raise NotFound(f"No profile named “{name_or_id}”. See `profiles list`.")
-        return user
 
     @staticmethod
     def _record(user: User, card_count: int) -> Profile:
@@ -116,3 +101,20 @@ class ProfileService:
             card_count=int(card_count),
             created_at=user.created_at,
         )
+
+
+def find_user(session: Session, name_or_id: str | uuid.UUID) -> User:
+    """A profile by id, by name (any case, spaces collapsed) or by an id written as text; NotFound otherwise."""
+    user: User | None = None
+    if isinstance(name_or_id, uuid.UUID):
+        user = session.get(User, name_or_id)
+    else:
+        user = session.scalar(select(User).where(func.lower(User.name) == " ".join(name_or_id.split()).lower()))
+        if user is None:
+            try:
+                user = session.get(User, uuid.UUID(name_or_id))
+            except ValueError:
+                user = None
+    if user is None:
+        raise NotFound(f"No profile named “{name_or_id}”. See `profiles list`.")
+    return user

@@ -30,6 +30,7 @@ from app.matching.records import (
 from app.matching.resume import clean_resume_text, read_resume_file
 from app.matching.scoring import Calibration, ResumeSkills, calibration_for, score_link
 from app.matching.skills import SkillVocabulary, default_vocabulary
+from app.profiles import find_user
 from db.models import PoolJob, User, UserJob
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class MatchingService:
     def resume(self, profile: str | uuid.UUID) -> ResumeInfo:
         """A profile's stored resume and the skills found in it."""
         with self._sessions() as session:
-            user = _find_user(session, profile)
+            user = find_user(session, profile)
             skills = self.vocabulary.extract(user.resume_text) if user.resume_text else []
             return ResumeInfo(user.id, user.name, user.resume_text, skills, user.resume_embedding is not None)
 
@@ -98,7 +99,7 @@ class MatchingService:
         cleaned = clean_resume_text(resume_text)
         vector = pad(self._embedding.embedder.embed([cleaned]))[0]
         with self._sessions.begin() as session:
-            user = _find_user(session, profile)
+            user = find_user(session, profile)
             user_id, name = user.id, user.name
             session.execute(
                 update(User).where(User.id == user_id)
@@ -115,7 +116,7 @@ class MatchingService:
     def clear_resume(self, profile: str | uuid.UUID) -> int:
         """Remove a profile's resume and the scores based on it; returns how many links lost their score."""
         with self._sessions.begin() as session:
-            user = _find_user(session, profile)
+            user = find_user(session, profile)
             session.execute(
                 update(User).where(User.id == user.id)
                 .values(resume_text=None, resume_embedding=None, updated_at=func.now())
@@ -160,7 +161,7 @@ class MatchingService:
     def rescore(self, profile: str | uuid.UUID) -> int:
         """Recompute score and gap analysis of every link of a profile; returns how many were written."""
         with self._sessions() as session:
-            user_id = _find_user(session, profile).id
+            user_id = find_user(session, profile).id
         return self._score(user_id, fanout_sql.SCOPE_ALL, ())
 
     def score_links(self, user_id: uuid.UUID, pool_ids: Sequence[uuid.UUID] | None = None) -> int:
@@ -271,7 +272,7 @@ class MatchingService:
         """The pool jobs most similar to a profile's resume that are not on its board, nearest first."""
         limit = _check_limit(limit)
         with self._sessions() as session:
-            user = _find_user(session, profile)
+            user = find_user(session, profile)
             if not user.resume_text:
                 raise InvalidInput(
                     f"“{user.name}” has no resume yet: add one (Profiles > Resume…, or "
@@ -300,7 +301,7 @@ class MatchingService:
     def explain_discover(self, profile: str | uuid.UUID, limit: int = DEFAULT_DISCOVER_LIMIT) -> str:
         """The query plan of Discover for a profile (shows whether the HNSW index is used)."""
         with self._sessions() as session:
-            user = _find_user(session, profile)
+            user = find_user(session, profile)
             return discover_sql.explain_nearest_unlinked(
                 session, user.id, user.resume_embedding, self.model, _check_limit(limit)
             )
@@ -311,7 +312,7 @@ class MatchingService:
         if not ids:
             return 0
         with self._sessions() as session:
-            user = _find_user(session, profile)
+            user = find_user(session, profile)
             user_id, resume_text = user.id, user.resume_text
         if resume_text:
             self._ensure_resume_vectors([user_id])
@@ -359,19 +360,3 @@ def _check_limit(limit: int) -> int:
     if not isinstance(limit, int) or not 1 <= limit <= MAX_DISCOVER_LIMIT:
         raise InvalidInput(f"Discover can list between 1 and {MAX_DISCOVER_LIMIT} jobs, not {limit}.")
     return limit
-
-
-def _find_user(session: Session, profile: str | uuid.UUID) -> User:
-    user: User | None = None
-    if isinstance(profile, uuid.UUID):
-        user = session.get(User, profile)
-    else:
-        user = session.scalar(select(User).where(func.lower(User.name) == " ".join(profile.split()).lower()))
-        if user is None:
-            try:
-                user = session.get(User, uuid.UUID(profile))
-            except ValueError:
-                user = None
-    if user is None:
-        raise NotFound(f"No profile named “{profile}”. See `profiles list`.")
-    return user
