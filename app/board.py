@@ -7,13 +7,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, select, text, union_all
+from sqlalchemy import Select, Text, and_, bindparam, cast, func, literal_column, select, text, union_all
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import InvalidInput, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
-from db.models import PoolJob, UserJob
+from db.models import PoolJob, UserJob, UserJobCount
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -22,6 +23,12 @@ _CARD_COLUMNS = (
     UserJob.position, UserJob.match_score, UserJob.gap_analysis, UserJob.notes, PoolJob.url, PoolJob.source,
     PoolJob.is_remote, PoolJob.posted_at, UserJob.added_at, UserJob.status_changed_at, UserJob.seen_at,
 )
+
+
+# The card columns as read over the binary protocol, where a type psycopg does not know (the job_status enum) would
+# arrive as bytes: the status is read as text.
+_WIRE_CARD_COLUMNS = (*_CARD_COLUMNS[:5], cast(UserJob.status, Text), *_CARD_COLUMNS[6:])
+_STATUS_OF: dict[Any, JobStatus] = {**{s.value: s for s in STATUSES}, **{s: s for s in STATUSES}}  # Enum() is slow
 
 
 def search_query(search: str | None) -> str | None:
@@ -55,7 +62,7 @@ def card_from_row(row: Any) -> BoardCard:
     """Build a card from a row selected with the card columns."""
     return BoardCard(
         user_job_id=row[0], job_pool_id=row[1], title=row[2], company=row[3], location=row[4],
-        status=row[5], position=row[6], match_score=row[7], gap_analysis=row[8], notes=row[9],
+        status=_STATUS_OF[row[5]], position=row[6], match_score=row[7], gap_analysis=row[8], notes=row[9],
         url=row[10], source=row[11], is_remote=row[12], posted_at=row[13], added_at=row[14],
         status_changed_at=row[15], seen=row[16] is not None,
     )
@@ -67,6 +74,41 @@ class BoardQueries:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         # Reads go through Core connections: the ORM's row loading costs more than the query at 1,000 cards.
         self._engine = sessions.kw["bind"]
+        self._sql: dict[tuple[Any, ...], str] = {}
+
+    def _card_rows(
+        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Select], params: dict[str, Any]
+    ) -> list[BoardCard]:
+        """Cards from a statement compiled once per shape (key) and read over psycopg's binary protocol.
+
+        Building and compiling a six-part UNION costs about as much as running it, and text-protocol decoding of
+        600 rows about as much again; card reads are what a board open is made of.
+        """
+        sql = self._sql.get(key)
+        if sql is None:
+            sql = self._sql[key] = str(build().compile(dialect=self._engine.dialect))
+        with connection.connection.driver_connection.cursor(binary=True) as cursor:
+            if key[0] == "open" and params.get("query") is None:
+                # Every column's first page walks the (user_id, status, position) index whatever the profile:
+                # prepare once, plan once (1-2 ms a call). A search keeps per-call plans, as does the full list,
+                # whose best plan depends on how many cards the profile has.
+                cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            return [card_from_row(row) for row in cursor.execute(sql, params, prepare=True).fetchall()]
+
+    @staticmethod
+    def _bound_cards(status_param: str | None, searching: bool) -> Select:
+        """The card columns of one profile (and one column, and a search), every value a bind parameter."""
+        stmt = (
+            select(*_WIRE_CARD_COLUMNS).join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+            .where(UserJob.user_id == bindparam("user_id"))
+        )
+        if status_param is not None:
+            stmt = stmt.where(UserJob.status == bindparam(status_param, type_=UserJob.status.type))
+        if searching:
+            stmt = stmt.where(
+                PoolJob.search_vector.op("@@")(func.to_tsquery(text("'simple'::regconfig"), bindparam("query")))
+            )
+        return stmt
 
     @staticmethod
     def _filtered(stmt: Select, user_id: uuid.UUID, status: JobStatus | None, search: str | None) -> Select:
@@ -81,12 +123,17 @@ class BoardQueries:
     def _base(self) -> Select:
         return select(*_CARD_COLUMNS).join(PoolJob, PoolJob.id == UserJob.job_pool_id)
 
-    def column_counts(self, user_id: uuid.UUID, search: str | None = None) -> dict[JobStatus, int]:
-        """Exact card count of every column, in one GROUP BY."""
+    def _count_statement(self, user_id: uuid.UUID, search: str | None) -> Select:
+        """(status, cards) rows: the trigger-kept user_job_count, or a GROUP BY over the matches of a search."""
+        if not search_query(search):
+            return select(UserJobCount.status, UserJobCount.cards).where(UserJobCount.user_id == user_id)
         stmt = select(UserJob.status, func.count()).group_by(UserJob.status)
-        if search_query(search):
-            stmt = stmt.join(PoolJob, PoolJob.id == UserJob.job_pool_id)
-        stmt = self._filtered(stmt, user_id, None, search)
+        stmt = stmt.join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+        return self._filtered(stmt, user_id, None, search)
+
+    def column_counts(self, user_id: uuid.UUID, search: str | None = None) -> dict[JobStatus, int]:
+        """Exact card count of every column (a search counts its matches)."""
+        stmt = self._count_statement(user_id, search)
         counts = dict.fromkeys(STATUSES, 0)
         with self._engine.connect() as session:
             for status, n in session.execute(stmt):
@@ -107,26 +154,32 @@ class BoardQueries:
         sizes = limits if isinstance(limits, dict) else dict.fromkeys(STATUSES, limits)
         order_of = {status: (orders or {}).get(status, ORDER_POSITION) for status in STATUSES}
         counts = dict.fromkeys(STATUSES, 0)
-        count_stmt = select(UserJob.status, func.count()).group_by(UserJob.status)
-        if search_query(search):
-            count_stmt = count_stmt.join(PoolJob, PoolJob.id == UserJob.job_pool_id)
-        count_stmt = self._filtered(count_stmt, user_id, None, search)
+        count_stmt = self._count_statement(user_id, search)
         cards: dict[JobStatus, list[BoardCard]] = {status: [] for status in STATUSES}
+        query = search_query(search)
         with self._engine.connect() as connection:
             for status, n in connection.execute(count_stmt):
                 counts[JobStatus(status)] = int(n)
-            parts = [
-                select(
-                    _ordered(self._filtered(self._base(), user_id, status, search), order_of[status])
-                    .limit(sizes.get(status, 100))
-                    .subquery()
-                )
-                for status in STATUSES
-                if counts[status] and sizes.get(status, 100) > 0
-            ]
-            if parts:
-                for row in connection.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all():
-                    card = card_from_row(row)
+            wanted = tuple(
+                (status, order_of[status]) for status in STATUSES if counts[status] and sizes.get(status, 100) > 0
+            )
+            if wanted:
+
+                def build() -> Select:
+                    parts = [
+                        select(
+                            _ordered(self._bound_cards(f"status_{i}", query is not None), order)
+                            .limit(bindparam(f"limit_{i}")).subquery()
+                        )
+                        for i, (_status, order) in enumerate(wanted)
+                    ]
+                    return union_all(*parts) if len(parts) > 1 else parts[0]
+
+                params: dict[str, Any] = {"user_id": user_id, "query": query}
+                for i, (status, _order) in enumerate(wanted):
+                    params[f"status_{i}"] = status.value
+                    params[f"limit_{i}"] = sizes.get(status, 100)
+                for card in self._card_rows(connection, ("open", wanted, query is not None), build, params):
                     cards[card.status].append(card)
         for status, column in cards.items():
             # UNION ALL keeps no promise about order across its parts: restore each column's order.
@@ -147,15 +200,28 @@ class BoardQueries:
         total: int | None = None,
     ) -> ColumnPage:
         """A page of one column in board order (or best match first with order=ORDER_SCORE)."""
-        stmt = _ordered(self._filtered(self._base(), user_id, status, search), order).offset(offset).limit(limit)
+        query = search_query(search)
+        _ordered(select(), order)  # an unknown order is refused before any SQL
+
+        def build() -> Select:
+            return (
+                _ordered(self._bound_cards("status", query is not None), order)
+                .offset(bindparam("offset")).limit(bindparam("limit"))
+            )
+
+        params = {"user_id": user_id, "status": JobStatus(status).value, "query": query, "offset": offset,
+                  "limit": limit}
         with self._engine.connect() as session:
-            cards = [card_from_row(row) for row in session.execute(stmt).all()]
+            cards = self._card_rows(session, ("page", order, query is not None), build, params)
             if total is None:
-                count_stmt = self._filtered(select(func.count()).select_from(UserJob), user_id, status, None)
                 if search_query(search):
                     count_stmt = self._filtered(
                         select(func.count()).select_from(UserJob).join(PoolJob, PoolJob.id == UserJob.job_pool_id),
                         user_id, status, search,
+                    )
+                else:
+                    count_stmt = select(UserJobCount.cards).where(
+                        UserJobCount.user_id == user_id, UserJobCount.status == status
                     )
                 total = int(session.scalar(count_stmt) or 0)
         return ColumnPage(status=JobStatus(status), cards=cards, offset=offset, total=total)
@@ -164,12 +230,15 @@ class BoardQueries:
         self, user_id: uuid.UUID, status: JobStatus | None = None, search: str | None = None
     ) -> list[BoardCard]:
         """Every card of a profile (optionally one column, optionally matching a search), in board order."""
-        stmt = self._filtered(self._base(), user_id, status, search).order_by(
-            UserJob.status, UserJob.position, UserJob.id
-        )
-        with self._engine.connect() as session:
-            # .all() fetches in one call; iterating the result fetches row by row (3x slower at 1,000 cards).
-            return [card_from_row(row) for row in session.execute(stmt).all()]
+        query = search_query(search)
+        column = "status" if status is not None else None
+
+        def build() -> Select:
+            return self._bound_cards(column, query is not None).order_by(UserJob.status, UserJob.position, UserJob.id)
+
+        params = {"user_id": user_id, "status": JobStatus(status).value if status else None, "query": query}
+        with self._engine.connect() as connection:
+            return self._card_rows(connection, ("all", column, query is not None), build, params)
 
     def card(self, user_job_id: uuid.UUID) -> BoardCard:
         """One card by its link id."""

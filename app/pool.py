@@ -75,7 +75,8 @@ class JobPoolService:
                     ))
             cursor.execute(
                 f"INSERT INTO job_pool ({_COLUMN_LIST}, scraped_at, last_verified_at) "
-                f"SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job ORDER BY hash "
+                f"SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job i "
+                "WHERE NOT EXISTS (SELECT 1 FROM job_pool p WHERE p.hash = i.hash) ORDER BY hash "
                 "ON CONFLICT (hash) DO NOTHING RETURNING hash"
             )
             inserted = {row[0] for row in cursor.fetchall()}

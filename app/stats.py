@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.pool import JobPoolService
-from db.models import IngestionRun, UserJob
+from db.models import IngestionRun, UserJobCount
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,9 @@ class BoardStats:
             pool_size = JobPoolService.count(session)
             if user_id is None:
                 return StatusFigures(pool_size=pool_size, card_count=0, last_ingestion=None)
-            cards = int(session.scalar(select(func.count()).where(UserJob.user_id == user_id)) or 0)
+            cards = int(session.scalar(
+                select(func.coalesce(func.sum(UserJobCount.cards), 0)).where(UserJobCount.user_id == user_id)
+            ) or 0)
             run = session.execute(
                 select(
                     IngestionRun.source, IngestionRun.status, IngestionRun.pool_hits, IngestionRun.pool_inserts,

@@ -166,3 +166,41 @@ def test_open_board_matches_the_column_pages(ctx) -> None:
     found = [c for page in searched.values() for c in page.cards]
     assert found and all(c.title == "Registered Nurse" for c in found)
     assert sum(p.total for p in searched.values()) == len(ctx.board.cards_for(ana.id, search="regist nurs"))
+
+
+def _kept_counts(ctx) -> dict:
+    with ctx.database.engine.connect() as conn:
+        return {(u, s): n for u, s, n in conn.execute(text("SELECT user_id, status, cards FROM user_job_count"))
+                if n}
+
+
+def _true_counts(ctx) -> dict:
+    with ctx.database.engine.connect() as conn:
+        return {(u, s): n for u, s, n in conn.execute(
+            text("SELECT user_id, status, count(*) FROM user_job GROUP BY 1, 2")
+        )}
+
+
+def test_column_counts_kept_by_triggers_stay_exact_through_every_kind_of_write(ctx) -> None:
+    ana, ben = _seed(ctx, "Ana", 40), _seed(ctx, "Ben", 25)
+    ctx.ingestion.run("Ben", [linkedin_items(10, 60)], source="test", embed=False)  # links created and already there
+    assert _kept_counts(ctx) == _true_counts(ctx) != {}
+    ids = [c.user_job_id for c in ctx.board.cards_for(ana.id)]
+    ctx.cards.move(ids[:7], JobStatus.APPLIED)
+    ctx.cards.move(ids[2:4], JobStatus.OFFER, at_top=True)
+    ctx.cards.move([ids[0]], JobStatus.APPLIED, before=ids[1])  # a reorder: no count changes
+    ctx.cards.set_notes(ids[5], "called back")
+    with ctx.database.sessions.begin() as session:  # another tool writing SQL directly is counted as well
+        session.execute(text("UPDATE user_job SET status = 'rejected' WHERE id = ANY(:ids)"), {"ids": ids[10:14]})
+        session.execute(text("DELETE FROM user_job WHERE id = :id"), {"id": ids[20]})
+        session.execute(text("DELETE FROM job_pool WHERE id = (SELECT job_pool_id FROM user_job WHERE id = :id)"),
+                        {"id": ids[21]})  # a pool job removed: its links go by cascade
+    counts = ctx.board.column_counts(ana.id)
+    assert counts[JobStatus.APPLIED] == 5 and counts[JobStatus.OFFER] == 2 and counts[JobStatus.REJECTED] == 4
+    assert sum(counts.values()) == 38
+    assert _kept_counts(ctx) == _true_counts(ctx)
+    ctx.profiles.remove("Ben")
+    assert {user for user, _status in _kept_counts(ctx)} == {ana.id} and _kept_counts(ctx) == _true_counts(ctx)
+    assert ctx.board.column_counts(ben.id) == dict.fromkeys(counts, 0)
+    with ctx.database.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM user_job_count WHERE user_id = :u"), {"u": ben.id}).scalar() == 0

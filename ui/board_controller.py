@@ -219,7 +219,9 @@ class BoardController(QObject):
         )
         if self._reading is not None:
             # A board read started before this move would bring the old columns back: read again after it.
+            # The move still owns its undo: the new read is queued behind it and answers after it.
             self.reload(after_writes=True)
+            pending.generation = self._generation
         return True
 
     @staticmethod
