@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg.types.json import Jsonb
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -29,6 +28,21 @@ def _dumps(value: Any) -> str:
     return text_.replace("\\u0000", "") if "\\u0000" in text_ else text_
 
 
+def copy_row(job_hash: str, job: NormalizedJob, tags_json: str) -> tuple[Any, ...]:
+    """A job as one COPY row of COPY_COLUMNS (JSON already serialized, so any thread can build rows ahead)."""
+    return (
+        job_hash, job.source, job.external_id, job.url, job.apply_url, job.title, job.company,
+        job.location, job.description, job.salary_min, job.salary_max, job.salary_currency,
+        job.salary_period, job.job_type, job.is_remote, job.posted_at,
+        _dumps(job.skills) if job.skills is not None else None, _dumps(job.metadata or {}), tags_json,
+    )
+
+
+def tags_json(criteria_tags: Sequence[str]) -> str:
+    """The criteria_tags value of a batch, serialized once."""
+    return _dumps(list(criteria_tags))
+
+
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
     """Pool ids for every hash of the batch, and which of them this call inserted."""
@@ -46,17 +60,24 @@ class JobPoolService:
     """Writes and counts pool jobs; every job is stored once, whoever scraped it."""
 
     def upsert_many(
-        self, session: Session, jobs: Sequence[tuple[str, NormalizedJob]], criteria_tags: Sequence[str] = ()
+        self,
+        session: Session,
+        jobs: Sequence[tuple[str, NormalizedJob]],
+        criteria_tags: Sequence[str] = (),
+        rows: Sequence[tuple[Any, ...]] | None = None,
     ) -> UpsertResult:
         """Insert the jobs whose hash is new, in one COPY and one INSERT ... ON CONFLICT DO NOTHING.
 
+        `rows` are the jobs' COPY rows (copy_row), in the order of `jobs`, when the caller built them ahead.
         Rows go in sorted by hash so that two writers with overlapping batches take row locks in the same
         order (unsorted batches deadlock). The caller owns the transaction.
         """
         if not jobs:
             return UpsertResult(ids={}, inserted=set())
-        ordered = sorted(jobs, key=lambda pair: pair[0])
-        tags = Jsonb(list(criteria_tags), dumps=_dumps)
+        if rows is None:
+            tags = tags_json(criteria_tags)
+            rows = [copy_row(job_hash, job, tags) for job_hash, job in jobs]
+        ordered = sorted(rows, key=lambda row: row[0])
         raw = session.connection().connection.driver_connection
         with raw.cursor() as cursor:
             cursor.execute(
@@ -65,14 +86,8 @@ class JobPoolService:
             )
             cursor.execute("TRUNCATE incoming_job")
             with cursor.copy(f"COPY incoming_job ({_COLUMN_LIST}) FROM STDIN") as copy:
-                for job_hash, job in ordered:
-                    copy.write_row((
-                        job_hash, job.source, job.external_id, job.url, job.apply_url, job.title, job.company,
-                        job.location, job.description, job.salary_min, job.salary_max, job.salary_currency,
-                        job.salary_period, job.job_type, job.is_remote, job.posted_at,
-                        Jsonb(job.skills, dumps=_dumps) if job.skills is not None else None,
-                        Jsonb(job.metadata or {}, dumps=_dumps), tags,
-                    ))
+                for row in ordered:
+                    copy.write_row(row)
             cursor.execute(
                 f"INSERT INTO job_pool ({_COLUMN_LIST}, scraped_at, last_verified_at) "
                 f"SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job i "

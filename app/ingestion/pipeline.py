@@ -21,7 +21,7 @@ from app.errors import IngestionCancelled, JobPoolError, NotFound, WriteFailed
 from app.hashing import job_hash
 from app.ingestion.normalizers import normalize_items
 from app.ingestion.records import NormalizedBatch, NormalizedJob, Rejection
-from app.pool import JobPoolService
+from app.pool import JobPoolService, copy_row, tags_json
 from app.records import IngestReport
 from db.base import JobStatus
 from db.models import IngestionRun, User
@@ -63,21 +63,43 @@ def _rejection_json(r: Rejection) -> dict[str, Any]:
 
 def dedup_batch(jobs: Sequence[NormalizedJob], seen: set[str]) -> tuple[list[tuple[str, NormalizedJob]], int]:
     """Hash each job and keep one per hash (the most complete); hashes in `seen` were handled earlier."""
-    best: dict[str, NormalizedJob] = {}
+    hashes = [job_hash(job.company, job.title, job.location) for job in jobs]
+    kept, duplicates = _dedup_indices(jobs, hashes, seen)
+    return [(hashes[i], jobs[i]) for i in kept], duplicates
+
+
+def _dedup_indices(jobs: Sequence[NormalizedJob], hashes: Sequence[str], seen: set[str]) -> tuple[list[int], int]:
+    """The index of the job kept for each new hash (the most complete), and how many were dropped."""
+    best: dict[str, int] = {}
     duplicates = 0
-    for job in jobs:
-        key = job_hash(job.company, job.title, job.location)
+    for index, key in enumerate(hashes):
         if key in seen:
             duplicates += 1
             continue
         current = best.get(key)
         if current is None:
-            best[key] = job
+            best[key] = index
             continue
         duplicates += 1
-        if job.completeness() > current.completeness():
-            best[key] = job
-    return list(best.items()), duplicates
+        if jobs[index].completeness() > jobs[current].completeness():
+            best[key] = index
+    return list(best.values()), duplicates
+
+
+@dataclass(slots=True)
+class _PreparedChunk:
+    """A chunk made ready off the writing thread: normalized, hashed, and as COPY rows."""
+
+    batch: NormalizedBatch
+    hashes: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def _prepare_chunk(chunk: Sequence[object], schema: str | None, start_index: int, tags: str) -> _PreparedChunk:
+    batch = normalize_items(chunk, schema, start_index=start_index)
+    hashes = [job_hash(job.company, job.title, job.location) for job in batch.jobs]
+    rows = [copy_row(h, job, tags) for h, job in zip(hashes, batch.jobs, strict=True)]
+    return _PreparedChunk(batch, hashes, rows)
 
 
 class IngestionService:
@@ -134,10 +156,10 @@ class IngestionService:
         tally.fetched = len(tally.rejected)
         status, error = "succeeded", None
         try:
-            for chunk, batch in self._normalized_chunks(pages, schema, tally.fetched):
+            for chunk, prepared in self._prepared_chunks(pages, schema, tally.fetched, tags_json(criteria_tags)):
                 if should_cancel and should_cancel():
                     raise IngestionCancelled()
-                self._ingest_chunk(run_id, user_id, chunk, batch, tally, criteria_tags)
+                self._ingest_chunk(run_id, user_id, chunk, prepared, tally, criteria_tags)
                 if on_progress:
                     on_progress(IngestProgress(
                         "ingesting", tally.fetched, total,
@@ -210,10 +232,10 @@ class IngestionService:
                 )
             )
 
-    def _normalized_chunks(
-        self, pages: Iterable[Sequence[object]], schema: str | None, start_index: int
-    ) -> Iterator[tuple[Sequence[object], NormalizedBatch]]:
-        """Chunks of each page with their normalized batch; the next chunk normalizes while this one is written.
+    def _prepared_chunks(
+        self, pages: Iterable[Sequence[object]], schema: str | None, start_index: int, tags: str
+    ) -> Iterator[tuple[Sequence[object], _PreparedChunk]]:
+        """Chunks of each page, prepared (normalized, hashed, COPY rows) while the one before is written.
 
         Only chunks of a page already received are prepared ahead: a live source's next page is never waited for
         before the current one is stored.
@@ -221,10 +243,10 @@ class IngestionService:
         index = start_index
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="normalize") as worker:
             for page in pages:
-                pending: deque[tuple[Sequence[object], Future[NormalizedBatch]]] = deque()
+                pending: deque[tuple[Sequence[object], Future[_PreparedChunk]]] = deque()
                 for start in range(0, len(page), self.chunk_size):
                     chunk = page[start : start + self.chunk_size]
-                    pending.append((chunk, worker.submit(normalize_items, chunk, schema, start_index=index)))
+                    pending.append((chunk, worker.submit(_prepare_chunk, chunk, schema, index, tags)))
                     index += len(chunk)
                     if len(pending) > 1:
                         ready, future = pending.popleft()
@@ -238,15 +260,18 @@ class IngestionService:
         run_id: uuid.UUID,
         user_id: uuid.UUID,
         items: Sequence[object],
-        batch: NormalizedBatch,
+        prepared: _PreparedChunk,
         tally: _Tally,
         criteria_tags: Sequence[str],
     ) -> None:
-        unique, duplicates = dedup_batch(batch.jobs, tally.seen)
+        batch = prepared.batch
+        kept, duplicates = _dedup_indices(batch.jobs, prepared.hashes, tally.seen)
+        unique = [(prepared.hashes[i], batch.jobs[i]) for i in kept]
+        rows = [prepared.rows[i] for i in kept]
         for attempt in range(5):
             try:
                 with self._sessions.begin() as session:
-                    upserted = self._pool.upsert_many(session, unique, criteria_tags)
+                    upserted = self._pool.upsert_many(session, unique, criteria_tags, rows)
                     pool_ids = [upserted.ids[h] for h, _ in unique]
                     created = self.link_jobs(session, user_id, pool_ids)
                     self.record_run_jobs(session, run_id, pool_ids)
