@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Select, Text, and_, bindparam, cast, func, literal_column, select, text, union_all
@@ -76,6 +77,14 @@ class BoardQueries:
         self._engine = sessions.kw["bind"]
         self._sql: dict[tuple[Any, ...], str] = {}
 
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A connection for card reads, ended with COMMIT: a ROLLBACK would make psycopg drop the connection's
+        prepared statements (DEALLOCATE ALL), and card reads are prepared once per connection."""
+        with self._engine.connect() as connection:
+            yield connection
+            connection.commit()
+
     def _card_rows(
         self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Select], params: dict[str, Any]
     ) -> list[BoardCard]:
@@ -90,8 +99,8 @@ class BoardQueries:
         with connection.connection.driver_connection.cursor(binary=True) as cursor:
             if key[0] == "open" and params.get("query") is None:
                 # Every column's first page walks the (user_id, status, position) index whatever the profile:
-                # prepare once, plan once (1-2 ms a call). A search keeps per-call plans, as does the full list,
-                # whose best plan depends on how many cards the profile has.
+                # prepare once per connection, plan once (1-2 ms a call). A search keeps per-call plans, as does
+                # the full list, whose best plan depends on how many cards the profile has.
                 cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
             return [card_from_row(row) for row in cursor.execute(sql, params, prepare=True).fetchall()]
 
@@ -157,7 +166,7 @@ class BoardQueries:
         count_stmt = self._count_statement(user_id, search)
         cards: dict[JobStatus, list[BoardCard]] = {status: [] for status in STATUSES}
         query = search_query(search)
-        with self._engine.connect() as connection:
+        with self._read() as connection:
             for status, n in connection.execute(count_stmt):
                 counts[JobStatus(status)] = int(n)
             wanted = tuple(
@@ -211,7 +220,7 @@ class BoardQueries:
 
         params = {"user_id": user_id, "status": JobStatus(status).value, "query": query, "offset": offset,
                   "limit": limit}
-        with self._engine.connect() as session:
+        with self._read() as session:
             cards = self._card_rows(session, ("page", order, query is not None), build, params)
             if total is None:
                 if search_query(search):
@@ -237,7 +246,7 @@ class BoardQueries:
             return self._bound_cards(column, query is not None).order_by(UserJob.status, UserJob.position, UserJob.id)
 
         params = {"user_id": user_id, "status": JobStatus(status).value if status else None, "query": query}
-        with self._engine.connect() as connection:
+        with self._read() as connection:
             return self._card_rows(connection, ("all", column, query is not None), build, params)
 
     def card(self, user_job_id: uuid.UUID) -> BoardCard:

@@ -204,3 +204,12 @@ def test_column_counts_kept_by_triggers_stay_exact_through_every_kind_of_write(c
     assert ctx.board.column_counts(ben.id) == dict.fromkeys(counts, 0)
     with ctx.database.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM user_job_count WHERE user_id = :u"), {"u": ben.id}).scalar() == 0
+
+
+def test_truncating_the_links_empties_the_kept_counts(ctx) -> None:
+    ana = _seed(ctx, "Ana", 5)
+    with ctx.database.sessions.begin() as session:
+        session.execute(text("TRUNCATE user_job"))
+    assert _kept_counts(ctx) == {} and ctx.board.column_counts(ana.id)[JobStatus.RECOMMENDED] == 0
+    ctx.ingestion.run("Ana", [linkedin_items(0, 5)], source="test", embed=False)
+    assert _kept_counts(ctx) == _true_counts(ctx) == {(ana.id, "recommended"): 5}

@@ -230,3 +230,28 @@ def test_refresh_model_can_be_cancelled_between_batches(ctx):
     report = ctx.matching.refresh_model(should_cancel=cancel_after_first_batch)
     assert report.cancelled and report.jobs_embedded == 4
     assert ctx.matching.stale_jobs() == len(JOBS) - 4
+
+
+class _UnreachableEmbedder(HashingEmbedder):
+    """The local model's name, but every call fails the way an HTTP embedder that went away does."""
+
+    def embed(self, texts):
+        from app.errors import JobPoolError
+
+        raise JobPoolError("The embeddings server did not answer.")
+
+
+def test_jobs_embedded_late_are_still_recommended_to_the_profiles_they_fit(ctx):
+    for name, resume in (("Dana", PYTHON_RESUME), ("Maria", NURSE_RESUME)):
+        ctx.profiles.add(name)
+        ctx.matching.set_resume(name, resume)
+    working = ctx.embedding.embedder
+    ctx.embedding.embedder = _UnreachableEmbedder()
+    report = _ingest(ctx, "Maria", JOBS)  # the cards land; embedding and fan-out cannot happen yet
+    assert report.links_created == len(JOBS) and _link_state(ctx, "Dana") == {}
+    ctx.embedding.embedder = working
+    refreshed = ctx.matching.refresh_model()
+    assert refreshed.jobs_embedded == len(JOBS)
+    assert {_family(t) for t in _link_state(ctx, "Dana")} == {"python"}
+    ctx.matching.refresh_model()  # nothing new: no second offer, nothing changes
+    assert len(_link_state(ctx, "Dana")) == 3

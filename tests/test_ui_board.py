@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -226,3 +226,67 @@ def test_recommended_sorts_best_match_first_and_takes_drops_by_score(board, ctx,
     with qtbot.waitSignal(controller.loaded, timeout=10_000):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert [c.user_job_id for c in recommended.cards][1:] == own_order  # own order back, the arrival on top
+
+
+def _bare_controller(ctx):
+    hub = Hub()
+    tasks = TaskRunner(hub)
+    return BoardController(ctx.board, ctx.cards, tasks, hub), tasks
+
+
+def test_a_card_dropped_below_the_loaded_part_of_a_score_sorted_column_hides_no_other(ctx, qtbot, loop):
+    from sqlalchemy import text
+
+    from app.board import ORDER_SCORE
+
+    profile = seed_profile(ctx, "Alex", 250)
+    ids = column_ids(ctx, profile, "recommended")
+    ctx.cards.move(ids[:1], JobStatus.APPLIED)
+    with ctx.database.sessions.begin() as session:  # Recommended scores 50..99; the Applied card scores 1
+        session.execute(text("UPDATE user_job SET match_score = 50 + abs(hashtext(id::text)) % 50 WHERE user_id = :u"),
+                        {"u": profile.id})
+        session.execute(text("UPDATE user_job SET match_score = 1 WHERE id = :i"), {"i": ids[0]})
+    controller, tasks = _bare_controller(ctx)
+    controller.set_order(JobStatus.RECOMMENDED, ORDER_SCORE)
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        controller.set_profile(profile.id)
+    recommended = controller.models[JobStatus.RECOMMENDED]
+    assert len(recommended.cards) == 100 and recommended.total == 249
+    with qtbot.waitSignal(controller.move_settled, timeout=10_000):
+        controller.move([ids[0]], JobStatus.RECOMMENDED)
+    assert recommended.row_of(ids[0]) == -1 and recommended.total == 250  # counted, waiting for its page
+    while recommended.canFetchMore(QModelIndex()):
+        before = len(recommended.cards)
+        recommended.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: not recommended.loading, timeout=10_000)
+        assert len(recommended.cards) > before
+    assert {c.user_job_id for c in recommended.cards} == set(column_ids(ctx, profile, "recommended", 1000))
+    assert recommended.card_at(len(recommended.cards) - 1).user_job_id == ids[0]
+    qtbot.waitUntil(lambda: tasks.active == 0, timeout=10_000)
+    tasks.shutdown()
+
+
+def test_a_refused_move_rereads_the_board_behind_the_moves_still_queued(ctx, qtbot, loop):
+    from sqlalchemy import text
+
+    profile = seed_profile(ctx, "Alex", 10)
+    ids = column_ids(ctx, profile, "recommended")
+    controller, tasks = _bare_controller(ctx)
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        controller.set_profile(profile.id)
+    with ctx.database.engine.begin() as conn:  # card 1 is gone from the database; the board does not know yet
+        conn.execute(text("DELETE FROM user_job WHERE id = :i"), {"i": ids[1]})
+    blocker = ctx.database.engine.connect()  # another writer holds card 2 for a moment
+    held = blocker.begin()
+    blocker.execute(text("SELECT 1 FROM user_job WHERE id = :i FOR UPDATE"), {"i": ids[2]})
+    controller.reload()  # a board read under way
+    with qtbot.waitSignal(controller.move_failed, timeout=10_000):
+        assert controller.move([ids[1]], JobStatus.APPLIED)  # refused: the card no longer exists
+        assert controller.move([ids[2]], JobStatus.OFFER)  # saved once the other writer lets go
+    held.commit()
+    blocker.close()
+    qtbot.waitUntil(lambda: tasks.active == 0 and controller._reading is None, timeout=10_000)
+    assert ctx.board.card(ids[2]).status is JobStatus.OFFER
+    assert controller.models[JobStatus.OFFER].row_of(ids[2]) >= 0
+    assert all(model.row_of(ids[1]) == -1 for model in controller.models.values())
+    tasks.shutdown()

@@ -29,6 +29,7 @@ class _PendingMove:
     count: int
     user_id: uuid.UUID
     generation: int
+    unplaced: frozenset[uuid.UUID] = frozenset()  # counted in the target but below its loaded rows, not shown
 
 
 class BoardController(QObject):
@@ -177,6 +178,7 @@ class BoardController(QObject):
         if not ids or self.user_id is None:
             return False
         moving = set(ids)
+        unplaced: frozenset[uuid.UUID] = frozenset()
         by_score = self.sorted_by_score(target.status)
         if by_score:
             if all(target.row_of(i) >= 0 for i in ids):
@@ -202,14 +204,14 @@ class BoardController(QObject):
             target.adjust_total(count)
         else:
             if by_score:
-                self._put_by_score(target, moved)
+                unplaced = self._put_by_score(target, moved)
             else:
                 insert_row = 0 if at_top else target.row_of(before) if before is not None else target.rowCount()
                 target.put(insert_row, moved)
             target.adjust_total(len(moved))
         inserted = bool(moved) and not at_end_unloaded
         pending = _PendingMove(ids=ids, target=target.status, taken=taken, inserted=inserted, count=count,
-                               user_id=self.user_id, generation=self._generation)
+                               user_id=self.user_id, generation=self._generation, unplaced=unplaced)
         self.cards_moved.emit(ids, target.status)
         self.tasks.run(
             self._cards.move, ids, target.status, before=before, at_top=at_top, ordered=True, report=False,
@@ -225,14 +227,24 @@ class BoardController(QObject):
         return True
 
     @staticmethod
-    def _put_by_score(target: ColumnModel, moved: list[BoardCard]) -> None:
-        """Insert cards where best-match-first order puts them among the loaded ones (unscored at the end)."""
+    def _put_by_score(target: ColumnModel, moved: list[BoardCard]) -> frozenset[uuid.UUID]:
+        """Insert cards where best-match-first order puts them among the loaded ones (unscored at the end).
+
+        A card that ranks below every loaded card of a column not fully loaded belongs to a page not read yet: it
+        is only counted (shown, it would shift the next page's offset and hide a card). Returns those cards' ids.
+        """
         def rank(card: BoardCard) -> int:
             return -1 if card.match_score is None else card.match_score
 
+        unplaced: set[uuid.UUID] = set()
         for card in sorted(moved, key=rank):
             loaded = target.cards
-            target.put(next((r for r, other in enumerate(loaded) if rank(other) < rank(card)), len(loaded)), [card])
+            row = next((r for r, other in enumerate(loaded) if rank(other) < rank(card)), len(loaded))
+            if row == len(loaded) and not target.fully_loaded:
+                unplaced.add(card.user_job_id)
+            else:
+                target.put(row, [card])
+        return frozenset(unplaced)
 
     @staticmethod
     def _arrived(card: BoardCard, status: JobStatus, now: datetime) -> BoardCard:
@@ -264,8 +276,9 @@ class BoardController(QObject):
         self.move_failed.emit(f"Could not move the {noun}: {exc.message} {where}")
         if pending.generation != self._generation:
             # The board was reread (or another profile shown) meanwhile: the database, not the undo list, is right.
+            # The read waits for the moves still queued, or it would show the board from before them.
             if pending.user_id == self.user_id:
-                self.reload()
+                self.reload(after_writes=True)
         else:
             self._undo(pending)
         self.move_settled.emit(pending.ids, False)
@@ -273,7 +286,7 @@ class BoardController(QObject):
     def _undo(self, pending: _PendingMove) -> None:
         target = self.models[pending.target]
         if pending.inserted:
-            back = {card.user_job_id for _row, card in target.take(pending.ids)}
+            back = {card.user_job_id for _row, card in target.take(pending.ids)} | pending.unplaced
             target.adjust_total(-len(back))
         else:
             back = {card.user_job_id for _model, pairs in pending.taken for _row, card in pairs}

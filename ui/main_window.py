@@ -229,7 +229,8 @@ class MainWindow(QMainWindow):
         self.notes.flush()
         leaving = self.current_profile
         if leaving is not None:
-            self.tasks.run(self.ctx.cards.mark_seen, leaving.id, ordered=True, report=False)
+            self.tasks.run(self.ctx.cards.mark_seen, leaving.id, ordered=True, report=False,
+                           on_success=lambda _count: self.refresh_status())
         self.current_profile = profile
         self.settings.last_profile_id = profile.id if profile else None
         self.switcher.set_profiles(self.profiles, profile.id if profile else None)
@@ -316,7 +317,11 @@ class MainWindow(QMainWindow):
         self.tasks.run(self.stats.figures, profile.id if profile else None, report=False,
                        on_success=lambda figures: self._show_figures(figures, profile))
         self.tasks.run(self.ctx.matching.new_recommendations, report=False,
-                       on_success=lambda recs: self.status.show_new(recs, profile.id if profile else None))
+                       on_success=self._show_new)
+
+    def _show_new(self, recommendations: list) -> None:
+        current = self.current_profile
+        self.status.show_new(recommendations, current.id if current else None)
 
     def _bring_matching_up_to_date(self) -> None:
         """Embed pool jobs that lack a vector of the current model (a new model, an interrupted import) and rescore,

@@ -62,10 +62,16 @@ class SettingsState:
     path: Path
 
 
+def _saved_or(saved: float | None, in_effect: float) -> float:
+    return in_effect if saved is None else saved
+
+
 def read_settings_state(data_dir: Path, matching: Any) -> SettingsState:
     """Worker thread: the saved settings, the fan-out threshold in effect, and where the token comes from."""
     return SettingsState(
-        saved=secrets.load_apify_settings(data_dir), fanout_threshold=matching.fanout_threshold,
+        saved=secrets.load_apify_settings(data_dir), fanout_threshold=_saved_or(
+            secrets.load_fanout_threshold(data_dir), matching.fanout_threshold
+        ),
         storage=secrets.token_storage(data_dir),
         keyring=secrets.keyring_name(), env_token=bool(os.environ.get(secrets.TOKEN_ENV)),
         env_api_url=bool(os.environ.get(secrets.API_URL_ENV)), path=secrets.settings_path(data_dir),

@@ -345,6 +345,10 @@ class MatchingService:
     ) -> RefreshReport:
         """Bring resumes, pool embeddings (in batches) and link scores to the current model; safe to cancel."""
         resumes = self._ensure_resume_vectors()
+        with self._sessions() as session:
+            # Jobs that never had a vector (an import whose embedding step failed or was cut short) were never
+            # offered to other profiles; jobs re-embedded for a new model were, when they came in.
+            never_embedded = list(session.scalars(select(PoolJob.id).where(PoolJob.embedding.is_(None))))
         jobs = self._embedding.embed_jobs(None, on_progress=on_progress, should_cancel=should_cancel)
         cancelled = bool(should_cancel and should_cancel())
         rescored = 0
@@ -353,6 +357,8 @@ class MatchingService:
                 user_ids = list(session.scalars(select(User.id).where(User.resume_text.is_not(None))))
             for user_id in user_ids:
                 rescored += self.score_links(user_id)
+            if never_embedded:
+                self.fan_out(None, never_embedded)
         return RefreshReport(self.model, jobs, resumes, rescored, cancelled)
 
 

@@ -4,7 +4,8 @@ Opening a board showed each column's exact count from a GROUP BY over the profil
 13 ms at 50,000 (bench/bench.py). user_job_count holds one row per (profile, column); statement-level AFTER
 triggers on user_job aggregate each statement's transition table into one upsert, rows locked in key order so
 concurrent writers cannot deadlock on them. A delete that comes from removing the profile itself (ON DELETE
-CASCADE) finds the profile gone and leaves the counts to their own cascade.
+CASCADE) finds the profile gone and leaves the counts to their own cascade; TRUNCATE (also by cascade from job_pool)
+empties the counts.
 
 Revision ID: 0003_user_job_counts
 Revises: 0002_embedding_head_index
@@ -52,6 +53,16 @@ $$
 """
 
 
+_CLEAR = """
+CREATE FUNCTION user_job_count_clear() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM user_job_count;
+    RETURN NULL;
+END
+$$
+"""
+
+
 def upgrade() -> None:
     # No card may change between the backfill and the triggers taking over.
     op.execute("LOCK TABLE user_job IN SHARE ROW EXCLUSIVE MODE")
@@ -80,10 +91,16 @@ def upgrade() -> None:
         "CREATE TRIGGER user_job_count_delete AFTER DELETE ON user_job REFERENCING OLD TABLE AS old_rows "
         "FOR EACH STATEMENT EXECUTE FUNCTION user_job_count_apply()"
     )
+    op.execute(_CLEAR)
+    op.execute(
+        "CREATE TRIGGER user_job_count_truncate AFTER TRUNCATE ON user_job "
+        "FOR EACH STATEMENT EXECUTE FUNCTION user_job_count_clear()"
+    )
 
 
 def downgrade() -> None:
-    for event in ("insert", "update", "delete"):
+    for event in ("insert", "update", "delete", "truncate"):
         op.execute(f"DROP TRIGGER IF EXISTS user_job_count_{event} ON user_job")
     op.execute("DROP FUNCTION IF EXISTS user_job_count_apply()")
+    op.execute("DROP FUNCTION IF EXISTS user_job_count_clear()")
     op.drop_table("user_job_count")
