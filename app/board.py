@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import InvalidInput, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
+from db.engine import run_prepared
 from db.models import PoolJob, UserJob, UserJobCount
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -22,7 +23,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _CARD_COLUMNS = (
     UserJob.id, UserJob.job_pool_id, PoolJob.title, PoolJob.company, PoolJob.location, UserJob.status,
     UserJob.position, UserJob.match_score, UserJob.gap_analysis, UserJob.notes, PoolJob.url, PoolJob.source,
-    PoolJob.is_remote, PoolJob.posted_at, UserJob.added_at, UserJob.status_changed_at, UserJob.seen_at,
+    PoolJob.is_remote, PoolJob.posted_at, UserJob.added_at, UserJob.status_changed_at,
+    UserJob.seen_at.is_not(None).label("seen"),
 )
 
 
@@ -37,6 +39,9 @@ def search_query(search: str | None) -> str | None:
     words = _WORD.findall((search or "").lower())
     return " & ".join(f"{w}:*" for w in words) if words else None
 
+
+# Cards a column loads at a time: two screens of cards on a tall monitor; scrolling fetches the next page.
+PAGE_SIZE = 50
 
 ORDER_POSITION = "position"  # the profile's own order (drag-and-drop)
 ORDER_SCORE = "score"  # best match first, unscored cards last
@@ -59,14 +64,40 @@ def _sort_key(order: str) -> Callable[[BoardCard], tuple[Any, ...]]:
     return lambda c: (c.position is None, c.position or 0.0, c.user_job_id)
 
 
+# BoardCard's slot setters, in card-column order: a frozen dataclass's __init__ goes through object.__setattr__ per
+# field, three times slower than these, and a board open builds hundreds of cards.
+_new = object.__new__
+(
+    _set_user_job_id, _set_job_pool_id, _set_title, _set_company, _set_location, _set_status, _set_position,
+    _set_match_score, _set_gap_analysis, _set_notes, _set_url, _set_source, _set_is_remote, _set_posted_at,
+    _set_added_at, _set_status_changed_at, _set_seen,
+) = (getattr(BoardCard, name).__set__ for name in (
+    "user_job_id", "job_pool_id", "title", "company", "location", "status", "position", "match_score", "gap_analysis",
+    "notes", "url", "source", "is_remote", "posted_at", "added_at", "status_changed_at", "seen",
+))
+
+
 def card_from_row(row: Any) -> BoardCard:
-    """Build a card from a row selected with the card columns."""
-    return BoardCard(
-        user_job_id=row[0], job_pool_id=row[1], title=row[2], company=row[3], location=row[4],
-        status=_STATUS_OF[row[5]], position=row[6], match_score=row[7], gap_analysis=row[8], notes=row[9],
-        url=row[10], source=row[11], is_remote=row[12], posted_at=row[13], added_at=row[14],
-        status_changed_at=row[15], seen=row[16] is not None,
-    )
+    """Build a card from a row selected with the card columns (every field set, as __init__ would)."""
+    card = _new(BoardCard)
+    _set_user_job_id(card, row[0])
+    _set_job_pool_id(card, row[1])
+    _set_title(card, row[2])
+    _set_company(card, row[3])
+    _set_location(card, row[4])
+    _set_status(card, _STATUS_OF[row[5]])
+    _set_position(card, row[6])
+    _set_match_score(card, row[7])
+    _set_gap_analysis(card, row[8])
+    _set_notes(card, row[9])
+    _set_url(card, row[10])
+    _set_source(card, row[11])
+    _set_is_remote(card, row[12])
+    _set_posted_at(card, row[13])
+    _set_added_at(card, row[14])
+    _set_status_changed_at(card, row[15])
+    _set_seen(card, row[16])
+    return card
 
 
 class BoardQueries:
@@ -79,30 +110,34 @@ class BoardQueries:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        """A connection for card reads, ended with COMMIT: a ROLLBACK would make psycopg drop the connection's
-        prepared statements (DEALLOCATE ALL), and card reads are prepared once per connection."""
-        with self._engine.connect() as connection:
+        """A connection for card reads, in a transaction ended with COMMIT even when only the driver's cursor ran:
+        the ROLLBACK the pool would otherwise send makes psycopg forget the connection's prepared statements, and
+        card reads are prepared (and planned) once per connection."""
+        with self._engine.begin() as connection:
             yield connection
-            connection.commit()
 
-    def _card_rows(
-        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Select], params: dict[str, Any]
-    ) -> list[BoardCard]:
-        """Cards from a statement compiled once per shape (key) and read over psycopg's binary protocol.
+    def _rows(
+        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Select], params: dict[str, Any],
+        *, generic: bool = False,
+    ) -> list[Any]:
+        """Rows of a statement compiled once per shape (key), prepared once per connection, read binary.
 
         Building and compiling a six-part UNION costs about as much as running it, and text-protocol decoding of
-        600 rows about as much again; card reads are what a board open is made of.
+        300 rows about as much again; card reads are what a board open is made of.
         """
         sql = self._sql.get(key)
         if sql is None:
             sql = self._sql[key] = str(build().compile(dialect=self._engine.dialect))
-        with connection.connection.driver_connection.cursor(binary=True) as cursor:
-            if key[0] == "open" and params.get("query") is None:
-                # Every column's first page walks the (user_id, status, position) index whatever the profile:
-                # prepare once per connection, plan once (1-2 ms a call). A search keeps per-call plans, as does
-                # the full list, whose best plan depends on how many cards the profile has.
-                cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            return [card_from_row(row) for row in cursor.execute(sql, params, prepare=True).fetchall()]
+        return run_prepared(connection, sql, params, generic_plan=generic, binary=True)
+
+    def _card_rows(
+        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Select], params: dict[str, Any]
+    ) -> list[BoardCard]:
+        # Every column's first page walks the (user_id, status, position) index whatever the profile: plan once
+        # (1-2 ms a call). A search keeps per-call plans, as does the full list, whose best plan depends on how
+        # many cards the profile has.
+        generic = key[0] == "open" and params.get("query") is None
+        return [card_from_row(row) for row in self._rows(connection, key, build, params, generic=generic)]
 
     @staticmethod
     def _bound_cards(status_param: str | None, searching: bool) -> Select:
@@ -119,58 +154,51 @@ class BoardQueries:
             )
         return stmt
 
-    @staticmethod
-    def _filtered(stmt: Select, user_id: uuid.UUID, status: JobStatus | None, search: str | None) -> Select:
-        stmt = stmt.where(UserJob.user_id == user_id)
-        if status is not None:
-            stmt = stmt.where(UserJob.status == JobStatus(status))
-        query = search_query(search)
-        if query:
-            stmt = stmt.where(PoolJob.search_vector.op("@@")(func.to_tsquery(text("'simple'::regconfig"), query)))
-        return stmt
-
     def _base(self) -> Select:
         return select(*_CARD_COLUMNS).join(PoolJob, PoolJob.id == UserJob.job_pool_id)
 
-    def _count_statement(self, user_id: uuid.UUID, search: str | None) -> Select:
-        """(status, cards) rows: the trigger-kept user_job_count, or a GROUP BY over the matches of a search."""
-        if not search_query(search):
-            return select(UserJobCount.status, UserJobCount.cards).where(UserJobCount.user_id == user_id)
-        stmt = select(UserJob.status, func.count()).group_by(UserJob.status)
-        stmt = stmt.join(PoolJob, PoolJob.id == UserJob.job_pool_id)
-        return self._filtered(stmt, user_id, None, search)
+    def _counts(self, connection: Connection, user_id: uuid.UUID, search: str | None) -> dict[JobStatus, int]:
+        """Every column's card count: the trigger-kept user_job_count, or a GROUP BY over a search's matches."""
+        query = search_query(search)
+
+        def build() -> Select:
+            if query is None:
+                return select(cast(UserJobCount.status, Text), UserJobCount.cards).where(
+                    UserJobCount.user_id == bindparam("user_id")
+                )
+            matches = self._bound_cards(None, True).with_only_columns(UserJob.status).subquery()
+            return select(cast(matches.c.status, Text), func.count()).group_by(matches.c.status)
+
+        counts = dict.fromkeys(STATUSES, 0)
+        params = {"user_id": user_id, "query": query}
+        for status, n in self._rows(connection, ("counts", query is not None), build, params, generic=query is None):
+            counts[_STATUS_OF[status]] = int(n)
+        return counts
 
     def column_counts(self, user_id: uuid.UUID, search: str | None = None) -> dict[JobStatus, int]:
         """Exact card count of every column (a search counts its matches)."""
-        stmt = self._count_statement(user_id, search)
-        counts = dict.fromkeys(STATUSES, 0)
-        with self._engine.connect() as session:
-            for status, n in session.execute(stmt):
-                counts[JobStatus(status)] = int(n)
-        return counts
+        with self._read() as connection:
+            return self._counts(connection, user_id, search)
 
     def open_board(
         self,
         user_id: uuid.UUID,
-        limits: int | dict[JobStatus, int] = 100,
+        limits: int | dict[JobStatus, int] = PAGE_SIZE,
         search: str | None = None,
         orders: dict[JobStatus, str] | None = None,
     ) -> dict[JobStatus, ColumnPage]:
-        """Every column's exact count and first page, in two statements on one connection.
+        """Every column's exact count and first page, in two prepared statements on one connection.
 
         `orders` sorts a column by match score (ORDER_SCORE) instead of the profile's own order.
         """
         sizes = limits if isinstance(limits, dict) else dict.fromkeys(STATUSES, limits)
         order_of = {status: (orders or {}).get(status, ORDER_POSITION) for status in STATUSES}
-        counts = dict.fromkeys(STATUSES, 0)
-        count_stmt = self._count_statement(user_id, search)
         cards: dict[JobStatus, list[BoardCard]] = {status: [] for status in STATUSES}
         query = search_query(search)
         with self._read() as connection:
-            for status, n in connection.execute(count_stmt):
-                counts[JobStatus(status)] = int(n)
+            counts = self._counts(connection, user_id, search)
             wanted = tuple(
-                (status, order_of[status]) for status in STATUSES if counts[status] and sizes.get(status, 100) > 0
+                (status, order_of[status]) for status in STATUSES if counts[status] and sizes.get(status, PAGE_SIZE) > 0
             )
             if wanted:
 
@@ -187,7 +215,7 @@ class BoardQueries:
                 params: dict[str, Any] = {"user_id": user_id, "query": query}
                 for i, (status, _order) in enumerate(wanted):
                     params[f"status_{i}"] = status.value
-                    params[f"limit_{i}"] = sizes.get(status, 100)
+                    params[f"limit_{i}"] = sizes.get(status, PAGE_SIZE)
                 for card in self._card_rows(connection, ("open", wanted, query is not None), build, params):
                     cards[card.status].append(card)
         for status, column in cards.items():
@@ -203,7 +231,7 @@ class BoardQueries:
         user_id: uuid.UUID,
         status: JobStatus,
         offset: int = 0,
-        limit: int = 100,
+        limit: int = PAGE_SIZE,
         search: str | None = None,
         order: str = ORDER_POSITION,
         total: int | None = None,
@@ -223,16 +251,7 @@ class BoardQueries:
         with self._read() as session:
             cards = self._card_rows(session, ("page", order, query is not None), build, params)
             if total is None:
-                if search_query(search):
-                    count_stmt = self._filtered(
-                        select(func.count()).select_from(UserJob).join(PoolJob, PoolJob.id == UserJob.job_pool_id),
-                        user_id, status, search,
-                    )
-                else:
-                    count_stmt = select(UserJobCount.cards).where(
-                        UserJobCount.user_id == user_id, UserJobCount.status == status
-                    )
-                total = int(session.scalar(count_stmt) or 0)
+                total = self._counts(session, user_id, search)[JobStatus(status)]
         return ColumnPage(status=JobStatus(status), cards=cards, offset=offset, total=total)
 
     def cards_for(

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from app.board import PAGE_SIZE  # noqa: E402
 from app.context import AppContext, open_context  # noqa: E402
 from app.hashing import job_hash  # noqa: E402
 from app.ingestion.normalizers import normalize_items  # noqa: E402
@@ -188,11 +189,10 @@ def bench_board(server: Server, pool_size: int, link_counts: list[int], repeat: 
     users = seed_board(ctx, pool_size, link_counts)
     results: dict = {"pool_size": pool_size}
 
-    def open_board(user_id: uuid.UUID) -> None:
-        ctx.board.open_board(user_id, 100)
-
-    for count, user_id in users.items():
-        results[f"board_open_{count}"] = timed(lambda u=user_id: open_board(u), repeat)
+    for count, user_id in users.items():  # the first page the app loads per column
+        results[f"board_open_{count}"] = timed(lambda u=user_id: ctx.board.open_board(u, PAGE_SIZE), repeat)
+    largest = max(users)  # and twice as many cards per column, for comparison
+    results[f"board_open_twice_{largest}"] = timed(lambda: ctx.board.open_board(users[largest], 2 * PAGE_SIZE), repeat)
     smallest = min(users)
     results[f"full_list_{smallest}"] = timed(lambda: ctx.board.cards_for(users[smallest]), repeat)
 
@@ -243,12 +243,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ratio {results['ratio']:.1f}x   (target >= 10x)")
     print(f"Embedding + HNSW indexing of {results['embed_rows']:,} new pool rows: "
           f"{results['embed_rows_per_s']:,.0f} rows/s")
-    print(f"Board open (counts + first 100 cards of each column), pool {results['pool_size']:,}:")
+    print(f"Board open (counts + the first {PAGE_SIZE} cards of each column), pool {results['pool_size']:,}:")
     for key, value in results.items():
         if key.startswith("board_open_"):
             p50, p95 = value
             links = int(key.rsplit("_", 1)[1])
-            print(f"  {links:>6,} links: p50 {p50:.2f} ms, p95 {p95:.2f} ms   (target p95 <= 10 ms)")
+            if "twice" in key:
+                print(f"  {links:>6,} links, {2 * PAGE_SIZE} cards per column: p50 {p50:.2f} ms, p95 {p95:.2f} ms")
+            else:
+                print(f"  {links:>6,} links: p50 {p50:.2f} ms, p95 {p95:.2f} ms   (target p95 <= 10 ms)")
     for key, value in results.items():
         if key.startswith("full_list_"):
             p50, p95 = value

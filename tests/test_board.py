@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from app.errors import InvalidInput, NotFound, ProfileExists
-from app.records import JobStatus
+from app.records import BoardCard, JobStatus
 from tests.synthetic import linkedin_items
 
 
@@ -104,6 +104,31 @@ def test_moves_between_and_inside_columns(ctx) -> None:
     ]
     ctx.cards.move([ids[3]], JobStatus.APPLIED, at_top=True)
     assert ctx.board.cards_for(ana.id, JobStatus.APPLIED)[0].user_job_id == ids[3]
+
+
+def test_move_places_cards_around_anchors_it_can_and_cannot_use(ctx) -> None:
+    ana = _seed(ctx, "Ana", 6)
+    ben = _seed(ctx, "Ben", 1)
+    ids = [c.user_job_id for c in ctx.board.cards_for(ana.id)]
+
+    def applied() -> list:
+        return [c.user_job_id for c in ctx.board.cards_for(ana.id, JobStatus.APPLIED)]
+
+    result = ctx.cards.move(ids[:2], JobStatus.APPLIED)  # into an empty column
+    assert result.positions == [1.0, 2.0]
+    assert [c.position for c in ctx.board.cards_for(ana.id, JobStatus.APPLIED)] == result.positions
+    result = ctx.cards.move([ids[2]], JobStatus.APPLIED, before=ids[1])  # between two cards
+    assert result.positions == [1.5] and applied() == [ids[0], ids[2], ids[1]]
+    ctx.cards.move([ids[3]], JobStatus.APPLIED, before=ids[4])  # an anchor in another column: the end
+    assert applied()[-1] == ids[3]
+    ctx.cards.move([ids[4]], JobStatus.APPLIED, at_top=True, before=ctx.board.cards_for(ben.id)[0].user_job_id)
+    assert applied()[0] == ids[4]  # another profile's anchor: the top, as asked
+    with ctx.database.engine.begin() as conn:  # a card without a position (as older rows may be)
+        conn.execute(text("UPDATE user_job SET position = NULL WHERE id = :id"), {"id": ids[0]})
+    ctx.cards.move([ids[5]], JobStatus.APPLIED, before=ids[0])
+    order = applied()
+    assert order.index(ids[5]) == order.index(ids[0]) - 1
+    assert None not in {c.position for c in ctx.board.cards_for(ana.id, JobStatus.APPLIED)}
 
 
 def test_many_reorders_in_one_gap_renumber_the_column(ctx) -> None:
@@ -213,3 +238,23 @@ def test_truncating_the_links_empties_the_kept_counts(ctx) -> None:
     assert _kept_counts(ctx) == {} and ctx.board.column_counts(ana.id)[JobStatus.RECOMMENDED] == 0
     ctx.ingestion.run("Ana", [linkedin_items(0, 5)], source="test", embed=False)
     assert _kept_counts(ctx) == _true_counts(ctx) == {(ana.id, "recommended"): 5}
+
+
+def test_card_from_row_sets_every_field_as_the_constructor_would() -> None:
+    import dataclasses
+    import uuid
+    from datetime import UTC, datetime
+
+    from app.board import card_from_row
+
+    now = datetime.now(UTC)
+    values = {
+        "user_job_id": uuid.uuid4(), "job_pool_id": uuid.uuid4(), "title": "T", "company": "C", "location": "L",
+        "status": JobStatus.APPLIED, "position": 2.5, "match_score": 71, "gap_analysis": {"missing": ["x"]},
+        "notes": "n", "url": "u", "source": "s", "is_remote": True, "posted_at": now, "added_at": now,
+        "status_changed_at": now, "seen": False,
+    }
+    assert [f.name for f in dataclasses.fields(BoardCard)] == list(values)
+    row = [*values.values()]
+    row[5] = "applied"
+    assert card_from_row(row) == BoardCard(**values)

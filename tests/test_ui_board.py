@@ -237,7 +237,7 @@ def _bare_controller(ctx):
 def test_a_card_dropped_below_the_loaded_part_of_a_score_sorted_column_hides_no_other(ctx, qtbot, loop):
     from sqlalchemy import text
 
-    from app.board import ORDER_SCORE
+    from app.board import ORDER_SCORE, PAGE_SIZE
 
     profile = seed_profile(ctx, "Alex", 250)
     ids = column_ids(ctx, profile, "recommended")
@@ -251,7 +251,7 @@ def test_a_card_dropped_below_the_loaded_part_of_a_score_sorted_column_hides_no_
     with qtbot.waitSignal(controller.loaded, timeout=10_000):
         controller.set_profile(profile.id)
     recommended = controller.models[JobStatus.RECOMMENDED]
-    assert len(recommended.cards) == 100 and recommended.total == 249
+    assert len(recommended.cards) == PAGE_SIZE and recommended.total == 249
     with qtbot.waitSignal(controller.move_settled, timeout=10_000):
         controller.move([ids[0]], JobStatus.RECOMMENDED)
     assert recommended.row_of(ids[0]) == -1 and recommended.total == 250  # counted, waiting for its page

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 
+from app.board import PAGE_SIZE
 from app.records import JobStatus
 from tests.ui_helpers import column_ids, qasync_running, seed_profile
 from ui.board_controller import BoardController
@@ -40,13 +41,15 @@ def board(ctx, qtbot, loop):
 def test_models_pass_qt_model_checks_while_paging(board, qtmodeltester, qtbot):
     controller, _profile = board
     model = controller.models[JobStatus.RECOMMENDED]
-    assert model.rowCount() == 100 and model.total == 250 and model.canFetchMore(QModelIndex())
+    assert model.rowCount() == PAGE_SIZE and model.total == 250 and model.canFetchMore(QModelIndex())
     qtmodeltester.check(model)  # Qt's tester itself asks for the next page
     assert model.loading and not model.canFetchMore(QModelIndex()), "a page is on its way: no second request"
-    qtbot.waitUntil(lambda: model.rowCount() == 200, timeout=10_000)
-    model.fetchMore(QModelIndex())
-    qtbot.waitUntil(lambda: model.rowCount() == 250, timeout=10_000)
-    assert not model.canFetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == 2 * PAGE_SIZE, timeout=10_000)
+    while model.canFetchMore(QModelIndex()):
+        rows = model.rowCount()
+        model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda r=rows: model.rowCount() == min(250, r + PAGE_SIZE), timeout=10_000)
+    assert model.rowCount() == 250
     assert len({card.user_job_id for card in model.cards}) == 250
     for status in (JobStatus.APPLIED, JobStatus.ARCHIVED):
         qtmodeltester.check(controller.models[status], force_py=True)
@@ -99,14 +102,14 @@ def test_several_cards_move_together_in_their_order(board, ctx, qtbot):
 def test_reorder_inside_a_column_persists(board, ctx, qtbot):
     controller, profile = board
     model = controller.models[JobStatus.RECOMMENDED]
-    before = column_ids(ctx, profile, "recommended", 100)
+    before = column_ids(ctx, profile, "recommended", PAGE_SIZE)
     assert [card.user_job_id for card in model.cards] == before
     mime = model.mimeData([model.index(0)])
     with qtbot.waitSignal(controller.move_settled, timeout=10_000):
         model.dropMimeData(mime, MOVE, 4, 0, QModelIndex())  # between rows 3 and 4
     expected = [*before[1:4], before[0], *before[4:]]
     assert [card.user_job_id for card in model.cards] == expected
-    assert column_ids(ctx, profile, "recommended", 100) == expected
+    assert column_ids(ctx, profile, "recommended", PAGE_SIZE) == expected
     controller.reload(keep_rows=False)
     qtbot.waitUntil(lambda: [c.user_job_id for c in model.cards][:5] == expected[:5], timeout=10_000)
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 
-from app.board import ORDER_POSITION, ORDER_SCORE, BoardQueries
+from app.board import ORDER_POSITION, ORDER_SCORE, PAGE_SIZE, BoardQueries
 from app.cards import CardService
 from app.errors import JobPoolError, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobStatus, MoveResult
-from ui.column_model import PAGE_SIZE, ColumnModel
+from ui.column_model import ColumnModel
 from ui.events import ChangeSet, Hub
 from ui.tasks import TaskRunner
 

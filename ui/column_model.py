@@ -13,7 +13,6 @@ from app.records import BoardCard, ColumnPage, JobStatus, status_label
 
 MIME_TYPE = "application/x-jobpool-card"
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE_SIZE = 100
 
 Index = QModelIndex | QPersistentModelIndex
 
