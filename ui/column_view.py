@@ -213,7 +213,7 @@ class ColumnWidget(QFrame):
         layout.setSpacing(6)
         header = QHBoxLayout()
         header.setContentsMargins(GAP_X + 3, 0, GAP_X + 3, 0)
-        header.setSpacing(7)
+        header.setSpacing(5)
         dot = QLabel()
         dot.setFixedSize(9, 9)
         dot.setStyleSheet(f"background: {theme.STATUS_COLORS[model.status]}; border-radius: 4px;")
