@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING, Any
 from app.errors import JobPoolError
 
 if TYPE_CHECKING:
+    from app.records import Profile
     from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+NO_PROFILE = "Create a profile first: Profiles → New…."
 
 OPTIONAL_DIALOGS: dict[str, tuple[str, str, str, bool]] = {
     # key: (module, class, title, needs a profile)
@@ -28,7 +31,7 @@ def open_optional_dialog(window: MainWindow, key: str) -> Any:
     """Import the dialog's module, build it as Dialog(window) and show it; None (with a note) when unavailable."""
     module_name, class_name, title, needs_profile = OPTIONAL_DIALOGS[key]
     if needs_profile and window.current_profile is None:
-        window.prompts.inform(title, "Create a profile first: Profiles → New….")
+        window.prompts.inform(title, NO_PROFILE)
         return None
     try:
         dialog_class = getattr(importlib.import_module(module_name), class_name)
@@ -43,3 +46,10 @@ def open_optional_dialog(window: MainWindow, key: str) -> Any:
         return None
     window.keep_dialog(dialog)
     return dialog
+
+
+def require_profile(window: MainWindow) -> Profile:
+    """The profile the window shows, for a dialog that works on it; a JobPoolError when there is none yet."""
+    if window.current_profile is None:
+        raise JobPoolError(NO_PROFILE)
+    return window.current_profile

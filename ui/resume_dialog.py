@@ -27,6 +27,7 @@ from app.matching.records import ResumeInfo, ResumeUpdate
 from app.matching.resume import read_resume_file
 from ui.chips import ChipList
 from ui.events import ChangeSet
+from ui.optional_dialogs import require_profile
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -44,9 +45,7 @@ class ResumeDialog(QDialog):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        profile = window.current_profile
-        if profile is None:
-            raise JobPoolError("Create a profile first: Profiles → New….")
+        profile = require_profile(window)
         self.main_window = window
         self.profile_id: uuid.UUID = profile.id
         self.profile_name = profile.name
