@@ -34,9 +34,9 @@ _COLUMN = "user_id = o.user_id AND status = CAST(:status AS job_status) AND id <
 # The whole move in one statement: lock the cards, check they are all there and of one profile, find where they
 # go (before the anchor card, at the top, or at the end of the column) and write them there. It writes nothing
 # when it cannot place them cleanly (a card missing, two profiles, an unpositioned anchor, a gap worn too thin):
-# the step-by-step path then explains or renumbers. The move does not wait for its WAL flush (about a third of
-# its time): PostgreSQL stays consistent, and only a power cut or OS crash in the next fraction of a second could
-# undo it, the trade SQLite's WAL mode makes by default.
+# the step-by-step path then explains or renumbers. The move does not wait for its WAL to reach the disk:
+# PostgreSQL stays consistent, and only a power cut or OS crash in the next fraction of a second could undo it,
+# the same trade as SQLite in WAL mode with synchronous=NORMAL.
 _MOVE = text(f"""
 WITH locked AS MATERIALIZED (
     SELECT id, user_id FROM user_job WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE
