@@ -61,7 +61,8 @@ class User(Base):
     name: Mapped[str] = mapped_column(Text, unique=True)
     email: Mapped[str | None] = mapped_column(Text)
     resume_text: Mapped[str | None] = mapped_column(Text)
-    resume_embedding: Mapped[Any | None] = mapped_column(Vector(EMBEDDING_DIM))
+    # Deferred: reading a profile should not parse 1,536 floats of text (milliseconds); read it where it is used.
+    resume_embedding: Mapped[Any | None] = mapped_column(Vector(EMBEDDING_DIM), deferred=True)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
 

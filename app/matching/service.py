@@ -278,11 +278,11 @@ class MatchingService:
                     f"“{user.name}” has no resume yet: add one (Profiles > Resume…, or "
                     f"`profiles set-resume \"{user.name}\" FILE`) and Discover can match jobs to it."
                 )
-            user_id, resume_text, query = user.id, user.resume_text, user.resume_embedding
-        if self._verified.get(user_id) != (self.model, _digest(resume_text)) and self._ensure_resume_vectors([user_id]):
-            with self._sessions() as session:
-                query = session.scalar(select(User.resume_embedding).where(User.id == user_id))
+            user_id, resume_text = user.id, user.resume_text
+        if self._verified.get(user_id) != (self.model, _digest(resume_text)):
+            self._ensure_resume_vectors([user_id])
         with self._sessions() as session:
+            query = discover_sql.resume_vector(session, user_id)
             rows = discover_sql.nearest_unlinked(
                 session, user_id, query, self.model, limit, iterative=self._iterative(session)
             )
@@ -303,7 +303,7 @@ class MatchingService:
         with self._sessions() as session:
             user = find_user(session, profile)
             return discover_sql.explain_nearest_unlinked(
-                session, user.id, user.resume_embedding, self.model, _check_limit(limit)
+                session, user.id, discover_sql.resume_vector(session, user.id), self.model, _check_limit(limit)
             )
 
     def add_from_discover(self, profile: str | uuid.UUID, pool_ids: Sequence[uuid.UUID]) -> int:
