@@ -131,12 +131,9 @@ class BoardQueries:
         return run_prepared(connection, sql, params, generic_plan=generic, binary=True)
 
     def _card_rows(
-        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Select], params: dict[str, Any]
+        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Select], params: dict[str, Any],
+        *, generic: bool = False,
     ) -> list[BoardCard]:
-        # Every column's first page walks the (user_id, status, position) index whatever the profile: plan once
-        # (1-2 ms a call). A search keeps per-call plans, as does the full list, whose best plan depends on how
-        # many cards the profile has.
-        generic = key[0] == "open" and params.get("query") is None
         return [card_from_row(row) for row in self._rows(connection, key, build, params, generic=generic)]
 
     @staticmethod
@@ -216,7 +213,11 @@ class BoardQueries:
                 for i, (status, _order) in enumerate(wanted):
                     params[f"status_{i}"] = status.value
                     params[f"limit_{i}"] = sizes.get(status, PAGE_SIZE)
-                for card in self._card_rows(connection, ("open", wanted, query is not None), build, params):
+                # Every column's first page walks the (user_id, status, position) index whatever the profile: plan
+                # once (1-2 ms a call). A search keeps per-call plans, as do the full list and later pages, whose
+                # best plan depends on how many cards the profile has.
+                key = ("open", wanted, query is not None)
+                for card in self._card_rows(connection, key, build, params, generic=query is None):
                     cards[card.status].append(card)
         for status, column in cards.items():
             # UNION ALL keeps no promise about order across its parts: restore each column's order.

@@ -28,8 +28,20 @@ def parse_status(value: str | JobStatus) -> JobStatus:
 
 
 # A move is latency the user feels: its statements are written once, in SQL, instead of being built per call
-# (building the equivalent expressions cost about as much as running them).
-_COLUMN = "user_id = o.user_id AND status = CAST(:status AS job_status) AND id <> ALL(CAST(:ids AS uuid[]))"
+# (building the equivalent expressions cost about as much as running them). Both paths below share these parts.
+_LOCK_CARDS = "SELECT id, user_id FROM user_job WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE"
+
+
+def _other_cards(user: str) -> str:
+    """The rest of the target column of `user` (an SQL expression): the cards that are not moving."""
+    return (f"FROM user_job WHERE user_id = {user} AND status = CAST(:status AS job_status) "
+            "AND id <> ALL(CAST(:ids AS uuid[]))")
+
+
+_SET_COLUMN = (
+    "status = CAST(:status AS job_status), updated_at = now(), "
+    "status_changed_at = CASE WHEN u.status = CAST(:status AS job_status) THEN u.status_changed_at ELSE now() END"
+)
 
 # The whole move in one statement: lock the cards, check they are all there and of one profile, find where they
 # go (before the anchor card, at the top, or at the end of the column) and write them there. It writes nothing
@@ -37,9 +49,9 @@ _COLUMN = "user_id = o.user_id AND status = CAST(:status AS job_status) AND id <
 # the step-by-step path then explains or renumbers. The move does not wait for its WAL to reach the disk:
 # PostgreSQL stays consistent, and only a power cut or OS crash in the next fraction of a second could undo it,
 # the same trade as SQLite in WAL mode with synchronous=NORMAL.
+_COLUMN = _other_cards("o.user_id")
 _MOVE = text(f"""
-WITH locked AS MATERIALIZED (
-    SELECT id, user_id FROM user_job WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE
+WITH locked AS MATERIALIZED ({_LOCK_CARDS}
 ), owner AS MATERIALIZED (
     SELECT min(user_id::text)::uuid AS user_id FROM locked
     HAVING count(*) = cardinality(CAST(:ids AS uuid[])) AND count(DISTINCT user_id) = 1
@@ -48,9 +60,9 @@ WITH locked AS MATERIALIZED (
     WHERE a.id = CAST(:before AS uuid) AND a.user_id = o.user_id AND a.status = CAST(:status AS job_status)
 ), edges AS MATERIALIZED (
     SELECT EXISTS (SELECT FROM anchor) AS anchored, (SELECT position FROM anchor) AS upper,
-        (SELECT max(position) FROM user_job WHERE {_COLUMN} AND position < (SELECT position FROM anchor)) AS below,
-        (SELECT min(position) FROM user_job WHERE {_COLUMN}) AS lowest,
-        (SELECT max(position) FROM user_job WHERE {_COLUMN}) AS highest,
+        (SELECT max(position) {_COLUMN} AND position < (SELECT position FROM anchor)) AS below,
+        (SELECT min(position) {_COLUMN}) AS lowest,
+        (SELECT max(position) {_COLUMN}) AS highest,
         set_config('synchronous_commit', 'off', true) AS no_flush_wait
     FROM owner o
 ), place AS (
@@ -61,29 +73,22 @@ WITH locked AS MATERIALIZED (
         CASE WHEN anchored THEN (upper - coalesce(below, upper - :k - 1)) / (:k + 1) ELSE 1 END AS step
     FROM edges
 )
-UPDATE user_job u SET status = CAST(:status AS job_status), position = p.base + p.step * m.ord, updated_at = now(),
-    status_changed_at = CASE WHEN u.status = CAST(:status AS job_status) THEN u.status_changed_at ELSE now() END
+UPDATE user_job u SET {_SET_COLUMN}, position = p.base + p.step * m.ord
 FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS m(id, ord), place p
 WHERE u.id = m.id AND (NOT p.anchored OR (p.upper IS NOT NULL AND p.step >= :min_gap))
 RETURNING u.id, u.position
 """)
 
 # The step-by-step path.
-_LOCK = text(
-    "SELECT id, user_id FROM user_job WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE"
-)
-_OTHERS = (
-    "FROM user_job WHERE user_id = :uid AND status = CAST(:status AS job_status) AND id <> ALL(CAST(:ids AS uuid[]))"
-)
+_LOCK = text(_LOCK_CARDS)
+_OTHERS = _other_cards(":uid")
 _LOWEST = text(f"SELECT min(position) {_OTHERS}")
 _HIGHEST = text(f"SELECT max(position) {_OTHERS}")
 _BELOW = text(f"SELECT max(position) {_OTHERS} AND position < :upper")
 _ANCHOR = text("SELECT position, user_id, CAST(status AS text) AS status FROM user_job WHERE id = :id")
 _UPDATE = text(
-    "UPDATE user_job u SET status = CAST(:status AS job_status), position = m.position, updated_at = now(), "
-    "  status_changed_at = CASE WHEN u.status = CAST(:status AS job_status) THEN u.status_changed_at ELSE now() END "
-    "FROM unnest(CAST(:ids AS uuid[]), CAST(:positions AS float8[])) AS m(id, position) "
-    "WHERE u.id = m.id"
+    f"UPDATE user_job u SET {_SET_COLUMN}, position = m.position "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:positions AS float8[])) AS m(id, position) WHERE u.id = m.id"
 )
 
 
