@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from types import ModuleType
 
@@ -69,13 +70,20 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        return module.run(args, ctx)
+        code = module.run(args, ctx)
+        sys.stdout.flush()  # here, so that a reader gone away is handled below and not at interpreter exit
+        return code
     except JobPoolError as exc:
         print(f"jobpool: {exc.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("jobpool: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`board | head`): what it read is all it wanted. Point stdout at
+        # devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     finally:
         ctx.close()
 

@@ -111,3 +111,20 @@ def test_unwritable_data_dir_is_one_clear_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "not writable" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(db_url: str, tmp_path: Path) -> None:
+    export = tmp_path / "many.json"
+    export.write_text(json.dumps(linkedin_items(0, 400)))  # a board larger than the pipe's buffer
+    assert jobpool(db_url, "profiles", "add", "me").returncode == 0
+    assert jobpool(db_url, "ingest", "--profile", "me", "--file", str(export)).returncode == 0
+    # `board | head -1`: the reader closes the pipe after one line, while the board is still being written.
+    board = subprocess.Popen(
+        [sys.executable, "main.py", "--db-url", db_url, "board", "--profile", "me", "--json"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
+    )
+    assert board.stdout is not None and board.stdout.readline()
+    board.stdout.close()
+    _, stderr = board.communicate(timeout=120)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert board.returncode == 0
