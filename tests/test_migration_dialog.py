@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -119,3 +121,40 @@ def test_without_backup_and_already_migrated(window, legacy_db, qtbot) -> None:
     assert "migrated to the shared pool already" in again.summary.text()
     qtbot.waitUntil(lambda: again.verification is not None, timeout=20_000)
     assert again.verification.ok and again.rollback_button.isEnabled() and not again.migrate_button.isEnabled()
+
+
+def _migrate_in_dialog(window, qtbot) -> MigrationDialog:
+    dialog = _open_dialog(window, qtbot)
+    dialog.backup_box.setChecked(False)
+    qtbot.mouseClick(dialog.migrate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
+    return dialog
+
+
+def _settled(window) -> bool:
+    """No background work left and no status-bar read pending."""
+    return window.tasks.active == 0 and not window.status_read_pending
+
+
+def test_after_a_rollback_the_window_needs_a_migration_again_without_errors(window, qtbot, caplog) -> None:
+    dialog = _migrate_in_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: window.stack.currentIndex() in (PAGE_BOARD, PAGE_EMPTY) and window.current_profile
+                    and window.status.pool_label.text().startswith("Pool: ") and _settled(window), timeout=60_000)
+    assert window.status.cards_label.text().startswith(window.current_profile.name)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
+        qtbot.waitUntil(lambda: window.stack.currentIndex() == PAGE_MIGRATE and _settled(window)
+                        and dialog.migrate_button.isEnabled(), timeout=30_000)
+    assert window.message_bar.text == ""  # no "Could not read the board: … UndefinedTable" banner
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert window.status.pool_label.text() == "" and window.status.ingestion_label.text() == ""
+    assert window.status.cards_label.isHidden() and window.status.new_label.isHidden()
+    assert window.current_profile is None and window.controller.user_id is None and window.detail.card is None
+    assert window.windowTitle() == "JobPool" and window.ctx.needs_migration
+
+
+def test_jobs_migrated_in_the_window_are_embedded_in_the_background(window, qtbot) -> None:
+    _migrate_in_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: _settled(window) and window.ctx.matching.stale_jobs() == 0, timeout=60_000)

@@ -250,6 +250,8 @@ class MigrationDialog(QDialog):
         self._set_buttons(STATE_MIGRATED)
         self._window.refresh_profiles()
         self._window.refresh_board()
+        if not report.already_migrated:
+            self._window.bring_matching_up_to_date()  # migrated jobs get their vectors, as after an import
         self.migrated.emit(report)
 
     def start_verification(self) -> None:
@@ -277,13 +279,23 @@ class MigrationDialog(QDialog):
         if self.busy or not self._window.prompts.confirm("Roll back the migration", ROLLBACK_QUESTION, "Roll back"):
             return
         self._begin("Starting the rollback…")
+        # Notes typed on the board are saved first (the writer thread keeps the order), so they are carried back;
+        # then the window stops reading until it shows the v1 state. No change-set is broadcast: every reader of
+        # the shared-pool tables would fail once they are gone.
+        self._window.notes.flush()
+        self._window.begin_schema_change()
         self._window.tasks.run(
             self._service.rollback, self._relay.progress.emit, backup=self.backup_box.isChecked(), ordered=True,
-            report=False, changes=ChangeSet(board=True, profiles=True, pool=True),
-            on_success=self._rolled_back, on_failure=self._failed,
+            report=False, on_success=self._rolled_back, on_failure=self._rollback_failed,
         )
 
+    def _rollback_failed(self, error: JobPoolError) -> None:
+        self._failed(error)
+        self._window.end_schema_change()
+
     def _rolled_back(self, report: RollbackReport) -> None:
+        self._window.refresh_board()  # the "needs a migration" page, before anything else can read
+        self._window.refresh_profiles()
         self._end()
         self.rollback_report = report
         self.phase_label.setText(report.message)
@@ -292,7 +304,6 @@ class MigrationDialog(QDialog):
         )
         _fill(self.checks_table, [])
         self.rolled_back.emit(report)
-        self._window.refresh_board()
         self.reload()
 
     # -- closing ---------------------------------------------------------------------------------------

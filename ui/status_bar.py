@@ -53,6 +53,14 @@ class BoardStatusBar(QStatusBar):
                 "the pool (no new storage); Pool insert = jobs new to the pool."
             )
 
+    def clear_figures(self) -> None:
+        """Show no figures (a database that needs a migration has none to show)."""
+        for label in (self.pool_label, self.ingestion_label, self.cards_label, self.new_label):
+            label.clear()
+            label.setToolTip("")
+        self.cards_label.hide()
+        self.new_label.hide()
+
     def show_new(self, recommendations: Sequence[NewRecommendations], current: uuid.UUID | None) -> None:
         """"N new for <profile>": recommended cards nobody has looked at yet, the current profile first."""
         waiting = sorted(
