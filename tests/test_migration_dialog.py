@@ -6,9 +6,11 @@ import logging
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import text
 
 from app.context import open_context
 from tests.legacy_fixtures import snapshot
+from tests.synthetic import linkedin_items
 from tests.ui_helpers import ScriptedPrompts, qasync_running
 from ui.main_window import PAGE_BOARD, PAGE_EMPTY, PAGE_MIGRATE, MainWindow
 from ui.migration_dialog import MigrationDialog
@@ -158,3 +160,26 @@ def test_after_a_rollback_the_window_needs_a_migration_again_without_errors(wind
 def test_jobs_migrated_in_the_window_are_embedded_in_the_background(window, qtbot) -> None:
     _migrate_in_dialog(window, qtbot)
     qtbot.waitUntil(lambda: _settled(window) and window.ctx.matching.stale_jobs() == 0, timeout=60_000)
+
+
+def test_the_rollback_says_what_it_cannot_keep_and_counts_in_proper_plurals(window, qtbot) -> None:
+    dialog = _migrate_in_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: _settled(window) and len(window.profiles) == 7, timeout=60_000)
+    ctx = window.ctx
+    profile = window.profiles[0]
+    ctx.ingestion.run(profile.id, [linkedin_items(0, 1)], source="test", embed=False)  # one card added since
+    with ctx.database.engine.begin() as conn:  # one migrated card gets a new note: one legacy row to update
+        conn.execute(text("UPDATE user_job SET notes = 'called back' WHERE id = "
+                          "(SELECT id FROM user_job WHERE legacy_job_id IS NOT NULL ORDER BY id LIMIT 1)"))
+    qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
+    question = window.prompts.confirmations[-1]
+    for lost in ("résumés", "ingestion history", "order of cards", "skills", "apply page"):
+        assert lost in question
+    report = dialog.rollback_report
+    assert (report.carried_back_rows, report.updated_rows) == (1, 1)
+    line = dialog.phase_label.text()
+    assert "1 card added since the migration carried back, 1 row updated with later changes" in line
+    assert "1 cards" not in line and "1 rows" not in line
+    assert dialog.phase_label.wordWrap()
+    qtbot.waitUntil(lambda: _settled(window) and dialog.migrate_button.isEnabled(), timeout=30_000)

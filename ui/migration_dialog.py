@@ -31,6 +31,7 @@ from app.migration.records import (
     MigrationReport,
     RollbackReport,
     VerificationReport,
+    counted,
 )
 from app.migration.service import MigrationService
 from app.records import status_label
@@ -39,8 +40,10 @@ from ui.events import ChangeSet
 MAX_ROWS = 500
 ROLLBACK_QUESTION = (
     "Roll back to the v1 schema? Every legacy job comes back with its id and values, cards added or changed since "
-    "the migration are carried back, and the shared-pool tables are removed (profile résumés and the ingestion "
-    "history only exist there: they stay in the backup if it is on)."
+    "the migration are carried back, and the shared-pool tables are removed.\n\n"
+    "What the v1 schema cannot hold is lost from the database (it stays in the backup if that box is ticked): "
+    "profile résumés, the ingestion history, the order of cards inside each column, and, for postings imported "
+    "after the migration, their skills and their apply page address when it differs from the posting's."
 )
 
 
@@ -124,6 +127,8 @@ class MigrationDialog(QDialog):
         self.progress.hide()
         self.phase_label = QLabel()
         self.phase_label.setObjectName("phaseLabel")
+        self.phase_label.setWordWrap(True)  # the result lines are long sentences with a backup path
+        self.phase_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label = QLabel()
         self.error_label.setObjectName("formError")
         self.error_label.setWordWrap(True)
@@ -197,9 +202,11 @@ class MigrationDialog(QDialog):
         if preview.state != STATE_LEGACY:
             return preview.message
         unmapped = ", ".join(_quoted(s.value) for s in preview.unmapped) or "none"
+        merge = "merges" if preview.merged_rows == 1 else "merge"
         return (
-            f"{preview.legacy_rows:,} legacy jobs of {len(preview.profiles)} profiles become {preview.pool_jobs:,} "
-            f"pool jobs and {preview.links:,} cards. {preview.merged_rows:,} rows merge into another card of the "
+            f"{counted(preview.legacy_rows, 'legacy job')} of {counted(len(preview.profiles), 'profile')} become "
+            f"{counted(preview.pool_jobs, 'pool job')} and {counted(preview.links, 'card')}. "
+            f"{counted(preview.merged_rows, 'row')} {merge} into another card of the "
             "same profile (the later status in board order wins; every note is kept). "
             f"Status values with no mapping (their cards go to Recommended and show the original text): {unmapped}. "
             "Nothing has been written yet; the old table is kept as job_legacy."
@@ -265,8 +272,9 @@ class MigrationDialog(QDialog):
         rows.insert(0, ["legacy jobs accounted for",
                         f"{verification.accounted_rows:,} of {verification.legacy_rows:,} "
                         f"({verification.merged_rows:,} merged into another card)"])
-        rows.append(["cards", f"{verification.links:,} on {verification.pool_jobs:,} pool jobs for "
-                              f"{verification.profiles} profiles; {verification.links_since_migration:,} added since"])
+        rows.append(["cards", f"{verification.links:,} on {counted(verification.pool_jobs, 'pool job')} for "
+                              f"{counted(verification.profiles, 'profile')}; "
+                              f"{verification.links_since_migration:,} added since"])
         rows.extend([["unaccounted legacy job", f"{row.legacy_job_id}: {row.reason}"]
                      for row in verification.unaccounted])
         _fill(self.checks_table, rows)
