@@ -58,6 +58,7 @@ def _date(value: datetime | None) -> str:
 
 def _label(text: str = "", name: str | None = None, wrap: bool = True, selectable: bool = True) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # titles, companies and notes are shown as typed
     label.setWordWrap(wrap)
     label.setIndent(0)  # a stylesheet padding would otherwise indent the text by half an "x"
     if selectable:

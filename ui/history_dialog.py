@@ -37,6 +37,7 @@ from app.ingestion.apify_presets import PRESETS
 from app.ingestion.history import RunRecord
 from app.ingestion.live import SearchRequest
 from ui.events import ChangeSet
+from ui.plain_text import tooltip_text
 
 if TYPE_CHECKING:
     from ui.apify_dialog import ApifyDialog
@@ -122,7 +123,7 @@ class HistoryModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._sort_value(record, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(record, column)
+            return tooltip_text(self._tooltip(record, column))
         if role == Qt.ItemDataRole.TextAlignmentRole and (column in NUMERIC or column == COL_FROM_POOL):
             horizontal = Qt.AlignmentFlag.AlignCenter if column == COL_FROM_POOL else Qt.AlignmentFlag.AlignRight
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)

@@ -36,6 +36,7 @@ from app.migration.records import (
 from app.migration.service import MigrationService
 from app.records import status_label
 from ui.events import ChangeSet
+from ui.plain_text import plain
 
 MAX_ROWS = 500
 ROLLBACK_QUESTION = (
@@ -133,6 +134,8 @@ class MigrationDialog(QDialog):
         self.error_label.setObjectName("formError")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
+        # v1 status values, profile names, paths and errors are shown as they are
+        plain(self.summary, self.backup_label, self.phase_label, self.error_label)
         self.migrate_button = QPushButton("Migrate")
         self.migrate_button.setObjectName("primaryButton")
         self.verify_button = QPushButton("Verify again")
