@@ -123,7 +123,7 @@ class HistoryModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._sort_value(record, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_text(self._tooltip(record, column))
+            return self._tooltip(record, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and (column in NUMERIC or column == COL_FROM_POOL):
             horizontal = Qt.AlignmentFlag.AlignCenter if column == COL_FROM_POOL else Qt.AlignmentFlag.AlignRight
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
@@ -161,9 +161,9 @@ class HistoryModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(record: RunRecord, column: int) -> str | None:
         if record.error:
-            return record.error
+            return tooltip_text(record.error)  # errors and searches quote what the user or a scraper typed
         if column == COL_CRITERIA:
-            return record.criteria_text or None
+            return tooltip_text(record.criteria_text) or None
         if column == COL_FROM_POOL and record.served_from_pool:
             return POOL_TOOLTIP
         if column == COL_FETCHED and record.rejected:
