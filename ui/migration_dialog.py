@@ -305,8 +305,10 @@ class MigrationDialog(QDialog):
         self._window.end_schema_change()
 
     def _rolled_back(self, report: RollbackReport) -> None:
-        self._window.refresh_board()  # the "needs a migration" page, before anything else can read
-        self._window.refresh_profiles()
+        if self._window.ctx.needs_migration:
+            self._window.refresh_board()  # the "needs a migration" page, before anything else can read
+        else:
+            self._window.end_schema_change()  # nothing was rolled back here: the board stays
         self._end()
         self.rollback_report = report
         self.phase_label.setText(report.message)
