@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import text
 
 from app.context import open_context
-from tests.legacy_fixtures import snapshot
+from tests.legacy_fixtures import query, snapshot
 from tests.synthetic import linkedin_items
 from tests.ui_helpers import ScriptedPrompts, qasync_running
 from ui.main_window import PAGE_BOARD, PAGE_EMPTY, PAGE_MIGRATE, MainWindow
@@ -183,3 +183,16 @@ def test_the_rollback_says_what_it_cannot_keep_and_counts_in_proper_plurals(wind
     assert "1 cards" not in line and "1 rows" not in line
     assert dialog.phase_label.wordWrap()
     qtbot.waitUntil(lambda: _settled(window) and dialog.migrate_button.isEnabled(), timeout=30_000)
+
+
+def test_a_note_typed_just_before_the_rollback_is_carried_back(window, legacy_db, qtbot) -> None:
+    dialog = _migrate_in_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: _settled(window) and window.detail.card is not None, timeout=60_000)
+    window.detail.notes_edit.setPlainText("Typed right before rolling back")  # not saved yet: autosave waits
+    assert window.notes.text_for(window.detail.card.user_job_id) is not None
+    qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: _settled(window), timeout=30_000)
+    rows = query(legacy_db.url, "SELECT count(*) AS n FROM job WHERE notes = 'Typed right before rolling back'")
+    assert rows[0]["n"] == 1
+    assert window.message_bar.text == ""
