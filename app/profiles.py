@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from sqlalchemy import func, select, update
@@ -9,14 +10,28 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import InvalidInput, NotFound, ProfileExists
+from app.ingestion.normalize_text import strip_control_characters
 from app.records import Profile
 from db.models import User, UserJob
 
 MAX_NAME_LENGTH = 80
+# Terminal escape sequences (colours, cursor moves, titles) pasted from a terminal: removed whole, so "\x1b[31m"
+# leaves nothing behind rather than "[31m": CSI (ESC [ or its one-byte form), OSC (ended by BEL or by ESC and a
+# backslash) and two-character escapes.
+_ANSI_ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]"
+)
+
+
+def tidy_name(name: str) -> str:
+    """A profile name as stored: escape sequences and control characters removed, whitespace collapsed."""
+    without_escapes = _ANSI_ESCAPE.sub("", name or "")
+    cleaned, _removed = strip_control_characters(without_escapes)
+    return " ".join(cleaned.split())
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join((name or "").split())
+    cleaned = tidy_name(name)
     if not cleaned:
         raise InvalidInput("A profile needs a name.")
     if len(cleaned) > MAX_NAME_LENGTH:
@@ -109,7 +124,7 @@ def find_user(session: Session, name_or_id: str | uuid.UUID) -> User:
     if isinstance(name_or_id, uuid.UUID):
         user = session.get(User, name_or_id)
     else:
-        user = session.scalar(select(User).where(func.lower(User.name) == " ".join(name_or_id.split()).lower()))
+        user = session.scalar(select(User).where(func.lower(User.name) == tidy_name(name_or_id).lower()))
         if user is None:
             try:
                 user = session.get(User, uuid.UUID(name_or_id))

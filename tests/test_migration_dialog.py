@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import text
 
 from app.context import open_context
-from tests.legacy_fixtures import snapshot
+from tests.legacy_fixtures import query, snapshot
+from tests.synthetic import linkedin_items
 from tests.ui_helpers import ScriptedPrompts, qasync_running
 from ui.main_window import PAGE_BOARD, PAGE_EMPTY, PAGE_MIGRATE, MainWindow
 from ui.migration_dialog import MigrationDialog
@@ -119,3 +123,76 @@ def test_without_backup_and_already_migrated(window, legacy_db, qtbot) -> None:
     assert "migrated to the shared pool already" in again.summary.text()
     qtbot.waitUntil(lambda: again.verification is not None, timeout=20_000)
     assert again.verification.ok and again.rollback_button.isEnabled() and not again.migrate_button.isEnabled()
+
+
+def _migrate_in_dialog(window, qtbot) -> MigrationDialog:
+    dialog = _open_dialog(window, qtbot)
+    dialog.backup_box.setChecked(False)
+    qtbot.mouseClick(dialog.migrate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
+    return dialog
+
+
+def _settled(window) -> bool:
+    """No background work left and no status-bar read pending."""
+    return window.tasks.active == 0 and not window.status_read_pending
+
+
+def test_after_a_rollback_the_window_needs_a_migration_again_without_errors(window, qtbot, caplog) -> None:
+    dialog = _migrate_in_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: window.stack.currentIndex() in (PAGE_BOARD, PAGE_EMPTY) and window.current_profile
+                    and window.status.pool_label.text().startswith("Pool: ") and _settled(window), timeout=60_000)
+    assert window.status.cards_label.text().startswith(window.current_profile.name)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
+        qtbot.waitUntil(lambda: window.stack.currentIndex() == PAGE_MIGRATE and _settled(window)
+                        and dialog.migrate_button.isEnabled(), timeout=30_000)
+    assert window.message_bar.text == ""  # no "Could not read the board: … UndefinedTable" banner
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert window.status.pool_label.text() == "" and window.status.ingestion_label.text() == ""
+    assert window.status.cards_label.isHidden() and window.status.new_label.isHidden()
+    assert window.current_profile is None and window.controller.user_id is None and window.detail.card is None
+    assert window.windowTitle() == "JobPool" and window.ctx.needs_migration
+
+
+def test_jobs_migrated_in_the_window_are_embedded_in_the_background(window, qtbot) -> None:
+    _migrate_in_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: _settled(window) and window.ctx.matching.stale_jobs() == 0, timeout=60_000)
+
+
+def test_the_rollback_says_what_it_cannot_keep_and_counts_in_proper_plurals(window, qtbot) -> None:
+    dialog = _migrate_in_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: _settled(window) and len(window.profiles) == 7, timeout=60_000)
+    ctx = window.ctx
+    profile = window.profiles[0]
+    ctx.ingestion.run(profile.id, [linkedin_items(0, 1)], source="test", embed=False)  # one card added since
+    with ctx.database.engine.begin() as conn:  # one migrated card gets a new note: one legacy row to update
+        conn.execute(text("UPDATE user_job SET notes = 'called back' WHERE id = "
+                          "(SELECT id FROM user_job WHERE legacy_job_id IS NOT NULL ORDER BY id LIMIT 1)"))
+    qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
+    question = window.prompts.confirmations[-1]
+    for lost in ("résumés", "ingestion history", "order of cards", "skills", "apply page"):
+        assert lost in question
+    report = dialog.rollback_report
+    assert (report.carried_back_rows, report.updated_rows) == (1, 1)
+    line = dialog.phase_label.text()
+    assert "1 card added since the migration carried back, 1 row updated with later changes" in line
+    assert "1 cards" not in line and "1 rows" not in line
+    assert dialog.phase_label.wordWrap()
+    qtbot.waitUntil(lambda: _settled(window) and dialog.migrate_button.isEnabled(), timeout=30_000)
+
+
+def test_a_note_typed_just_before_the_rollback_is_carried_back(window, legacy_db, qtbot) -> None:
+    dialog = _migrate_in_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: _settled(window) and window.detail.card is not None, timeout=60_000)
+    window.detail.notes_edit.setPlainText("Typed right before rolling back")  # not saved yet: autosave waits
+    assert window.notes.text_for(window.detail.card.user_job_id) is not None
+    qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: _settled(window), timeout=30_000)
+    rows = query(legacy_db.url, "SELECT count(*) AS n FROM job WHERE notes = 'Typed right before rolling back'")
+    assert rows[0]["n"] == 1
+    assert window.message_bar.text == ""

@@ -34,6 +34,7 @@ from app.ingestion.live import SearchRequest
 from app.records import IngestReport
 from ui.apify_run import RUN_VIEW_STYLE, RunView, SearchProbe, needs_settings, probe_search, run_search, set_kind
 from ui.events import ChangeSet
+from ui.plain_text import plain
 from ui.settings_dialog import NOTE_STYLE, SettingsDialog, data_dir_of
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ class ApifyDialog(QDialog):
         name = self.profile.name if self.profile else "the current profile"
         intro = QLabel(f"New jobs go into the shared pool and onto {name}’s board.")
         intro.setObjectName("fieldHint")
+        plain(intro)
         layout.addWidget(heading)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -138,6 +140,7 @@ class ApifyDialog(QDialog):
         self.pool_state = QLabel("Type a query to see whether the pool already has this search.")
         self.pool_state.setObjectName("poolState")
         self.pool_state.setWordWrap(True)
+        plain(self.actor_hint, self.template_state, self.pool_state)
         layout.addWidget(self.pool_state)
         self.run_view = RunView()
         self.run_view.layout_changed.connect(self._fit)

@@ -18,6 +18,7 @@ from app.errors import ApifyAuthError, MissingToken
 from app.ingestion.apify_presets import criteria_key
 from app.ingestion.live import SearchRequest
 from app.records import IngestReport
+from ui.plain_text import plain
 
 MAX_REJECTIONS_SHOWN = 500
 PHASES = {
@@ -115,6 +116,7 @@ class RunView(QWidget):
         self.result_label.setObjectName("resultLabel")
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        plain(self.phase_label, self.count_label, self.status_line, self.result_label)  # the scraper's own words
         self.rejected_button = QPushButton()
         self.rejected_button.setObjectName("linkButton")
         self.rejected_button.setCheckable(True)

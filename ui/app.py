@@ -44,6 +44,7 @@ def _splash() -> QWidget:
 async def _ask_retry(message: str) -> bool:
     """Say why the database cannot open; True when the user wants another try."""
     box = QMessageBox(QMessageBox.Icon.Critical, "JobPool cannot open its database", message)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setInformativeText("Nothing was changed. Fix the cause and retry, or quit.")
     retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)

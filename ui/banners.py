@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 RETRY_SECONDS = 5
@@ -18,6 +18,7 @@ class MessageBar(QFrame):
         layout.setContentsMargins(14, 7, 8, 7)
         self.label = QLabel()
         self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names and errors as they are
         close = QToolButton()
         close.setText("✕")
         close.setAccessibleName("Dismiss")
@@ -57,6 +58,7 @@ class DatabaseBanner(QFrame):
         layout.setContentsMargins(14, 8, 10, 8)
         self.label = QLabel()
         self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.retry_button = QPushButton("Retry now")
         self.retry_button.clicked.connect(self.retry_requested)
         layout.addWidget(self.label, 1)

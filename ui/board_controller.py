@@ -128,8 +128,9 @@ class BoardController(QObject):
         return self._board.open_board(user_id, limits, search or None, orders)
 
     def _read_failed(self, generation: int, exc: JobPoolError) -> None:
-        if generation == self._generation:
-            self._reading = None
+        if generation != self._generation:
+            return  # a read superseded by another (another profile, or none): its failure is not the board's
+        self._reading = None
         self.load_failed.emit(exc.message)
 
     def _apply_board(self, generation: int, pages: dict[JobStatus, ColumnPage]) -> None:

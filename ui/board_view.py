@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QScrollArea, QWidget
 
 from app.board import ORDER_POSITION, ORDER_SCORE
@@ -14,6 +14,7 @@ from app.records import STATUSES, BoardCard, JobStatus, status_label
 from ui.board_controller import BoardController
 from ui.column_model import CARD_ROLE
 from ui.column_view import ColumnView, ColumnWidget
+from ui.links import open_external
 
 COLUMN_MIN_WIDTH = 188
 
@@ -239,7 +240,7 @@ class BoardView(QScrollArea):
             action.setEnabled(bool(cards) and any(card.status != status for card in cards))
         move_to.setEnabled(bool(cards))
         url = cards[0].url if len(cards) == 1 else None
-        menu.addAction("Open posting", lambda *_: QDesktopServices.openUrl(QUrl(url))).setEnabled(bool(url))
+        menu.addAction("Open posting", lambda *_: open_external(url, self)).setEnabled(bool(url))
         menu.addAction("Copy link", lambda *_: QGuiApplication.clipboard().setText(url or "")).setEnabled(bool(url))
         menu.addSeparator()
         archive = menu.addAction("Archive", lambda *_: self.archive_selection())

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.records import BoardCard, ColumnPage, JobStatus, status_label
+from ui.plain_text import tooltip_text
 
 MIME_TYPE = "application/x-jobpool-card"
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -110,7 +111,7 @@ class ColumnModel(QAbstractListModel):
             lines = [card.title, " · ".join(x for x in (card.company, card.location) if x)]
             if card.match_score is not None:
                 lines.append(f"Match score {card.match_score}")
-            return "\n".join(line for line in lines if line)
+            return tooltip_text("\n".join(line for line in lines if line))
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -4,84 +4,39 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
-ALLOWED_TAGS = {
-    "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u", "a", "blockquote", "code", "pre", "h3", "h4",
-    "hr", "div", "span", "table", "tr", "td", "th", "thead", "tbody",
-}
+import nh3
+
+ALLOWED_TAGS = frozenset({
+    "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u", "a", "blockquote", "code", "pre",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "div", "span", "table", "tr", "td", "th", "thead", "tbody",
+})
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+# Only these leave the app from a description; relative links are dropped (they would resolve to local files).
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 HEADING_MAP = {"h1": "h3", "h2": "h3", "h3": "h4", "h4": "h4", "h5": "h4", "h6": "h4"}
-DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "head", "title", "noscript", "template",
-                     "svg", "math", "form", "select", "textarea", "button"}
-VOID_TAGS = {"br", "hr"}
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
+DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "head", "title", "noscript",
+                               "template", "svg", "math", "form", "select", "textarea", "button"})
+_HEADING_TAG = re.compile(r"<(/?)(h[1-6])>")
 _URL = re.compile(r"(https?://[^\s<>\"')\]]+)", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•·▪●]|\d+[.)])\s+")
 
-
-class _Sanitizer(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self._skip_depth = 0
-        self._open: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        tag = tag.lower()
-        if tag in DROP_WITH_CONTENT:
-            self._skip_depth += 1
-            return
-        if self._skip_depth:
-            return
-        tag = HEADING_MAP.get(tag, tag)
-        if tag not in ALLOWED_TAGS:
-            return
-        if tag == "a":
-            href = next((value for name, value in attrs if name.lower() == "href" and value), "")
-            href = href.strip()
-            if href.lower().startswith(SAFE_SCHEMES):
-                self.out.append(f'<a href="{html.escape(href, quote=True)}">')
-            else:
-                self.out.append("<a>")
-        else:
-            self.out.append(f"<{tag}>")
-        if tag not in VOID_TAGS:
-            self._open.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag.lower() in VOID_TAGS and not self._skip_depth:
-            self.out.append(f"<{tag.lower()}>")
-
-    def handle_endtag(self, tag: str) -> None:
-        tag = tag.lower()
-        if tag in DROP_WITH_CONTENT:
-            self._skip_depth = max(0, self._skip_depth - 1)
-            return
-        if self._skip_depth:
-            return
-        tag = HEADING_MAP.get(tag, tag)
-        if tag in self._open:
-            # Close anything left open inside it, so broken markup cannot swallow the rest of the page.
-            while self._open:
-                last = self._open.pop()
-                self.out.append(f"</{last}>")
-                if last == tag:
-                    break
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip_depth:
-            self.out.append(html.escape(data, quote=False))
-
-    def result(self) -> str:
-        self.close()
-        return "".join(self.out) + "".join(f"</{tag}>" for tag in reversed(self._open))
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(DROP_WITH_CONTENT),
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=set(LINK_SCHEMES),
+    url_relative="deny",
+    link_rel=None,
+    strip_comments=True,
+)
 
 
 def sanitize_html(markup: str) -> str:
     """Keep structure, emphasis and http(s)/mailto links; drop scripts, styles, images, handlers and attributes."""
-    parser = _Sanitizer()
-    parser.feed(markup or "")
-    return parser.result()
+    cleaned = _CLEANER.clean(markup or "")
+    # Headings are toned down to fit the pane; the cleaner's output is canonical, so a plain pattern finds them.
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}{HEADING_MAP[m.group(2)]}>", cleaned)
 
 
 def _linkify(escaped: str) -> str:

@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -26,6 +25,7 @@ from ui import theme
 from ui.chips import ChipList
 from ui.description_html import description_markup
 from ui.events import ChangeSet, Hub
+from ui.links import DESCRIPTION_SCHEMES, open_external
 from ui.notes_keeper import NotesKeeper
 from ui.tasks import TaskRunner
 
@@ -58,6 +58,7 @@ def _date(value: datetime | None) -> str:
 
 def _label(text: str = "", name: str | None = None, wrap: bool = True, selectable: bool = True) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # titles, companies and notes are shown as typed
     label.setWordWrap(wrap)
     label.setIndent(0)  # a stylesheet padding would otherwise indent the text by half an "x"
     if selectable:
@@ -144,7 +145,10 @@ class DetailPane(QStackedWidget):
 
         self.description = QTextBrowser()
         self.description.setObjectName("description")
-        self.description.setOpenExternalLinks(True)
+        # Links go through the shared check, never straight to the system (see ui/links.py).
+        self.description.setOpenLinks(False)
+        self.description.setOpenExternalLinks(False)
+        self.description.anchorClicked.connect(self._open_description_link)
         self.description.setFrameShape(QFrame.Shape.NoFrame)
         self.description.document().setDocumentMargin(0)
         self.description.document().setDefaultStyleSheet(DESCRIPTION_CSS)
@@ -269,10 +273,12 @@ class DetailPane(QStackedWidget):
             return self.detail.card.url or self.detail.apply_url
         return self.card.url if self.card else None
 
-    @staticmethod
-    def _open_url(url: str | None) -> None:
+    def _open_url(self, url: str | None) -> None:
         if url:
-            QDesktopServices.openUrl(QUrl(url))
+            open_external(url, self)
+
+    def _open_description_link(self, url: QUrl) -> None:
+        open_external(url, self, DESCRIPTION_SCHEMES)
 
     def open_posting(self) -> None:
         """Open the current posting in the browser."""

@@ -28,6 +28,7 @@ from app.matching.records import DiscoverItem
 from ui.chips import ChipList
 from ui.events import ChangeSet
 from ui.optional_dialogs import require_profile
+from ui.plain_text import plain, tooltip_text
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -89,7 +90,7 @@ class DiscoverModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             have = ", ".join(item.have) or "none found"
             missing = ", ".join(item.missing) or "none"
-            return f"{item.title}\nSimilarity {item.similarity:.2f}\nYou have: {have}\nMissing: {missing}"
+            return tooltip_text(f"{item.title}\nSimilarity {item.similarity:.2f}\nYou have: {have}\nMissing: {missing}")
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_ADD:
                 return QColor("#1c6b45") if added else QColor("#3563d1")
@@ -137,6 +138,7 @@ class DiscoverDialog(QDialog):
         heading = QLabel(f"Jobs in the pool that fit {self.profile_name}'s résumé and are not on the board yet")
         heading.setObjectName("dialogHeading")
         heading.setWordWrap(True)
+        plain(heading)
         self.limit = QSpinBox()
         self.limit.setRange(5, 200)
         self.limit.setValue(DEFAULT_LIMIT)
@@ -168,6 +170,7 @@ class DiscoverDialog(QDialog):
         self.missing_chips = ChipList("#fbe9e0", "#8a3b1c")
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
+        plain(self.status_label)
         self.add_button = QPushButton("Add selected to board")
         self.add_button.clicked.connect(self.add_selected)
         close = QPushButton("Close")

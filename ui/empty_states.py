@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ui import theme
+from ui.plain_text import plain
 
 
 def _centred_card(page: QWidget, heading: str, body: str) -> QVBoxLayout:
@@ -24,6 +25,7 @@ def _centred_card(page: QWidget, heading: str, body: str) -> QVBoxLayout:
     title.setObjectName("emptyTitle")
     title.setWordWrap(True)
     text = QLabel(body)
+    plain(title, text)  # the heading names the profile
     text.setObjectName("emptyBody")
     text.setWordWrap(True)
     layout.addWidget(title)

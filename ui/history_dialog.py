@@ -37,6 +37,7 @@ from app.ingestion.apify_presets import PRESETS
 from app.ingestion.history import RunRecord
 from app.ingestion.live import SearchRequest
 from ui.events import ChangeSet
+from ui.plain_text import tooltip_text
 
 if TYPE_CHECKING:
     from ui.apify_dialog import ApifyDialog
@@ -160,9 +161,9 @@ class HistoryModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(record: RunRecord, column: int) -> str | None:
         if record.error:
-            return record.error
+            return tooltip_text(record.error)  # errors and searches quote what the user or a scraper typed
         if column == COL_CRITERIA:
-            return record.criteria_text or None
+            return tooltip_text(record.criteria_text) or None
         if column == COL_FROM_POOL and record.served_from_pool:
             return POOL_TOOLTIP
         if column == COL_FETCHED and record.rejected:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.errors import JobPoolError
 from app.records import IngestReport
 from ui.events import ChangeSet
+from ui.plain_text import plain
 from ui.tasks import TaskRunner
 
 MAX_REJECTIONS_SHOWN = 200
@@ -56,6 +57,7 @@ class IngestProgressDialog(QDialog):
         self.heading.setObjectName("dialogHeading")
         self.message = QLabel("Starting…")
         self.message.setWordWrap(True)
+        plain(self.heading, self.message)  # the profile's and the file's names
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.bar.setTextVisible(False)

@@ -28,6 +28,9 @@ What a dialog may use on ``window``:
 - ``window.prompts`` — questions to the user (``confirm(title, text, accept)``, ``text(...)``, ``inform(...)``,
   file choosers); tests replace it with scripted answers, so dialogs should ask through it too.
 - ``window.notes.flush()`` — store notes typed but not saved yet, before an operation that replaces cards.
+- ``window.begin_schema_change()`` before a rollback (no reads until the window shows the v1 state, which
+  ``refresh_board()`` does once it is done), ``window.end_schema_change()`` if it fails;
+  ``window.bring_matching_up_to_date()`` after jobs arrived without vectors (a migration).
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ class MainWindow(QMainWindow):
         self.last_dialog: Any = None
         self._dialogs: set[Any] = set()
         self._closing = False
+        self._schema_changing = False  # a rollback runs: nothing reads tables that may be gone when it ends
         self.setWindowTitle("JobPool")
         self.setWindowIcon(theme.icon("jobpool"))
         self._build_central()
@@ -117,7 +121,7 @@ class MainWindow(QMainWindow):
             self._show_migration_needed()
         else:
             self.refresh_profiles(select=self.settings.last_profile_id)
-            self._bring_matching_up_to_date()
+            self.bring_matching_up_to_date()
             restored = self.notes.restore()
             if restored:
                 self.message_bar.show_message(f"Saving {restored} note(s) kept from the last session.", "info")
@@ -199,6 +203,11 @@ class MainWindow(QMainWindow):
 
     def _show_migration_needed(self) -> None:
         """A v1 database (or one rolled back to v1): no board until it is migrated."""
+        # Stop every read first (the pool tables are gone), then switch: reads already under way are ignored.
+        self._status_timer.stop()
+        self.search_timer.stop()
+        self._schema_changing = False
+        self.status.clear_figures()
         self.current_profile = None
         self.profiles = []
         self.switcher.set_profiles([], None)
@@ -282,6 +291,8 @@ class MainWindow(QMainWindow):
             column.view.viewport().update()
 
     def _load_failed(self, message: str) -> None:
+        if self.ctx.needs_migration or self._schema_changing:
+            return  # a read that met the schema as it changed: the window shows the new state instead
         if self.db_banner.isHidden():
             self.message_bar.show_message(f"Could not read the board: {message}")
 
@@ -310,9 +321,30 @@ class MainWindow(QMainWindow):
     # -- status bar and database health ----------------------------------------------------------------
     def refresh_status(self) -> None:
         """Reread the status bar figures soon (several changes in a row cost one query)."""
+        if self.ctx.needs_migration or self._schema_changing:
+            return
         self._status_timer.start()
 
+    def begin_schema_change(self) -> None:
+        """A rollback is about to run: stop scheduled reads and background refreshes until it ends."""
+        self._schema_changing = True
+        self._status_timer.stop()
+        self.search_timer.stop()
+
+    def end_schema_change(self) -> None:
+        """The schema change failed or ended without a switch: read the board and figures again."""
+        self._schema_changing = False
+        self.refresh_profiles()
+        self.refresh_board()
+
+    @property
+    def status_read_pending(self) -> bool:
+        """Whether a reread of the status bar figures is scheduled."""
+        return self._status_timer.isActive()
+
     def _read_figures(self) -> None:
+        if self.ctx.needs_migration or self._schema_changing:
+            return
         profile = self.current_profile
         self.tasks.run(self.stats.figures, profile.id if profile else None, report=False,
                        on_success=lambda figures: self._show_figures(figures, profile))
@@ -320,29 +352,33 @@ class MainWindow(QMainWindow):
                        on_success=self._show_new)
 
     def _show_new(self, recommendations: list) -> None:
+        if self.ctx.needs_migration:
+            return
         current = self.current_profile
         self.status.show_new(recommendations, current.id if current else None)
 
-    def _bring_matching_up_to_date(self) -> None:
-        """Embed pool jobs that lack a vector of the current model (a new model, an interrupted import) and rescore,
-        in the background; the board rereads when the scores are in."""
+    def bring_matching_up_to_date(self) -> None:
+        """Embed pool jobs that lack a vector of the current model (a new model, an interrupted import, a migration)
+        and rescore, in the background; the board rereads when the scores are in."""
 
         def refresh() -> bool:
             matching = self.ctx.matching
             if not matching.stale_jobs():
                 return False
-            report = matching.refresh_model(should_cancel=lambda: self._closing)
+            report = matching.refresh_model(
+                should_cancel=lambda: self._closing or self._schema_changing or self.ctx.needs_migration
+            )
             log.info("matching brought up to date: %s", report)
             return True
 
         def done(changed: bool) -> None:
-            if changed and not self._closing:
+            if changed and not self._closing and not self._schema_changing:
                 self.refresh_board()
 
         self.tasks.run(refresh, report=False, on_success=done)
 
     def _show_figures(self, figures: StatusFigures, profile: Profile | None) -> None:
-        if profile is self.current_profile:
+        if profile is self.current_profile and not self.ctx.needs_migration:
             self.status.show_figures(figures, profile.name if profile else None)
 
     def _database_lost(self, reason: str) -> None:

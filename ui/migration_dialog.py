@@ -31,16 +31,20 @@ from app.migration.records import (
     MigrationReport,
     RollbackReport,
     VerificationReport,
+    counted,
 )
 from app.migration.service import MigrationService
 from app.records import status_label
 from ui.events import ChangeSet
+from ui.plain_text import plain
 
 MAX_ROWS = 500
 ROLLBACK_QUESTION = (
     "Roll back to the v1 schema? Every legacy job comes back with its id and values, cards added or changed since "
-    "the migration are carried back, and the shared-pool tables are removed (profile résumés and the ingestion "
-    "history only exist there: they stay in the backup if it is on)."
+    "the migration are carried back, and the shared-pool tables are removed.\n\n"
+    "What the v1 schema cannot hold is lost from the database (it stays in the backup if that box is ticked): "
+    "profile résumés, the ingestion history, the order of cards inside each column, and, for postings imported "
+    "after the migration, their skills and their apply page address when it differs from the posting's."
 )
 
 
@@ -124,10 +128,14 @@ class MigrationDialog(QDialog):
         self.progress.hide()
         self.phase_label = QLabel()
         self.phase_label.setObjectName("phaseLabel")
+        self.phase_label.setWordWrap(True)  # the result lines are long sentences with a backup path
+        self.phase_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label = QLabel()
         self.error_label.setObjectName("formError")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
+        # v1 status values, profile names, paths and errors are shown as they are
+        plain(self.summary, self.backup_label, self.phase_label, self.error_label)
         self.migrate_button = QPushButton("Migrate")
         self.migrate_button.setObjectName("primaryButton")
         self.verify_button = QPushButton("Verify again")
@@ -197,9 +205,11 @@ class MigrationDialog(QDialog):
         if preview.state != STATE_LEGACY:
             return preview.message
         unmapped = ", ".join(_quoted(s.value) for s in preview.unmapped) or "none"
+        merge = "merges" if preview.merged_rows == 1 else "merge"
         return (
-            f"{preview.legacy_rows:,} legacy jobs of {len(preview.profiles)} profiles become {preview.pool_jobs:,} "
-            f"pool jobs and {preview.links:,} cards. {preview.merged_rows:,} rows merge into another card of the "
+            f"{counted(preview.legacy_rows, 'legacy job')} of {counted(len(preview.profiles), 'profile')} become "
+            f"{counted(preview.pool_jobs, 'pool job')} and {counted(preview.links, 'card')}. "
+            f"{counted(preview.merged_rows, 'row')} {merge} into another card of the "
             "same profile (the later status in board order wins; every note is kept). "
             f"Status values with no mapping (their cards go to Recommended and show the original text): {unmapped}. "
             "Nothing has been written yet; the old table is kept as job_legacy."
@@ -250,6 +260,8 @@ class MigrationDialog(QDialog):
         self._set_buttons(STATE_MIGRATED)
         self._window.refresh_profiles()
         self._window.refresh_board()
+        if not report.already_migrated:
+            self._window.bring_matching_up_to_date()  # migrated jobs get their vectors, as after an import
         self.migrated.emit(report)
 
     def start_verification(self) -> None:
@@ -263,8 +275,9 @@ class MigrationDialog(QDialog):
         rows.insert(0, ["legacy jobs accounted for",
                         f"{verification.accounted_rows:,} of {verification.legacy_rows:,} "
                         f"({verification.merged_rows:,} merged into another card)"])
-        rows.append(["cards", f"{verification.links:,} on {verification.pool_jobs:,} pool jobs for "
-                              f"{verification.profiles} profiles; {verification.links_since_migration:,} added since"])
+        rows.append(["cards", f"{verification.links:,} on {counted(verification.pool_jobs, 'pool job')} for "
+                              f"{counted(verification.profiles, 'profile')}; "
+                              f"{verification.links_since_migration:,} added since"])
         rows.extend([["unaccounted legacy job", f"{row.legacy_job_id}: {row.reason}"]
                      for row in verification.unaccounted])
         _fill(self.checks_table, rows)
@@ -277,13 +290,25 @@ class MigrationDialog(QDialog):
         if self.busy or not self._window.prompts.confirm("Roll back the migration", ROLLBACK_QUESTION, "Roll back"):
             return
         self._begin("Starting the rollback…")
+        # Notes typed on the board are saved first (the writer thread keeps the order), so they are carried back;
+        # then the window stops reading until it shows the v1 state. No change-set is broadcast: every reader of
+        # the shared-pool tables would fail once they are gone.
+        self._window.notes.flush()
+        self._window.begin_schema_change()
         self._window.tasks.run(
             self._service.rollback, self._relay.progress.emit, backup=self.backup_box.isChecked(), ordered=True,
-            report=False, changes=ChangeSet(board=True, profiles=True, pool=True),
-            on_success=self._rolled_back, on_failure=self._failed,
+            report=False, on_success=self._rolled_back, on_failure=self._rollback_failed,
         )
 
+    def _rollback_failed(self, error: JobPoolError) -> None:
+        self._failed(error)
+        self._window.end_schema_change()
+
     def _rolled_back(self, report: RollbackReport) -> None:
+        if self._window.ctx.needs_migration:
+            self._window.refresh_board()  # the "needs a migration" page, before anything else can read
+        else:
+            self._window.end_schema_change()  # nothing was rolled back here: the board stays
         self._end()
         self.rollback_report = report
         self.phase_label.setText(report.message)
@@ -292,7 +317,6 @@ class MigrationDialog(QDialog):
         )
         _fill(self.checks_table, [])
         self.rolled_back.emit(report)
-        self._window.refresh_board()
         self.reload()
 
     # -- closing ---------------------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
+
+from ui.plain_text import plain
 
 DATASET_FILTER = "Dataset exports (*.json *.jsonl *.ndjson *.csv);;All files (*)"
 
@@ -27,12 +30,20 @@ class Prompts:
 
     def text(self, title: str, label: str, value: str = "") -> str | None:
         """A line of text, or None when cancelled."""
-        answer, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Normal, value)
-        return answer if ok else None
+        dialog = QInputDialog(self.parent)
+        dialog.setWindowTitle(title)
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.setLabelText(label)
+        dialog.setTextValue(value)
+        plain(*dialog.findChildren(QLabel))  # the question may quote a profile name
+        ok = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.textValue() if ok else None
 
     def confirm(self, title: str, text: str, accept: str) -> bool:
         """Ask before something that cannot be undone; the safe button is the default."""
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         yes = box.addButton(accept, QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
@@ -41,4 +52,6 @@ class Prompts:
 
     def inform(self, title: str, text: str) -> None:
         """Tell the user something that needs no answer."""
-        QMessageBox.information(self.parent, title, text)
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()

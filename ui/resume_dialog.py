@@ -28,6 +28,7 @@ from app.matching.resume import read_resume_file
 from ui.chips import ChipList
 from ui.events import ChangeSet
 from ui.optional_dialogs import require_profile
+from ui.plain_text import plain
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -78,6 +79,7 @@ class ResumeDialog(QDialog):
         self.skill_chips = ChipList("#e6eefc", "#23408e")
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
+        plain(heading, self.status_label)
         self.import_button = QPushButton("Import file…")
         self.import_button.clicked.connect(self.choose_file)
         self.clear_button = QPushButton("Remove résumé")

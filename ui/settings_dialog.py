@@ -31,6 +31,7 @@ from app import secrets
 from app.errors import InvalidInput, JobPoolError
 from app.matching.service import DEFAULT_FANOUT_THRESHOLD
 from app.secrets import TokenStorage
+from ui.plain_text import plain
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -188,6 +189,7 @@ class SettingsDialog(QDialog):
         self.error_label.setObjectName("formError")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
+        plain(self.storage_label, self.api_url_hint, self.error_label)
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         self.buttons = QDialogButtonBox()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from app.matching.records import NewRecommendations
 from app.stats import StatusFigures
+from ui.plain_text import tooltip_text
 
 
 class BoardStatusBar(QStatusBar):
@@ -26,6 +27,7 @@ class BoardStatusBar(QStatusBar):
         self.new_label.hide()
         for label in (self.busy_label, self.new_label, self.ingestion_label, self.cards_label, self.pool_label):
             label.setObjectName("statusFigure")
+            label.setTextFormat(Qt.TextFormat.PlainText)  # profile names are shown as typed
             self.addPermanentWidget(label)
         self.busy_label.hide()
         # Only work that lasts shows "Working…": quick reads would make it flicker.
@@ -48,10 +50,18 @@ class BoardStatusBar(QStatusBar):
         else:
             self.ingestion_label.setText(f"Last ingestion: {last.summary}")
             when = last.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if last.finished_at else ""
-            self.ingestion_label.setToolTip(
+            self.ingestion_label.setToolTip(tooltip_text(
                 f"{last.source}, {last.status} {when}: {last.links_created:,} new cards. Pool hit = jobs already in "
                 "the pool (no new storage); Pool insert = jobs new to the pool."
-            )
+            ))
+
+    def clear_figures(self) -> None:
+        """Show no figures (a database that needs a migration has none to show)."""
+        for label in (self.pool_label, self.ingestion_label, self.cards_label, self.new_label):
+            label.clear()
+            label.setToolTip("")
+        self.cards_label.hide()
+        self.new_label.hide()
 
     def show_new(self, recommendations: Sequence[NewRecommendations], current: uuid.UUID | None) -> None:
         """"N new for <profile>": recommended cards nobody has looked at yet, the current profile first."""

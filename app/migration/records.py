@@ -26,6 +26,11 @@ _STATE_LINES = {
 }
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """"1 card", "2 cards", "1,200 legacy jobs": a number with its noun in the right form."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def state_line(state: str) -> str:
     """One sentence saying what a database state means for the migration."""
     return _STATE_LINES.get(state, f"Unknown database state {state!r}.")
@@ -146,10 +151,13 @@ class MigrationPreview(_Record):
         """A one-line summary."""
         if self.state != STATE_LEGACY:
             return state_line(self.state)
+        merge = "merges" if self.merged_rows == 1 else "merge"
+        lack = "has" if len(self.unmapped) == 1 else "have"
         return (
-            f"{self.legacy_rows} legacy jobs of {len(self.profiles)} profiles become {self.pool_jobs} pool jobs "
-            f"and {self.links} cards ({self.merged_rows} rows merge into another card of the same profile); "
-            f"{len(self.unmapped)} status values have no mapping. Nothing was written."
+            f"{counted(self.legacy_rows, 'legacy job')} of {counted(len(self.profiles), 'profile')} become "
+            f"{counted(self.pool_jobs, 'pool job')} and {counted(self.links, 'card')} "
+            f"({counted(self.merged_rows, 'row')} {merge} into another card of the same profile); "
+            f"{counted(len(self.unmapped), 'status value')} {lack} no mapping. Nothing was written."
         )
 
 
@@ -199,13 +207,16 @@ class VerificationReport(_Record):
             return state_line(self.state)
         if self.ok:
             return (
-                f"Verified: all {self.legacy_rows} legacy jobs are accounted for ({self.merged_rows} merged into "
-                f"another card); {self.links} cards on {self.pool_jobs} pool jobs; every check passed."
+                f"Verified: {'the' if self.legacy_rows == 1 else 'all'} {counted(self.legacy_rows, 'legacy job')} "
+                f"{'is' if self.legacy_rows == 1 else 'are'} accounted for ({self.merged_rows:,} "
+                f"merged into another card); {counted(self.links, 'card')} on {counted(self.pool_jobs, 'pool job')}; "
+                "every check passed."
             )
         failed = ", ".join(c.name for c in self.checks if not c.ok)
+        verb = "is" if len(self.unaccounted) == 1 else "are"
         return (
-            f"Verification found problems: {len(self.unaccounted)} of {self.legacy_rows} legacy jobs are not "
-            f"accounted for; failed checks: {failed or 'none'}."
+            f"Verification found problems: {len(self.unaccounted):,} of {counted(self.legacy_rows, 'legacy job')} "
+            f"{verb} not accounted for; failed checks: {failed or 'none'}."
         )
 
 
@@ -241,8 +252,9 @@ class MigrationReport(_Record):
             return state_line(self.state)
         backup = f" Backup: {self.backup_path}." if self.backup_path else " No backup was taken."
         return (
-            f"Migrated {self.legacy_rows} legacy jobs of {self.profiles} profiles into {self.pool_jobs} pool jobs "
-            f"and {self.links} cards ({self.merged_rows} merged) in {self.seconds:.1f} s.{backup}"
+            f"Migrated {counted(self.legacy_rows, 'legacy job')} of {counted(self.profiles, 'profile')} into "
+            f"{counted(self.pool_jobs, 'pool job')} and {counted(self.links, 'card')} ({self.merged_rows:,} merged) "
+            f"in {self.seconds:.1f} s.{backup}"
         )
 
 
@@ -273,6 +285,7 @@ class RollbackReport(_Record):
             return state_line(self.state)
         backup = f" The shared-pool state was saved to {self.backup_path}." if self.backup_path else ""
         return (
-            f"Rolled back: {self.restored_rows} legacy jobs restored, {self.carried_back_rows} cards added since "
-            f"the migration carried back, {self.updated_rows} rows updated with later changes.{backup}"
+            f"Rolled back: {counted(self.restored_rows, 'legacy job')} restored, "
+            f"{counted(self.carried_back_rows, 'card')} added since the migration carried back, "
+            f"{counted(self.updated_rows, 'row')} updated with later changes.{backup}"
         )
