@@ -63,6 +63,7 @@ class BoardView(QScrollArea):
         view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed(status))
         view.selectionModel().currentChanged.connect(lambda current, _previous: self._current_changed(status, current))
         view.focused.connect(lambda: self._set_active(status))
+        view.blank_clicked.connect(self.clear_current)
         view.neighbour_requested.connect(lambda step: self._step_column(status, step))
         view.context_menu_requested.connect(self.show_context_menu)
         view.doubleClicked.connect(lambda index: self._open(index))
@@ -102,11 +103,21 @@ class BoardView(QScrollArea):
         if not view.selectionModel().hasSelection():
             return
         self.active_status = status
+        self._forget_others(status)
+
+    def _forget_others(self, status: JobStatus | None) -> None:
+        """Clear the selection and current index of every column but `status`: the board has one current card.
+
+        A column that kept its own current index would not report a click on that same card again (Qt only signals
+        a change of current), so the detail pane would stay on another column's card.
+        """
         self._clearing = True
         try:
             for other, column in self.columns.items():
                 if other != status:
-                    column.view.selectionModel().clearSelection()
+                    selection = column.view.selectionModel()
+                    selection.clearSelection()
+                    selection.clearCurrentIndex()
         finally:
             self._clearing = False
 
@@ -115,23 +126,47 @@ class BoardView(QScrollArea):
             return
         card = current.data(CARD_ROLE)
         if isinstance(card, BoardCard):
+            self.active_status = status
+            self._forget_others(status)
             self._current = card
             self.current_card_changed.emit(card)
+
+    def clear_current(self) -> None:
+        """Nothing selected anywhere (a click on the empty part of a column): the detail pane shows no card."""
+        self._forget_others(None)
+        if self._current is not None:
+            self._current = None
+            self.current_card_changed.emit(None)
 
     @property
     def current_card(self) -> BoardCard | None:
         """The card the detail pane shows."""
         return self._current
 
+    def current_status(self) -> JobStatus | None:
+        """The column that holds the current card (None when no card is current)."""
+        card = self._current
+        if card is None:
+            return None
+        return next((status for status, column in self.columns.items()
+                     if column.model.row_of(card.user_job_id) >= 0), None)
+
     def selected_cards(self) -> list[BoardCard]:
-        """Selected cards of the active column, top to bottom (the current card when nothing is selected)."""
-        view = self.view(self.active_status)
+        """Selected cards of the current card's column, top to bottom (the current card alone if none is selected).
+
+        Every action works on these, so it never reaches a card other than the one the detail pane shows.
+        """
+        status = self.current_status()
+        if status is None:
+            return []
+        view = self.view(status)
         rows = sorted(index.row() for index in view.selectionModel().selectedIndexes())
         cards = [view.column_model.card_at(row) for row in rows]
         chosen = [card for card in cards if card is not None]
-        if not chosen and view.currentIndex().isValid():
-            card = view.column_model.card_at(view.currentIndex().row())
+        if not chosen:
+            card = view.column_model.card_at(view.column_model.row_of(self._current.user_job_id))
             chosen = [card] if card else []
+        self.active_status = status
         return chosen
 
     def select_cards(self, status: JobStatus, ids: list[uuid.UUID]) -> None:
