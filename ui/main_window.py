@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, settings: AppSettings | None = None, prompts: Prompts | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.settings = settings or AppSettings()
+        self.settings = settings or AppSettings.in_data_dir(ctx.database.location.data_dir)
         self.prompts = prompts or Prompts(self)
         self.hub = Hub(self)
         self.tasks = TaskRunner(self.hub, self)
