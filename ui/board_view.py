@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QScrollArea, QWidget
 
 from app.board import ORDER_POSITION, ORDER_SCORE
 from app.records import STATUSES, BoardCard, JobStatus, status_label
-from ui.board_controller import BoardController
+from ui.board_controller import MAX_RELOAD_ROWS, BoardController
 from ui.column_model import CARD_ROLE
 from ui.column_view import ColumnView, ColumnWidget
 
@@ -52,9 +52,14 @@ class BoardView(QScrollArea):
         self._clearing = False
         self._moving_by_key = False
         self._current: BoardCard | None = None
+        self._seeking: BoardCard | None = None  # the current card, in a page of its column not read yet
+        self._to_top = False
         self.actions_by_name: dict[str, QAction] = {}
         self._make_actions()
         controller.loaded.connect(self._after_load)
+        for model in controller.models.values():
+            # Queued: rows arrive inside the model's insert signals, before it takes another fetch.
+            model.rowsInserted.connect(lambda *_: QTimer.singleShot(0, self._page_arrived))
         controller.cards_moved.connect(self._after_move)
 
     # -- wiring ----------------------------------------------------------------------------------------
@@ -245,19 +250,57 @@ class BoardView(QScrollArea):
         if not self._moving_by_key:
             self.select_cards(status, ids)
 
+    def start_over(self) -> None:
+        """Another board is coming (a profile switch): no current card, and every column starts at its top."""
+        self._seeking = None
+        self._to_top = True
+        if self._current is not None:
+            self._current = None
+            self.current_card_changed.emit(None)
+
     def _after_load(self) -> None:
+        if self._to_top:
+            self._to_top = False
+            for column in self.columns.values():
+                column.view.scrollToTop()
+        self._seeking = None
         current = self._current
         if current is None:
             return
+        if not self._reselect(current) and not self._seek(current):
+            self._current = None
+            self.current_card_changed.emit(None)
+
+    def _reselect(self, current: BoardCard) -> bool:
+        """Select the current card again after its column was reread; False when it is not among the loaded rows."""
         card = self.controller.find(current.user_job_id)
-        if card is not None:
-            self._clearing = True
-            try:
-                self.select_cards(card.status, [card.user_job_id])
-            finally:
-                self._clearing = False
-            self._current = card
-        else:
+        if card is None:
+            return False
+        self._clearing = True
+        try:
+            self.select_cards(card.status, [card.user_job_id])
+        finally:
+            self._clearing = False
+        self._current = card
+        return True
+
+    def _seek(self, current: BoardCard) -> bool:
+        """Read further pages of the card's column until it shows up (a search cleared, say, below the first page)."""
+        model = self.controller.models[current.status]
+        if model.rowCount() >= MAX_RELOAD_ROWS or model.fully_loaded:
+            return False
+        self._seeking = current
+        if not model.loading:
+            model.fetchMore(QModelIndex())
+        return True
+
+    def _page_arrived(self) -> None:
+        current = self._seeking
+        if current is None or self._current is None or current.user_job_id != self._current.user_job_id:
+            self._seeking = None
+            return
+        self._seeking = None
+        if not self._reselect(current) and not self._seek(current):
             self._current = None
             self.current_card_changed.emit(None)
 

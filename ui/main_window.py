@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         self.current_profile = profile
         self.settings.last_profile_id = profile.id if profile else None
         self.switcher.set_profiles(self.profiles, profile.id if profile else None)
+        self.board_view.start_over()
         self.detail.show_card(None)
         self.controller.set_profile(profile.id if profile else None)
         self._show_profile_name()
@@ -246,7 +247,8 @@ class MainWindow(QMainWindow):
 
     def _show_profile_name(self) -> None:
         profile = self.current_profile
-        self.setWindowTitle(f"JobPool — {profile.name}" if profile else "JobPool")
+        # Ending with the application's display name, the title is shown as it is (Qt appends that name otherwise).
+        self.setWindowTitle(f"{profile.name} — JobPool" if profile else "JobPool")
         if profile:
             self.empty_page.set_profile_name(profile.name)
 
