@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.records import JobStatus
+from tests.synthetic import linkedin_items
 from tests.ui_helpers import ScriptedPrompts, column_ids, qasync_running, seed_profile
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
@@ -90,3 +91,18 @@ def test_switching_profiles_starts_every_column_at_its_top(open_window, ctx, qtb
         window.switch_profile(next(p for p in window.profiles if p.id == other.id))
     assert window.current_profile.id == other.id
     assert {status: bar.value() for status, bar in bars.items()} == dict.fromkeys(bars, 0)
+
+
+def test_status_bar_names_a_cancelled_run_and_keeps_the_last_jobs_that_came_in(open_window, ctx, qtbot):
+    alex = seed_profile(ctx, "Alex", 12)
+    ctx.ingestion.run(alex.id, [linkedin_items(20, 30)], source="test", embed=False, should_cancel=lambda: True)
+    sam = ctx.profiles.add("Sam")
+    ctx.ingestion.run(sam.id, [linkedin_items(40, 45)], source="test", embed=False, should_cancel=lambda: True)
+    window = open_window()
+    label = window.status.ingestion_label
+    qtbot.waitUntil(lambda: window.current_profile is not None and label.text() != "", timeout=10_000)
+    assert window.current_profile.id == alex.id
+    qtbot.waitUntil(lambda: "cancelled" in label.text(), timeout=10_000)
+    assert label.text() == "Last ingestion: Pool hit 0 · Pool insert 12 · latest run cancelled"
+    window.switch_profile(next(p for p in window.profiles if p.id == sam.id))
+    qtbot.waitUntil(lambda: label.text() == "Last ingestion: cancelled, no jobs came in", timeout=10_000)
