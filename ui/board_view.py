@@ -161,15 +161,15 @@ class BoardView(QScrollArea):
 
         Every action works on these, so it never reaches a card other than the one the detail pane shows.
         """
-        status = self.current_status()
-        if status is None:
+        current, status = self._current, self.current_status()
+        if current is None or status is None:
             return []
         view = self.view(status)
         rows = sorted(index.row() for index in view.selectionModel().selectedIndexes())
         cards = [view.column_model.card_at(row) for row in rows]
         chosen = [card for card in cards if card is not None]
         if not chosen:
-            card = view.column_model.card_at(view.column_model.row_of(self._current.user_job_id))
+            card = view.column_model.card_at(view.column_model.row_of(current.user_job_id))
             chosen = [card] if card else []
         self.active_status = status
         return chosen
@@ -295,11 +295,9 @@ class BoardView(QScrollArea):
         return True
 
     def _page_arrived(self) -> None:
-        current = self._seeking
+        current, self._seeking = self._seeking, None
         if current is None or self._current is None or current.user_job_id != self._current.user_job_id:
-            self._seeking = None
-            return
-        self._seeking = None
+            return  # not seeking, or the user chose another card meanwhile
         if not self._reselect(current) and not self._seek(current):
             self._current = None
             self.current_card_changed.emit(None)

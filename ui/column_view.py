@@ -191,7 +191,7 @@ class ColumnView(QListView):
         super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        """A press below the cards clears the selection (Qt's default) and tells the board no card is current."""
+        """A press below the cards clears the selection and tells the board that no card is current."""
         super().mousePressEvent(event)
         if not self.indexAt(event.position().toPoint()).isValid():
             self.selectionModel().clearSelection()
