@@ -41,7 +41,7 @@ def test_set_resume_then_discover_round_trip(db_url: str, tmp_path: Path) -> Non
     assert found.returncode == 0, found.stderr
     items = json.loads(found.stdout)
     assert len(items) == 5
-    assert [i["similarity"] for i in items] == sorted((i["similarity"] for i in items), reverse=True)
+    assert [i["match_score"] for i in items] == sorted((i["match_score"] for i in items), reverse=True)
     python_titles = {job["title"] for job in JOBS if job["family"] == "python"}
     assert {i["title"] for i in items[:3]} == python_titles
     assert items[0]["match_score"] >= 80 and "Python" in items[0]["have"]

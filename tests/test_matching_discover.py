@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import random
 import uuid
 
@@ -34,12 +36,30 @@ def test_discover_lists_nearest_jobs_first(pool):
     items = pool.matching.discover("Dana", limit=len(JOBS))
     assert len(items) == len(JOBS)
     similarities = [item.similarity for item in items]
-    assert similarities == sorted(similarities, reverse=True)
+    assert similarities == sorted(similarities, reverse=True)  # here the scores follow the similarities
     assert {title for title in _titles(items)[:3]} == {j["title"] for j in JOBS if j["family"] == "python"}
     top = items[0]
     assert top.match_score >= 80 and "Python" in top.have and top.skills
     assert all("Registered Nurse" not in item.have for item in items)
     assert set(top.to_json()) >= {"job_pool_id", "title", "company", "similarity", "match_score", "missing"}
+
+
+def test_discover_order_follows_the_scores_it_shows(pool):
+    """A near job whose skills the resume lacks scores below a less near one: it is listed below it."""
+    before = pool.matching.discover("Dana", limit=len(JOBS))
+    near = before[1]
+    with pool.database.engine.begin() as conn:
+        conn.execute(text("UPDATE job_pool SET skills = CAST(:skills AS jsonb) WHERE id = :id"),
+                     {"skills": json.dumps(["COBOL", "Fortran", "Mainframe"]), "id": near.job_pool_id})
+    items = pool.matching.discover("Dana", limit=len(JOBS))
+    scores = [item.match_score for item in items]
+    assert scores == sorted(scores, reverse=True)
+    assert [item.similarity for item in items] != sorted((item.similarity for item in items), reverse=True), (
+        "the case needs a nearer job with a lower score"
+    )
+    assert [i.job_pool_id for i in items].index(near.job_pool_id) > 1
+    tied = [(a, b) for a, b in itertools.pairwise(items) if a.match_score == b.match_score]
+    assert all(a.similarity >= b.similarity for a, b in tied), "equal scores: nearest first"
 
 
 def test_discover_excludes_every_linked_job_whatever_its_column(pool):

@@ -123,6 +123,8 @@ def test_without_backup_and_already_migrated(window, legacy_db, qtbot) -> None:
     assert "migrated to the shared pool already" in again.summary.text()
     qtbot.waitUntil(lambda: again.verification is not None, timeout=20_000)
     assert again.verification.ok and again.rollback_button.isEnabled() and not again.migrate_button.isEnabled()
+    assert [again.tabs.tabText(i) for i in range(again.tabs.count()) if again.tabs.isTabVisible(i)] == ["Verification"]
+    assert not again.tabs.isHidden()
 
 
 def _migrate_in_dialog(window, qtbot) -> MigrationDialog:
@@ -196,3 +198,22 @@ def test_a_note_typed_just_before_the_rollback_is_carried_back(window, legacy_db
     rows = query(legacy_db.url, "SELECT count(*) AS n FROM job WHERE notes = 'Typed right before rolling back'")
     assert rows[0]["n"] == 1
     assert window.message_bar.text == ""
+
+
+
+def test_a_shared_database_says_plainly_there_is_nothing_to_migrate(ctx, qtbot, loop, tmp_path) -> None:
+    main_window = MainWindow(ctx, settings=AppSettings(tmp_path / "settings.ini"), prompts=ScriptedPrompts())
+    qtbot.addWidget(main_window)
+    main_window.show()
+    dialog = _open_dialog(main_window, qtbot)
+    assert dialog.preview_result.state == "current"
+    assert dialog.summary.text() == (
+        "This database uses the shared pool and was never a v1 database: there is nothing to migrate."
+    )
+    assert dialog.tabs.isHidden(), "empty tables for a database with nothing to migrate"
+    for part in (dialog.backup_box, dialog.backup_label, dialog.migrate_button, dialog.verify_button,
+                 dialog.rollback_button):
+        assert part.isHidden()
+    assert dialog.close_button.isVisible() and dialog.close_button.isEnabled() and dialog.close_button.isDefault()
+    dialog.reject()
+    main_window.close()

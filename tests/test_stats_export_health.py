@@ -30,6 +30,23 @@ def test_figures_count_pool_cards_and_the_last_ingestion(ctx):
     assert stats.figures(None).card_count == 0
 
 
+def test_a_run_that_brought_no_jobs_is_named_and_the_last_one_that_did_is_kept(ctx):
+    stats = BoardStats(ctx.database.sessions)
+    alex = ctx.profiles.add("Alex")
+    ctx.ingestion.run(alex.id, [linkedin_items(0, 12)], source="test", embed=False)
+    ctx.ingestion.run(alex.id, [linkedin_items(20, 30)], source="test", embed=False, should_cancel=lambda: True)
+    figures = stats.figures(alex.id)
+    assert figures.last_ingestion.summary == "Pool hit 0 · Pool insert 12"
+    assert figures.later_run is not None and figures.later_run.outcome == "cancelled"
+    sam = ctx.profiles.add("Sam")
+    ctx.ingestion.run(sam.id, [linkedin_items(0, 5)], source="test", embed=False, should_cancel=lambda: True)
+    figures = stats.figures(sam.id)
+    assert figures.last_ingestion is None and figures.later_run.outcome == "cancelled"
+    ctx.ingestion.run(sam.id, [linkedin_items(0, 5)], source="test", embed=False)
+    figures = stats.figures(sam.id)
+    assert figures.last_ingestion.summary == "Pool hit 5 · Pool insert 0" and figures.later_run is None
+
+
 def test_export_writes_every_card_and_defuses_formulas(ctx, tmp_path):
     alex = ctx.profiles.add("Alex")
     ctx.ingestion.run(alex.id, [linkedin_items(0, 5)], source="test", embed=False)

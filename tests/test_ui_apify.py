@@ -10,10 +10,10 @@ import keyring
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from app import secrets
-from app.errors import ApifyAuthError, MissingToken
+from app.errors import ApifyAuthError
 from app.ingestion.live import ApifyConfig, SearchRequest
 from tests.fake_apify import FakeApify, Script
 from tests.synthetic import linkedin_items
@@ -190,12 +190,27 @@ def test_a_missing_token_is_a_message_with_settings_and_sends_nothing(window, fa
     fill(dialog, qtbot, "python", "", 5)
     wait_probe(dialog, qtbot, "No Apify token")
     assert dialog.pool_state.property("kind") == "warning"
-    assert start(dialog, qtbot) is None
-    assert dialog.result_label.text() == MissingToken().message
-    assert "Traceback" not in dialog.result_label.text()
+    assert not dialog.start_button.isEnabled(), "Start waits for a token"
     assert dialog.settings_button.isVisible()
+    assert token_messages(dialog) == [dialog.pool_state.text()]
+    # Typing on keeps Start off: the token does not come back with every pool check.
+    qtbot.keyClicks(dialog.query_edit, " developer")
+    assert not dialog.start_button.isEnabled()
+    wait_probe(dialog, qtbot, "No Apify token")
+    # A start that beat the pool check (Enter right after opening) ends in the same single message.
+    with qtbot.waitSignal(dialog.search_finished, timeout=WAIT_MS) as finished:
+        dialog.start()
+    assert finished.args == [None]
+    wait_probe(dialog, qtbot, "No Apify token")
+    assert token_messages(dialog) == [dialog.pool_state.text()]
+    assert not dialog.start_button.isEnabled() and dialog.settings_button.isVisible()
     assert fake.requests == []
     assert window.ctx.history.runs() == []
+
+
+def token_messages(dialog) -> list[str]:
+    """The visible texts of the dialog that talk about the token."""
+    return [label.text() for label in dialog.findChildren(QLabel) if label.isVisible() and "token" in label.text()]
 
 
 def test_a_rejected_token_shows_the_service_message_and_offers_settings(window, fake, qtbot) -> None:

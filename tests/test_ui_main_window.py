@@ -55,7 +55,7 @@ def test_first_run_asks_for_a_profile_then_points_to_import(open_window, ctx, qt
     qtbot.mouseClick(window.welcome_page.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentIndex() == PAGE_EMPTY, timeout=10_000)
     assert [p.name for p in ctx.profiles.list()] == ["Robin"]
-    assert window.current_profile.name == "Robin" and window.windowTitle() == "JobPool — Robin"
+    assert window.current_profile.name == "Robin" and window.windowTitle() == "Robin — JobPool"
     assert "Robin" in window.empty_page.heading.text()
     assert window.menu_actions["import"].isEnabled()
 

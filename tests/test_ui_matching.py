@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog
 from tests.matching_samples import JOBS, PYTHON_RESUME
 from tests.test_matching_resume import text_pdf
 from tests.ui_helpers import ScriptedPrompts, qasync_running
-from ui.discover_dialog import ADD_TEXT, ADDED_TEXT, COL_ADD, COL_TITLE, RECORD_ROLE, DiscoverDialog
+from ui.discover_dialog import ADD_TEXT, ADDED_TEXT, COL_ADD, COL_SCORE, COL_TITLE, RECORD_ROLE, DiscoverDialog
 from ui.main_window import MainWindow
 from ui.resume_dialog import ResumeDialog
 from ui.settings import AppSettings
@@ -112,6 +112,8 @@ def test_discover_dialog_lists_nearest_jobs_and_adds_with_one_click(window, ctx,
     model = dialog.model
     top_titles = {model.index(row, COL_TITLE).data() for row in range(3)}
     assert top_titles == PYTHON_TITLES
+    shown = [int(model.index(row, COL_SCORE).data()) for row in range(model.rowCount())]
+    assert shown == sorted(shown, reverse=True) and "best match first" in dialog.status_label.text()
     assert model.index(0, COL_ADD).data() == ADD_TEXT
     assert "Python" in dialog.have_chips.chips  # the first row is selected and its gaps shown
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import InvalidInput, JobPoolError
+from app.errors import InvalidInput, JobPoolError, MissingToken
 from app.ingestion.apify_presets import DEFAULT_TEMPLATE, PRESETS, criteria_key, parse_template, resolve_actor
 from app.ingestion.live import SearchRequest
 from app.records import IngestReport
@@ -65,6 +65,7 @@ class ApifyDialog(QDialog):
         self.report: IngestReport | None = None
         self.error: str | None = None
         self.probe: SearchProbe | None = None
+        self.has_token: bool | None = None  # from the last pool check; a token only changes through Settings
         self.running = False
         self._closed = False
         self._cancel = threading.Event()
@@ -265,6 +266,7 @@ class ApifyDialog(QDialog):
         if serial != self._probe_serial or self.running or self._closed:
             return
         self.probe = probe
+        self.has_token = probe.has_token
         hours = f"{probe.freshness_hours:g} h"
         if probe.fresh and not self.force_check.isChecked():
             self._set_pool_state(f"Fresh in the pool: this search ran within the last {hours}, so it is served "
@@ -289,9 +291,11 @@ class ApifyDialog(QDialog):
             valid = True
         except InvalidInput:
             valid = False
-        self.start_button.setEnabled(valid and not self.running)
-        needs_token = self.probe is not None and not self.probe.has_token and (
-            self.force_check.isChecked() or not self.probe.fresh)
+        # Without a token only a search fresh in the pool can run: Start waits for a token (or that answer), and
+        # the pool line is the one place that says so.
+        needs_token = self.has_token is False and (
+            self.force_check.isChecked() or self.probe is None or not self.probe.fresh)
+        self.start_button.setEnabled(valid and not self.running and not needs_token)
         self.settings_button.setVisible(needs_token or needs_settings(self.error))
 
     # -- running ---------------------------------------------------------------------------------------
@@ -374,7 +378,13 @@ class ApifyDialog(QDialog):
 
     def _failed(self, message: str) -> None:
         self._stopped()
-        self._show_failure(message)
+        if message == MissingToken().message:
+            # Started before the pool check answered: the pool line says it (once), with Settings beside it.
+            self.has_token = False
+            self.error = message
+            self._update_buttons()
+        else:
+            self._show_failure(message)
         self.search_finished.emit(None)
 
     def _show_failure(self, message: str) -> None:
@@ -401,6 +411,7 @@ class ApifyDialog(QDialog):
         return dialog
 
     def _settings_saved(self) -> None:
+        self.has_token = None  # checked again with the pool
         if needs_settings(self.error):
             self.error = None
             self.run_view.hide_result()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QScrollArea, QWidget
 
 from app.board import ORDER_POSITION, ORDER_SCORE
 from app.records import STATUSES, BoardCard, JobStatus, status_label
-from ui.board_controller import BoardController
+from ui.board_controller import MAX_RELOAD_ROWS, BoardController
 from ui.column_model import CARD_ROLE
 from ui.column_view import ColumnView, ColumnWidget
 from ui.links import open_external
@@ -53,9 +53,14 @@ class BoardView(QScrollArea):
         self._clearing = False
         self._moving_by_key = False
         self._current: BoardCard | None = None
+        self._seeking: BoardCard | None = None  # the current card, in a page of its column not read yet
+        self._to_top = False
         self.actions_by_name: dict[str, QAction] = {}
         self._make_actions()
         controller.loaded.connect(self._after_load)
+        for model in controller.models.values():
+            # Queued: rows arrive inside the model's insert signals, before it takes another fetch.
+            model.rowsInserted.connect(lambda *_: QTimer.singleShot(0, self._page_arrived))
         controller.cards_moved.connect(self._after_move)
 
     # -- wiring ----------------------------------------------------------------------------------------
@@ -64,6 +69,7 @@ class BoardView(QScrollArea):
         view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed(status))
         view.selectionModel().currentChanged.connect(lambda current, _previous: self._current_changed(status, current))
         view.focused.connect(lambda: self._set_active(status))
+        view.blank_clicked.connect(self.clear_current)
         view.neighbour_requested.connect(lambda step: self._step_column(status, step))
         view.context_menu_requested.connect(self.show_context_menu)
         view.doubleClicked.connect(lambda index: self._open(index))
@@ -103,11 +109,21 @@ class BoardView(QScrollArea):
         if not view.selectionModel().hasSelection():
             return
         self.active_status = status
+        self._forget_others(status)
+
+    def _forget_others(self, status: JobStatus | None) -> None:
+        """Clear the selection and current index of every column but `status`: the board has one current card.
+
+        A column that kept its own current index would not report a click on that same card again (Qt only signals
+        a change of current), so the detail pane would stay on another column's card.
+        """
         self._clearing = True
         try:
             for other, column in self.columns.items():
                 if other != status:
-                    column.view.selectionModel().clearSelection()
+                    selection = column.view.selectionModel()
+                    selection.clearSelection()
+                    selection.clearCurrentIndex()
         finally:
             self._clearing = False
 
@@ -116,23 +132,47 @@ class BoardView(QScrollArea):
             return
         card = current.data(CARD_ROLE)
         if isinstance(card, BoardCard):
+            self.active_status = status
+            self._forget_others(status)
             self._current = card
             self.current_card_changed.emit(card)
+
+    def clear_current(self) -> None:
+        """Nothing selected anywhere (a click on the empty part of a column): the detail pane shows no card."""
+        self._forget_others(None)
+        if self._current is not None:
+            self._current = None
+            self.current_card_changed.emit(None)
 
     @property
     def current_card(self) -> BoardCard | None:
         """The card the detail pane shows."""
         return self._current
 
+    def current_status(self) -> JobStatus | None:
+        """The column that holds the current card (None when no card is current)."""
+        card = self._current
+        if card is None:
+            return None
+        return next((status for status, column in self.columns.items()
+                     if column.model.row_of(card.user_job_id) >= 0), None)
+
     def selected_cards(self) -> list[BoardCard]:
-        """Selected cards of the active column, top to bottom (the current card when nothing is selected)."""
-        view = self.view(self.active_status)
+        """Selected cards of the current card's column, top to bottom (the current card alone if none is selected).
+
+        Every action works on these, so it never reaches a card other than the one the detail pane shows.
+        """
+        current, status = self._current, self.current_status()
+        if current is None or status is None:
+            return []
+        view = self.view(status)
         rows = sorted(index.row() for index in view.selectionModel().selectedIndexes())
         cards = [view.column_model.card_at(row) for row in rows]
         chosen = [card for card in cards if card is not None]
-        if not chosen and view.currentIndex().isValid():
-            card = view.column_model.card_at(view.currentIndex().row())
+        if not chosen:
+            card = view.column_model.card_at(view.column_model.row_of(current.user_job_id))
             chosen = [card] if card else []
+        self.active_status = status
         return chosen
 
     def select_cards(self, status: JobStatus, ids: list[uuid.UUID]) -> None:
@@ -211,19 +251,55 @@ class BoardView(QScrollArea):
         if not self._moving_by_key:
             self.select_cards(status, ids)
 
+    def start_over(self) -> None:
+        """Another board is coming (a profile switch): no current card, and every column starts at its top."""
+        self._seeking = None
+        self._to_top = True
+        if self._current is not None:
+            self._current = None
+            self.current_card_changed.emit(None)
+
     def _after_load(self) -> None:
+        if self._to_top:
+            self._to_top = False
+            for column in self.columns.values():
+                column.view.scrollToTop()
+        self._seeking = None
         current = self._current
         if current is None:
             return
+        if not self._reselect(current) and not self._seek(current):
+            self._current = None
+            self.current_card_changed.emit(None)
+
+    def _reselect(self, current: BoardCard) -> bool:
+        """Select the current card again after its column was reread; False when it is not among the loaded rows."""
         card = self.controller.find(current.user_job_id)
-        if card is not None:
-            self._clearing = True
-            try:
-                self.select_cards(card.status, [card.user_job_id])
-            finally:
-                self._clearing = False
-            self._current = card
-        else:
+        if card is None:
+            return False
+        self._clearing = True
+        try:
+            self.select_cards(card.status, [card.user_job_id])
+        finally:
+            self._clearing = False
+        self._current = card
+        return True
+
+    def _seek(self, current: BoardCard) -> bool:
+        """Read further pages of the card's column until it shows up (a search cleared, say, below the first page)."""
+        model = self.controller.models[current.status]
+        if model.rowCount() >= MAX_RELOAD_ROWS or model.fully_loaded:
+            return False
+        self._seeking = current
+        if not model.loading:
+            model.fetchMore(QModelIndex())
+        return True
+
+    def _page_arrived(self) -> None:
+        current, self._seeking = self._seeking, None
+        if current is None or self._current is None or current.user_job_id != self._current.user_job_id:
+            return  # not seeking, or the user chose another card meanwhile
+        if not self._reselect(current) and not self._seek(current):
             self._current = None
             self.current_card_changed.emit(None)
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import (
     QFocusEvent,
     QIcon,
     QKeyEvent,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -53,6 +54,7 @@ class ColumnView(QListView):
     focused = Signal()
     neighbour_requested = Signal(int)  # -1 left, +1 right
     context_menu_requested = Signal(QPoint)  # global position
+    blank_clicked = Signal()  # a press on no card: the selection is cleared
 
     def __init__(self, model: ColumnModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,6 +189,13 @@ class ColumnView(QListView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A press below the cards clears the selection and tells the board that no card is current."""
+        super().mousePressEvent(event)
+        if not self.indexAt(event.position().toPoint()).isValid():
+            self.selectionModel().clearSelection()
+            self.blank_clicked.emit()
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         """Tell the board this column is the active one."""

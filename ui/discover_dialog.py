@@ -202,7 +202,7 @@ class DiscoverDialog(QDialog):
         self.model.set_items(items)
         self.resume_button.setVisible(False)
         if items:
-            self.status_label.setText(f"{len(items)} jobs, closest first. Click ＋ Add to put one on the board.")
+            self.status_label.setText(f"{len(items)} jobs, best match first. Click ＋ Add to put one on the board.")
             self.table.selectRow(0)
         else:
             self.status_label.setText("Nothing new: every embedded pool job is on this board already.")

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, settings: AppSettings | None = None, prompts: Prompts | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.settings = settings or AppSettings()
+        self.settings = settings or AppSettings.in_data_dir(ctx.database.location.data_dir)
         self.prompts = prompts or Prompts(self)
         self.hub = Hub(self)
         self.tasks = TaskRunner(self.hub, self)
@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         self.current_profile = profile
         self.settings.last_profile_id = profile.id if profile else None
         self.switcher.set_profiles(self.profiles, profile.id if profile else None)
+        self.board_view.start_over()
         self.detail.show_card(None)
         self.controller.set_profile(profile.id if profile else None)
         self._show_profile_name()
@@ -255,7 +256,8 @@ class MainWindow(QMainWindow):
 
     def _show_profile_name(self) -> None:
         profile = self.current_profile
-        self.setWindowTitle(f"JobPool — {profile.name}" if profile else "JobPool")
+        # Ending with the application's display name, the title is shown as it is (Qt appends that name otherwise).
+        self.setWindowTitle(f"{profile.name} — JobPool" if profile else "JobPool")
         if profile:
             self.empty_page.set_profile_name(profile.name)
 

@@ -93,6 +93,7 @@ class MigrationDialog(QDialog):
         self.rollback_report: RollbackReport | None = None
         self.verification: VerificationReport | None = None
         self.busy = False
+        self._actionable = True
         self.setWindowTitle("Migrate to shared pool")
         self.setMinimumSize(780, 580)
         self._build()
@@ -197,8 +198,32 @@ class MigrationDialog(QDialog):
         _fill(self.profile_table, [[p.name, _quoted(p.legacy_name) if p.renamed else "", p.legacy_rows, p.cards]
                                    for p in preview.profiles])
         self._set_buttons(preview.state)
+        self._show_parts(preview.state)
         if preview.state == STATE_MIGRATED:
             self.start_verification()
+
+    def _show_parts(self, state: str) -> None:
+        """Only what the state has: no tables, backup or actions when there is nothing to migrate or roll back."""
+        actionable = self._actionable = state in (STATE_LEGACY, STATE_MIGRATED)
+        for widget in (self.backup_box, self.backup_label, self.migrate_button, self.verify_button,
+                       self.rollback_button):
+            widget.setVisible(actionable)
+        self.close_button.setDefault(not actionable)
+        self._show_tabs()
+
+    def _show_tabs(self) -> None:
+        """A tab is shown when its table has rows: an empty list of merges says nothing."""
+        shown = None
+        for index in range(self.tabs.count()):
+            table = self.tabs.widget(index)
+            has_rows = isinstance(table, QTableWidget) and table.rowCount() > 0
+            self.tabs.setTabVisible(index, has_rows)
+            if has_rows and shown is None:
+                shown = index
+        current = self.tabs.currentIndex()
+        if shown is not None and not self.tabs.isTabVisible(current):
+            self.tabs.setCurrentIndex(shown)
+        self.tabs.setVisible(shown is not None and self._actionable)
 
     @staticmethod
     def _preview_text(preview: MigrationPreview) -> str:
@@ -281,6 +306,7 @@ class MigrationDialog(QDialog):
         rows.extend([["unaccounted legacy job", f"{row.legacy_job_id}: {row.reason}"]
                      for row in verification.unaccounted])
         _fill(self.checks_table, rows)
+        self._show_tabs()
         self.tabs.setCurrentWidget(self.checks_table)
         if verification.state == STATE_MIGRATED:
             self.phase_label.setText(verification.message)

@@ -1,8 +1,13 @@
-"""What the window remembers between runs (QSettings): last profile, geometry, splitter, unsaved notes."""
+"""What the window remembers between runs (QSettings): last profile, geometry, splitter, unsaved notes.
+
+Everything lives in one .ini file inside the data folder, never in the user's Qt configuration: two data folders
+(--data-dir, JOBPOOL_DATA_DIR) are two separate setups, down to the window layout and the note drafts.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
 
@@ -10,16 +15,25 @@ from PySide6.QtCore import QByteArray, QSettings
 
 ORGANIZATION = "JobPool"
 APPLICATION = "JobPool"
+SETTINGS_FILE = "window.ini"
 
 
 class AppSettings:
-    """Typed access to the window's QSettings; tests pass an .ini path so the user's settings stay untouched."""
+    """Typed access to the window's settings, an .ini file readable by its owner only (it holds note drafts)."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
-        if path is None:
-            self._qs = QSettings(ORGANIZATION, APPLICATION)
-        else:
-            self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+    def __init__(self, path: str | Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created private before Qt writes to it; Qt's atomic rewrite keeps the permissions of the file it replaces.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
+        self.path = path
+        self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @classmethod
+    def in_data_dir(cls, data_dir: str | Path) -> AppSettings:
+        """The settings of the setup whose data lives in `data_dir`."""
+        return cls(Path(data_dir) / SETTINGS_FILE)
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._qs.value(key)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from app.matching.records import NewRecommendations
-from app.stats import StatusFigures
+from app.stats import LastIngestion, StatusFigures
 from ui.plain_text import tooltip_text
 
 
@@ -43,17 +43,22 @@ class BoardStatusBar(QStatusBar):
             self.cards_label.show()
         else:
             self.cards_label.hide()
-        last = figures.last_ingestion
-        if last is None:
+        last, later = figures.last_ingestion, figures.later_run
+        if last is None and later is None:
             self.ingestion_label.setText("No ingestion yet")
             self.ingestion_label.setToolTip("")
-        else:
-            self.ingestion_label.setText(f"Last ingestion: {last.summary}")
-            when = last.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if last.finished_at else ""
-            self.ingestion_label.setToolTip(tooltip_text(
-                f"{last.source}, {last.status} {when}: {last.links_created:,} new cards. Pool hit = jobs already in "
-                "the pool (no new storage); Pool insert = jobs new to the pool."
-            ))
+        elif last is None and later is not None:
+            self.ingestion_label.setText(f"Last ingestion: {later.outcome}, no jobs came in")
+            self.ingestion_label.setToolTip(tooltip_text(f"{later.source}, {later.outcome} {_when(later)}"))
+        elif last is not None:
+            text = f"Last ingestion: {last.summary}"
+            tip = (f"{last.source}, {last.status} {_when(last)}: {last.links_created:,} new cards. Pool hit = jobs "
+                   "already in the pool (no new storage); Pool insert = jobs new to the pool.")
+            if later is not None:
+                text += f" · latest run {later.outcome}"
+                tip += f"\nLater: {later.source}, {later.outcome} {_when(later)}, no jobs came in."
+            self.ingestion_label.setText(text)
+            self.ingestion_label.setToolTip(tooltip_text(tip))
 
     def clear_figures(self) -> None:
         """Show no figures (a database that needs a migration has none to show)."""
@@ -87,3 +92,7 @@ class BoardStatusBar(QStatusBar):
         else:
             self._busy_timer.stop()
             self.busy_label.hide()
+
+
+def _when(run: LastIngestion) -> str:
+    return run.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if run.finished_at else ""

@@ -269,7 +269,11 @@ class MatchingService:
     # Discover --------------------------------------------------------------------------------------------------
 
     def discover(self, profile: str | uuid.UUID, limit: int = DEFAULT_DISCOVER_LIMIT) -> list[DiscoverItem]:
-        """The pool jobs most similar to a profile's resume that are not on its board, nearest first."""
+        """The pool jobs nearest to a profile's resume that are not on its board, best match score first.
+
+        The candidates are the `limit` nearest by vector; they are listed by the score they show (which also weighs
+        skill coverage), then by similarity, so the order and the numbers a user reads agree.
+        """
         limit = _check_limit(limit)
         with self._sessions() as session:
             user = find_user(session, profile)
@@ -296,6 +300,7 @@ class MatchingService:
                 source=row.source, is_remote=row.is_remote, posted_at=row.posted_at, similarity=row.similarity,
                 match_score=score, skills=gap["skills"], have=gap["have"], missing=gap["missing"],
             ))
+        items.sort(key=lambda item: (-item.match_score, -item.similarity))
         return items
 
     def explain_discover(self, profile: str | uuid.UUID, limit: int = DEFAULT_DISCOVER_LIMIT) -> str:
