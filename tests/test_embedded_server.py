@@ -171,3 +171,21 @@ def test_a_killed_process_is_pruned_and_the_last_one_out_stops_the_server(base_d
     embedded_url(data_dir)
     stop_embedded(data_dir)
     assert postmaster_process(pgdata) is None  # the dead process's handle did not keep it alive
+
+
+def test_two_processes_opening_one_fresh_data_folder_at_once_both_succeed(base_dir: Path) -> None:
+    env = {**os.environ, "JOBPOOL_DATABASE_URL": "", "QT_QPA_PLATFORM": "offscreen"}
+    for attempt in range(4):
+        data_dir = base_dir / f"fresh-{attempt}"
+        data_dir.mkdir()
+        processes = [
+            subprocess.Popen([sys.executable, "main.py", "--data-dir", str(data_dir), "profiles", "list"],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        results = [(p.wait(180), p.stderr.read()) for p in processes]
+        for process in processes:
+            process.stdout.close()
+            process.stderr.close()
+        assert [code for code, _ in results] == [0, 0], [err for _, err in results]
+        assert postmaster_process(data_dir / "pgdata") is None  # the last one out stopped the server
