@@ -40,6 +40,8 @@ def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run a command or the window; returns the exit code."""
+    if hasattr(os, "umask"):
+        os.umask(0o077)  # settings, backups, logs and exports hold private notes: owner only
     modules = _command_modules()
     args = build_parser(modules).parse_args(argv)
     logging.basicConfig(

@@ -13,8 +13,9 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The advisory lock every schema change takes: two processes opening a fresh database at once would otherwise both
-# run CREATE EXTENSION / CREATE TABLE and one would fail on a duplicate catalog entry.
-SCHEMA_LOCK_KEY = 0x4A6F62506F6F6C  # "JobPool"
+# run CREATE EXTENSION / CREATE TABLE and one would fail on a duplicate catalog entry. The same key as the legacy
+# migration's lock (app.migration.legacy.LOCK_KEY), which upgrades inside its transaction: one lock, taken again.
+SCHEMA_LOCK_KEY = 0x4A6F62506F6F6C01
 
 
 class SchemaState(enum.StrEnum):
