@@ -40,10 +40,15 @@ _SOCKET = ".s.PGSQL.5432"
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
 _CONF = "jobpool.conf"
 _started: dict[Path, Path] = {}  # pgdata -> socket dir, for the servers this process uses
+_read_only: dict[Path, str] = {}  # data folder -> why it was opened read-only
 
 
 class DataDirReadOnly(DatabaseStartError):
     """The data folder cannot be written (disk full, read-only file system, no permission)."""
+
+    def __init__(self, message: str, reason: str = "Data folder not writable") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def _package_utils():
@@ -184,9 +189,12 @@ def _probe_writable(data_dir: Path) -> None:
             os.close(fd)
             os.unlink(name)
     except OSError as exc:
-        read_only = exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EPERM)
-        error = DataDirReadOnly if read_only and (data_dir / "pgdata" / "PG_VERSION").exists() else DatabaseStartError
-        raise error(
+        initialized = (data_dir / "pgdata" / "PG_VERSION").exists()
+        if initialized and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DataDirReadOnly(str(exc), "Disk full") from exc
+        if initialized and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise DataDirReadOnly(str(exc), "Data folder not writable") from exc
+        raise DatabaseStartError(
             f"The data directory {data_dir} is not writable ({exc.strerror}). "
             "Choose another with --data-dir or JOBPOOL_DATA_DIR."
         ) from exc
@@ -194,11 +202,26 @@ def _probe_writable(data_dir: Path) -> None:
 
 def embedded_url(data_dir: Path) -> str:
     """Start (or join) the embedded server whose files live in data_dir/pgdata and return its URL."""
+    url, read_only = start_embedded(data_dir)
+    if read_only:
+        raise DataDirReadOnly(f"The data directory {data_dir} is not writable.")
+    return url
+
+
+def start_embedded(data_dir: Path) -> tuple[str, bool]:
+    """Start or join the embedded server of data_dir; returns its URL and whether the data folder is read-only.
+
+    A data folder that cannot be written (disk full, read-only file system) still opens when its server runs
+    already (another JobPool started it): read-only, without registering this process, which cannot write.
+    """
     data_dir = Path(data_dir).expanduser().resolve()
     if sys.platform == "win32":  # no Unix sockets nor peer authentication: the package's own lifecycle
-        return _windows_url(data_dir)
-    _probe_writable(data_dir)
+        return _windows_url(data_dir), False
     pgdata = data_dir / "pgdata"
+    try:
+        _probe_writable(data_dir)
+    except DataDirReadOnly as exc:
+        return _join_read_only(data_dir, exc), True
     try:
         account = _service_account()
         _private_dir(data_dir, account)
@@ -220,7 +243,31 @@ def embedded_url(data_dir: Path) -> str:
         atexit.register(stop_embedded, data_dir)
     _started[pgdata] = socket_dir
     log.info("embedded PostgreSQL at %s (socket in %s, process %s)", pgdata, socket_dir, os.getpid())
+    return _url(socket_dir), False
+
+
+def _url(socket_dir: Path) -> str:
     return f"postgresql+psycopg://{ROLE}@/{ROLE}?host={socket_dir}"
+
+
+def _join_read_only(data_dir: Path, cause: DataDirReadOnly) -> str:
+    pgdata = data_dir / "pgdata"
+    process = postmaster_process(pgdata)
+    if process is None:
+        raise DatabaseStartError(
+            f"{cause.reason}: the data folder {data_dir} cannot be written, and its database server cannot start "
+            "without writing. Free some space (or make the folder writable) and start JobPool again."
+        ) from cause
+    socket_dir = pgdata if len(str(pgdata / _SOCKET).encode()) <= _SOCKET_PATH_MAX else (
+        Path(tempfile.gettempdir()) / f"jobpool-{os.getuid()}" / hashlib.sha256(str(pgdata).encode()).hexdigest()[:16])
+    log.warning("%s: data folder %s not writable; opening its running server read-only", cause.reason, data_dir)
+    _read_only[data_dir] = cause.reason
+    return _url(socket_dir)
+
+
+def read_only_reason(data_dir: Path) -> str | None:
+    """Why the data folder was opened read-only ("Disk full", "Data folder not writable"), or None."""
+    return _read_only.get(Path(data_dir).expanduser().resolve())
 
 
 def stop_embedded(data_dir: Path) -> None:
