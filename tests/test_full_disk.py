@@ -84,3 +84,32 @@ def test_a_full_disk_opens_read_only_reads_work_and_writes_are_refused(tiny_disk
     assert refused.stderr.splitlines()[-1].startswith("jobpool: not saved: Disk full")
     (tiny_disk / "filler").unlink()
     assert "other" not in _jobpool(data_dir, "profiles", "list").stdout
+
+
+def test_the_window_on_a_full_disk_shows_the_board_with_a_read_only_banner(
+    tiny_disk: Path, qtbot, qapp, tmp_path
+) -> None:
+    from app.context import open_context
+    from db.embedded import start_embedded
+    from tests.ui_helpers import ScriptedPrompts, qasync_running
+    from ui.main_window import MainWindow
+    from ui.settings import AppSettings
+
+    data_dir = tiny_disk / "data"
+    start_embedded(data_dir)  # another JobPool keeps the server running
+    assert _jobpool(data_dir, "profiles", "add", "me").returncode == 0
+    _fill(tiny_disk)
+    ctx = open_context(data_dir=data_dir)
+    try:
+        with qasync_running(qapp):
+            assert ctx.database.read_only
+            window = MainWindow(ctx, settings=AppSettings(tmp_path / "settings.ini"), prompts=ScriptedPrompts())
+            qtbot.addWidget(window)
+            window.show()
+            qtbot.waitUntil(lambda: window.read_only_banner.isVisible())
+            assert window.read_only_banner.text().startswith("Disk full")
+            assert "read-only" in window.read_only_banner.text()
+            qtbot.waitUntil(lambda: [p.name for p in window.profiles] == ["me"])
+            window.close()
+    finally:
+        ctx.close()
