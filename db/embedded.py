@@ -24,6 +24,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -108,11 +109,20 @@ def _traversable_parents(path: Path) -> None:
             os.chmod(parent, stat.S_IMODE(mode) | stat.S_IXOTH)
 
 
-def _socket_dir(pgdata: Path, account: pwd.struct_passwd | None) -> Path:
-    """pgdata itself when the socket path fits; else a per-user runtime folder that only the owner can enter."""
+def _socket_dir_of(pgdata: Path) -> Path:
+    """pgdata itself when the socket path fits in sun_path; else a folder under a per-user /tmp/jobpool-UID."""
     if len(str(pgdata / _SOCKET).encode()) <= _SOCKET_PATH_MAX:
         return pgdata
-    base = Path(tempfile.gettempdir()) / f"jobpool-{os.getuid()}"
+    digest = hashlib.sha256(str(pgdata).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"jobpool-{os.getuid()}" / digest
+
+
+def _socket_dir(pgdata: Path, account: pwd.struct_passwd | None) -> Path:
+    """The socket folder, created: pgdata, or a runtime folder that only the server's owner can enter."""
+    directory = _socket_dir_of(pgdata)
+    if directory == pgdata:
+        return pgdata
+    base = directory.parent
     with contextlib.suppress(FileExistsError):
         base.mkdir(mode=0o711)
     info = os.lstat(base)
@@ -120,8 +130,6 @@ def _socket_dir(pgdata: Path, account: pwd.struct_passwd | None) -> Path:
         raise DatabaseStartError(f"{base} belongs to another user or is not a folder; remove it or use --data-dir "
                                  "with a shorter path.")
     os.chmod(base, 0o711)  # enterable to reach our own folder inside, not listable
-    digest = hashlib.sha256(str(pgdata).encode()).hexdigest()[:16]
-    directory = base / digest
     _private_dir(directory, account)
     return directory
 
@@ -258,8 +266,7 @@ def _join_read_only(data_dir: Path, cause: DataDirReadOnly) -> str:
             f"{cause.reason}: the data folder {data_dir} cannot be written, and its database server cannot start "
             "without writing. Free some space (or make the folder writable) and start JobPool again."
         ) from cause
-    socket_dir = pgdata if len(str(pgdata / _SOCKET).encode()) <= _SOCKET_PATH_MAX else (
-        Path(tempfile.gettempdir()) / f"jobpool-{os.getuid()}" / hashlib.sha256(str(pgdata).encode()).hexdigest()[:16])
+    socket_dir = _socket_dir_of(pgdata)
     log.warning("%s: data folder %s not writable; opening its running server read-only", cause.reason, data_dir)
     _read_only[data_dir] = cause.reason
     return _url(socket_dir)
@@ -291,10 +298,21 @@ def stop_embedded(data_dir: Path) -> None:
             return  # not running, or the pid file names another program: nothing of ours to stop
         # SIGINT is PostgreSQL's fast shutdown (pg_ctl stop's default); psutil refuses if the PID was reused.
         process.send_signal(signal.SIGINT)
-        try:
-            process.wait(60)
-        except psutil.TimeoutExpired:
+        if not _wait_stopped(pgdata, process, 60):
             log.warning("the embedded PostgreSQL in %s did not stop within 60 s", pgdata)
+
+
+def _wait_stopped(pgdata: Path, process: psutil.Process, timeout: float) -> bool:
+    """Wait until the postmaster removed its pid file or is gone (a zombie counts: its parent reaps it late)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if not (pgdata / "postmaster.pid").exists() or process.status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def _windows_url(data_dir: Path) -> str:
