@@ -40,6 +40,8 @@ def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run a command or the window; returns the exit code."""
+    if hasattr(os, "umask"):
+        os.umask(0o077)  # settings, backups, logs and exports hold private notes: owner only
     modules = _command_modules()
     args = build_parser(modules).parse_args(argv)
     logging.basicConfig(
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_window(db_url=args.db_url, data_dir=args.data_dir)
 
     from app.context import open_context
+    from app.database import is_read_only_refusal
     from app.errors import JobPoolError
 
     module = modules[args.command]
@@ -62,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     except JobPoolError as exc:
         print(f"jobpool: {exc.message}", file=sys.stderr)
         return 1
+    if ctx.database.read_only:
+        print(f"jobpool: warning: {ctx.database.read_only_message}", file=sys.stderr)
     try:
         if upgrades and ctx.needs_migration:
             print(
@@ -73,9 +78,6 @@ def main(argv: list[str] | None = None) -> int:
         code = module.run(args, ctx)
         sys.stdout.flush()  # here, so that a reader gone away is handled below and not at interpreter exit
         return code
-    except JobPoolError as exc:
-        print(f"jobpool: {exc.message}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("jobpool: interrupted", file=sys.stderr)
         return 130
@@ -84,6 +86,14 @@ def main(argv: list[str] | None = None) -> int:
         # devnull so the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        if ctx.database.read_only and is_read_only_refusal(exc):
+            print(f"jobpool: not saved: {ctx.database.read_only_message}", file=sys.stderr)
+            return 1
+        if isinstance(exc, JobPoolError):
+            print(f"jobpool: {exc.message}", file=sys.stderr)
+            return 1
+        raise
     finally:
         ctx.close()
 

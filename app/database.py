@@ -26,6 +26,19 @@ class Database:
     state: SchemaState
 
     @property
+    def read_only(self) -> bool:
+        """True when the data folder cannot be written (disk full, read-only): reads work, writes are refused."""
+        return self.location.read_only_reason is not None
+
+    @property
+    def read_only_message(self) -> str:
+        """The one line that says why nothing can be changed, or "" when writes work."""
+        if self.location.read_only_reason is None:
+            return ""
+        return (f"{self.location.read_only_reason} (data folder {self.location.data_dir} not writable): "
+                "JobPool is read-only. Free some space or fix the folder, then restart to make changes.")
+
+    @property
     def description(self) -> str:
         """A line for Database > Connection info."""
         url = self.engine.url.render_as_string(hide_password=True)
@@ -43,13 +56,26 @@ def _first_line(exc: BaseException) -> str:
     return text_.splitlines()[0] if text_ else type(exc).__name__
 
 
+def is_read_only_refusal(exc: BaseException) -> bool:
+    """True when exc (or what caused it) is the server refusing a write in a read-only transaction."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if getattr(getattr(current, "orig", None), "sqlstate", None) == "25006" or \
+                getattr(current, "sqlstate", None) == "25006":
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def open_database(db_url: str | None = None, data_dir: str | Path | None = None, *, upgrade: bool = True) -> Database:
     """Connect (starting the embedded server if no URL is configured) and upgrade the schema unless it is v1."""
     try:
         location = resolve_location(db_url, data_dir)
     except DatabaseStartError as exc:
         raise DatabaseUnavailable(str(exc)) from exc
-    engine = make_engine(location.url)
+    engine = make_engine(location.url, read_only=location.read_only_reason is not None)
     try:
         with engine.connect() as connection:
             has_vector = connection.execute(
@@ -72,6 +98,10 @@ def open_database(db_url: str | None = None, data_dir: str | Path | None = None,
     if state is SchemaState.NEWER:
         engine.dispose()
         raise SchemaError("The database was written by a newer JobPool. Update JobPool to open it.")
+    if upgrade and state in (SchemaState.EMPTY, SchemaState.OUTDATED) and location.read_only_reason is not None:
+        engine.dispose()
+        raise SchemaError(f"{location.read_only_reason}: the data folder {location.data_dir} cannot be written, "
+                          "so the database schema cannot be prepared. Free some space and try again.")
     if upgrade and state in (SchemaState.EMPTY, SchemaState.OUTDATED):
         try:
             upgrade_to_head(engine)

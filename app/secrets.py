@@ -41,6 +41,8 @@ KEYRING_USER = "apify-token"
 DEFAULT_FRESHNESS_HOURS = 24.0
 _SECTION = "apify"
 _MATCHING_SECTION = "matching"
+_BACKUPS_SECTION = "backups"
+DEFAULT_BACKUPS_KEPT = 3
 _file_lock = threading.Lock()
 
 
@@ -193,6 +195,21 @@ def apply_matching_settings(matching: MatchingService, data_dir: str | Path | No
         matching.fanout_threshold = threshold
 
 
+def load_backups_kept(data_dir: str | Path | None = None) -> int:
+    """How many backups a backup folder keeps (settings.json: backups.keep; 0 keeps them all; default 3)."""
+    value = _read_section(data_dir, _BACKUPS_SECTION).get("keep")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return DEFAULT_BACKUPS_KEPT
+    return value
+
+
+def save_backups_kept(keep: int, data_dir: str | Path | None = None) -> None:
+    """Save how many backups to keep (0 keeps them all)."""
+    if keep < 0:
+        raise ValueError("the number of backups to keep cannot be negative")
+    _update_section(data_dir, section=_BACKUPS_SECTION, keep=int(keep))
+
+
 def _token_and_storage(data_dir: str | Path | None) -> tuple[str | None, TokenStorage]:
     from_env = (os.environ.get(TOKEN_ENV) or "").strip()
     if from_env:
@@ -259,7 +276,7 @@ def _update_section(data_dir: str | Path | None, section: str = _SECTION, **valu
 
 def _write_private(path: Path, data: dict[str, Any]) -> None:
     """Write atomically, readable by the owner only (the file may hold the token)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -17,8 +17,10 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, *, pool_size: int = 5, application_name: str = "jobpool") -> Engine:
-    """An engine whose connections send vectors binary once the vector extension exists."""
+def make_engine(
+    url: str, *, pool_size: int = 5, application_name: str = "jobpool", read_only: bool = False
+) -> Engine:
+    """An engine whose connections send vectors binary once the vector extension exists (read-only if asked)."""
     engine = create_engine(
         normalize_url(url),
         pool_size=pool_size,
@@ -36,6 +38,8 @@ def make_engine(url: str, *, pool_size: int = 5, application_name: str = "jobpoo
             cursor.execute("SET random_page_cost = 1.1")
             cursor.execute("SET jit = off")
             cursor.execute("SET TIME ZONE 'UTC'")
+            if read_only:  # the data folder cannot be written: the server refuses every write (SQLSTATE 25006)
+                cursor.execute("SET default_transaction_read_only = on")
         dbapi_connection.commit()
 
     @event.listens_for(engine, "connect")

@@ -18,6 +18,7 @@ class DatabaseLocation:
     url: str
     embedded: bool
     data_dir: Path
+    read_only_reason: str | None = None  # set when the data folder cannot be written (disk full, read-only)
 
 
 def default_data_dir() -> Path:
@@ -38,6 +39,8 @@ def resolve_location(db_url: str | None = None, data_dir: str | Path | None = No
     url = db_url or os.environ.get(DATABASE_URL_ENV)
     if url:
         return DatabaseLocation(url=url, embedded=False, data_dir=directory)
-    from db.embedded import embedded_url
+    from db.embedded import read_only_reason, start_embedded
 
-    return DatabaseLocation(url=embedded_url(directory), embedded=True, data_dir=directory)
+    url, read_only = start_embedded(directory)
+    reason = read_only_reason(directory) if read_only else None
+    return DatabaseLocation(url=url, embedded=True, data_dir=directory, read_only_reason=reason)

@@ -9,9 +9,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The advisory lock every schema change takes: two processes opening a fresh database at once would otherwise both
+# run CREATE EXTENSION / CREATE TABLE and one would fail on a duplicate catalog entry. The same key as the legacy
+# migration's lock (app.migration.legacy.LOCK_KEY), which upgrades inside its transaction: one lock, taken again.
+SCHEMA_LOCK_KEY = 0x4A6F62506F6F6C01
 
 
 class SchemaState(enum.StrEnum):
@@ -57,7 +61,11 @@ def schema_state(connection: Connection) -> SchemaState:
 
 
 def upgrade_connection(connection: Connection, revision: str = "head") -> None:
-    """Run the migrations on this connection, inside its transaction."""
+    """Run the migrations on this connection, inside its transaction, one process at a time.
+
+    The lock is held until the transaction ends; a process that waited finds the schema at head and does nothing.
+    """
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
     command.upgrade(alembic_config(connection), revision)
 
 

@@ -45,6 +45,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QPlainTextEdit,
@@ -148,6 +149,12 @@ class MainWindow(QMainWindow):
         self.detail.setMinimumWidth(320)
         for page in (self.welcome_page, self.migration_page, self.empty_page, self.splitter):
             self.stack.addWidget(page)
+        # Disk full or data folder not writable: the board is shown read-only, and says so until restart.
+        self.read_only_banner = QLabel(getattr(self.ctx.database, "read_only_message", ""))
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setVisible(bool(getattr(self.ctx.database, "read_only", False)))
+        layout.addWidget(self.read_only_banner)
         layout.addWidget(self.db_banner)
         layout.addWidget(self.message_bar)
         layout.addWidget(self.stack, 1)

@@ -7,14 +7,18 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 
 from app.errors import WriteFailed
 
 PG_DUMP_ENV = "JOBPOOL_PG_DUMP"
+DEFAULT_KEEP = 3
 _VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
 
 
@@ -86,8 +90,14 @@ def _error_line(text: str) -> str:
     return (errors or lines or ["no message"])[0 if errors else -1]
 
 
-def dump_database(connection: Connection, directory: Path, label: str, *, lock_wait_ms: int | None = None) -> Path:
+def dump_database(
+    connection: Connection, directory: Path, label: str, *, lock_wait_ms: int | None = None,
+    keep: int | None = DEFAULT_KEEP,
+) -> Path:
     """pg_dump the database this connection is on into a timestamped file; raises WriteFailed if it fails.
+
+    The file is readable by its owner only, in a folder only the owner can enter. Leftovers of interrupted dumps
+    are removed first, and once the dump is written only the newest `keep` backups of the folder are kept.
 
     The dump runs in its own session; the caller must not hold locks that block reading tables. With
     lock_wait_ms, a table locked by another program makes the dump fail instead of waiting forever.
@@ -95,10 +105,56 @@ def dump_database(connection: Connection, directory: Path, label: str, *, lock_w
     pg_dump = find_pg_dump(server_major(connection))
     info = connection.connection.driver_connection.info
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        created = not directory.exists()
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if created or directory.name == "backups":
+            os.chmod(directory, 0o700)  # full copies of every note: the owner's only
     except OSError as exc:
         raise WriteFailed(f"The backup failed: cannot create {directory} ({exc.strerror}). Nothing was changed.") \
             from exc
+    # One backup at a time per folder: a .partial found while holding the lock is an interrupted dump's leftover.
+    with _folder_lock(directory):
+        remove_partial_backups(directory)
+        target = _dump(pg_dump, info, directory, label, lock_wait_ms)
+        prune_backups(directory, keep)
+    return target
+
+
+@contextmanager
+def _folder_lock(directory: Path) -> Iterator[None]:
+    """An exclusive lock on the folder itself (no lock file left among the backups); none where flock is missing."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def remove_partial_backups(directory: Path) -> list[Path]:
+    """Delete the *.dump.partial files an interrupted pg_dump left behind; returns them."""
+    removed = sorted(directory.glob("jobpool-*.dump.partial"))
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def prune_backups(directory: Path, keep: int | None) -> list[Path]:
+    """Delete all but the newest `keep` backups in the folder (None or 0 keeps them all); returns the deleted."""
+    if not keep or keep < 1:
+        return []
+    backups = sorted(directory.glob("jobpool-*.dump"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    for path in backups[keep:]:
+        path.unlink(missing_ok=True)
+    return backups[keep:]
+
+
+def _dump(pg_dump: Path, info: Any, directory: Path, label: str, lock_wait_ms: int | None) -> Path:
     target = backup_path(directory, label)
     partial = target.with_name(target.name + ".partial")
     env = dict(os.environ)
@@ -110,7 +166,7 @@ def dump_database(connection: Connection, directory: Path, label: str, *, lock_w
     if lock_wait_ms:
         command.append(f"--lock-wait-timeout={lock_wait_ms}ms")
     try:
-        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False, umask=0o077)
     except OSError as exc:
         raise WriteFailed(f"The backup failed: {pg_dump} could not run ({exc.strerror}). Nothing was changed.") \
             from exc
@@ -123,5 +179,6 @@ def dump_database(connection: Connection, directory: Path, label: str, *, lock_w
                 "Nothing was changed."
             )
         raise WriteFailed(f"The backup failed: {_error_line(result.stderr)}. Nothing was changed.")
+    os.chmod(partial, 0o600)
     partial.rename(target)
     return target

@@ -15,6 +15,7 @@ from psycopg import errors as pg_errors
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
+from app import secrets
 from app.database import Database
 from app.errors import JobPoolError, SchemaError, WriteFailed
 from app.migration import migrate as steps
@@ -106,6 +107,11 @@ class MigrationService:
         """The backups/ folder of the data directory."""
         return self._database.location.data_dir / "backups"
 
+    @property
+    def backups_kept(self) -> int:
+        """How many backups a backup folder keeps (the saved setting; older ones are deleted after a backup)."""
+        return secrets.load_backups_kept(self._database.location.data_dir)
+
     def state(self) -> str:
         """legacy_v1, migrated, current or empty."""
         with self._database.engine.connect() as connection:
@@ -142,7 +148,7 @@ class MigrationService:
                 progress.enter("backup")
                 path = dump_database(
                     connection, Path(backup_dir) if backup_dir else self.default_backup_dir, "v1-before-migration",
-                    lock_wait_ms=self.lock_timeout_ms,
+                    lock_wait_ms=self.lock_timeout_ms, keep=self.backups_kept,
                 )
             report = self._migrate(connection, progress, path, started)
         self._database.state = SchemaState.CURRENT
@@ -225,7 +231,7 @@ class MigrationService:
                 progress.enter("backup")
                 path = dump_database(
                     connection, Path(backup_dir) if backup_dir else self.default_backup_dir, "v2-before-rollback",
-                    lock_wait_ms=self.lock_timeout_ms,
+                    lock_wait_ms=self.lock_timeout_ms, keep=self.backups_kept,
                 )
             connection.exec_driver_sql(
                 "LOCK TABLE users, job_legacy, tailored_resume, job_pool, user_job IN ACCESS EXCLUSIVE MODE"
