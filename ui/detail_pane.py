@@ -35,6 +35,8 @@ DESCRIPTION_CSS = (
 )
 
 
+NOTES_MIN_HEIGHT, NOTES_MAX_HEIGHT = 76, 150
+
 SOURCE_NAMES = {
     "linkedin": "LinkedIn", "indeed": "Indeed", "glassdoor": "Glassdoor", "zip_recruiter": "ZipRecruiter",
     "ziprecruiter": "ZipRecruiter", "google": "Google Jobs", "naukri": "Naukri", "bayt": "Bayt",
@@ -116,14 +118,17 @@ class DetailPane(QStackedWidget):
         self.status_box.setAccessibleName("Status")
         for status in STATUSES:
             self.status_box.addItem(status_label(status), status)
+        self.status_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_box.activated.connect(self._status_chosen)
         self.score = _label(name="scoreBadge", wrap=False)
         actions.addWidget(self.open_button)
         actions.addWidget(self.apply_button)
         actions.addStretch(1)
-        actions.addWidget(self.status_box)
         layout.addLayout(actions)
+        # The status and the match get their own row: beside the buttons they were squeezed in a narrow pane.
         score_row = QHBoxLayout()
+        score_row.setSpacing(8)
+        score_row.addWidget(self.status_box)
         score_row.addWidget(self.score)
         score_row.addStretch(1)
         layout.addLayout(score_row)
@@ -150,7 +155,7 @@ class DetailPane(QStackedWidget):
         self.description.document().setDefaultStyleSheet(DESCRIPTION_CSS)
         self.description.document().setIndentWidth(18)
         layout.addWidget(_label("Description", "sectionLabel", selectable=False))
-        layout.addWidget(self.description, 1)
+        layout.addWidget(self.description, 3)
 
         notes_header = QHBoxLayout()
         notes_header.addWidget(_label("Notes", "sectionLabel", selectable=False))
@@ -161,9 +166,11 @@ class DetailPane(QStackedWidget):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("notesEdit")
         self.notes_edit.setPlaceholderText("Contacts, interview dates, what to ask… saved as you type.")
-        self.notes_edit.setFixedHeight(128)
+        # Tall enough for a few lines on a big screen, shorter (not pushed off the window) on a small one.
+        self.notes_edit.setMinimumHeight(NOTES_MIN_HEIGHT)
+        self.notes_edit.setMaximumHeight(NOTES_MAX_HEIGHT)
         self.notes_edit.textChanged.connect(self._notes_typed)
-        layout.addWidget(self.notes_edit)
+        layout.addWidget(self.notes_edit, 1)
         return page
 
     # -- showing a card --------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ log = logging.getLogger(__name__)
 
 PAGE_WELCOME, PAGE_MIGRATE, PAGE_EMPTY, PAGE_BOARD = range(4)
 SEARCH_DELAY_MS = 250
+DEFAULT_SIZE = (1440, 900)
+DETAIL_MIN_WIDTH = 300
 
 
 class MainWindow(QMainWindow):
@@ -141,7 +143,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.detail.setMinimumWidth(320)
+        # The pane's own layout sets its minimum width (its buttons side by side); the board takes the rest and
+        # its columns shrink to their headers before a sideways scroll bar appears.
+        self.detail.setMinimumWidth(DETAIL_MIN_WIDTH)
         for page in (self.welcome_page, self.migration_page, self.empty_page, self.splitter):
             self.stack.addWidget(page)
         layout.addWidget(self.db_banner)
@@ -171,10 +175,11 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1440, 880)
+            self.resize(*DEFAULT_SIZE)
         splitter = self.settings.splitter_state()
         if splitter is None or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([1080, 360])
+            width = self.width()
+            self.splitter.setSizes([width - width // 4, width // 4])
         sort_button = self.board_view.columns[JobStatus.RECOMMENDED].sort_button
         if sort_button is not None:
             sort_button.setChecked(self.settings.recommended_by_score)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+TITLE_BAR_RESERVE = 160  # room the window manager takes beside a dialog's title (buttons, icon, padding)
 DATASET_FILTER = "Dataset exports (*.json *.jsonl *.ndjson *.csv);;All files (*)"
 
 
@@ -27,7 +28,10 @@ class Prompts:
 
     def text(self, title: str, label: str, value: str = "") -> str | None:
         """A line of text, or None when cancelled."""
-        answer, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Normal, value)
+        dialog = text_dialog(self.parent, title, label, value)
+        ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+        answer = dialog.textValue()
+        dialog.deleteLater()
         return answer if ok else None
 
     def confirm(self, title: str, text: str, accept: str) -> bool:
@@ -42,3 +46,21 @@ class Prompts:
     def inform(self, title: str, text: str) -> None:
         """Tell the user something that needs no answer."""
         QMessageBox.information(self.parent, title, text)
+
+
+def text_dialog(parent: QWidget | None, title: str, label: str, value: str = "") -> QInputDialog:
+    """A one-line question wide enough for its window title and its question (QInputDialog sizes to the field)."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setTextValue(value)
+    metrics = dialog.fontMetrics()
+    wanted = max(metrics.horizontalAdvance(title) + TITLE_BAR_RESERVE, metrics.horizontalAdvance(label) + 40, 360)
+    # The dialog's layout fixes its minimum size to its contents, so widen the field, not the dialog.
+    field = dialog.findChild(QLineEdit)
+    if field is not None:
+        margins = dialog.layout().contentsMargins() if dialog.layout() else None
+        field.setMinimumWidth(wanted - (margins.left() + margins.right() if margins else 0))
+    dialog.adjustSize()
+    return dialog

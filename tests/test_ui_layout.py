@@ -1,0 +1,171 @@
+"""Layout of the real window and its dialogs at common screen sizes: no text is cut, the board fits beside the pane."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from app.records import IngestReport, JobStatus
+from tests.layout_checks import clipped_text, title_problem
+from tests.synthetic import linkedin_item
+from tests.ui_helpers import ScriptedPrompts, qasync_running, seed_profile
+from ui import theme
+from ui.apify_dialog import ApifyDialog
+from ui.ingest_progress import IngestProgressDialog
+from ui.main_window import PAGE_BOARD, MainWindow
+from ui.prompts import text_dialog
+from ui.settings import AppSettings
+
+SIZES = [(1280, 800), (1440, 900), (1920, 1080)]
+LONG_COMPANY = "Internationale Gesellschaft für Zusammenarbeit und Entwicklungsförderung mbH"
+
+
+@pytest.fixture
+def themed(qapp):
+    """The application's own style, palette and stylesheet, as users see them; the defaults come back after."""
+    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
+    theme.apply_theme(qapp)
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setStyle(style)
+
+
+@pytest.fixture
+def loop(themed):
+    with qasync_running(themed) as running:
+        yield running
+
+
+@pytest.fixture
+def window(ctx, qtbot, loop, tmp_path):
+    """A window on Alex's board: every column but Offer has cards, one company name is very long."""
+    seed_profile(ctx, "Sam Chen", 6)
+    alex = seed_profile(ctx, "Alexandra Rivera-Montgomery", 24, start=100)
+    long_one = {**linkedin_item(900), "companyName": LONG_COMPANY, "title": "Senior Platform Reliability Engineer"}
+    ctx.ingestion.run(alex.id, [[long_one]], source="test", embed=False)
+    cards = [card for card in ctx.board.cards_for(alex.id) if card.company != LONG_COMPANY]
+    for status, chunk in ((JobStatus.APPLIED, cards[:4]), (JobStatus.INTERVIEWING, cards[4:6]),
+                          (JobStatus.REJECTED, cards[6:8]), (JobStatus.ARCHIVED, cards[8:9])):
+        ctx.cards.move([card.user_job_id for card in chunk], status)
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.last_profile_id = alex.id
+    win = MainWindow(ctx, settings=settings, prompts=ScriptedPrompts())
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.controller.has_loaded and win.controller.total == 25, timeout=10_000)
+    card = next(c for c in win.controller.models[JobStatus.RECOMMENDED].cards if c.company == LONG_COMPANY)
+    win.board_view.select_cards(JobStatus.RECOMMENDED, [card.user_job_id])
+    qtbot.waitUntil(lambda: win.detail.detail is not None, timeout=10_000)
+    yield win
+    win.close()
+
+
+def _settle(qtbot, win) -> None:
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGE_BOARD and win.detail.isVisible(), timeout=5_000)
+
+
+def test_default_size_is_1440_by_900(window):
+    assert (window.width(), window.height()) == (1440, 900)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_no_text_is_cut_in_the_window(window, qtbot, size):
+    window.resize(*size)
+    _settle(qtbot, window)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=5_000)
+    assert clipped_text(window) == []
+    for status, column in window.board_view.columns.items():
+        view = column.view
+        if view.model().rowCount() == 0:
+            area, text, flags = view.empty_state()
+            needed = view.fontMetrics().boundingRect(area.toRect(), int(flags), text)
+            assert area.toRect().contains(needed), f"{status}: {text!r} needs {needed}, has {area}"
+            words = max(view.fontMetrics().horizontalAdvance(w) for w in text.split())
+            assert words <= area.width(), f"{status}: a word of {text!r} is wider than the column"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_all_six_columns_fit_beside_the_detail_pane(window, qtbot, size):
+    window.resize(*size)
+    _settle(qtbot, window)
+    board = window.board_view
+    assert not board.horizontalScrollBar().isVisible()
+    assert board.horizontalScrollBar().maximum() == 0
+    for column in board.columns.values():
+        left = column.mapTo(board.viewport(), column.rect().topLeft()).x()
+        assert left >= 0 and left + column.width() <= board.viewport().width()
+        view = column.view
+        for row in range(view.model().rowCount()):
+            card = view.visualRect(view.model().index(row, 0))
+            assert card.right() < view.viewport().width(), f"{column.model.title}: card wider than its column"
+    assert window.detail.width() >= 300
+
+
+def test_notes_stay_reachable_on_a_small_screen(window, qtbot):
+    window.resize(1024, 700)
+    _settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.height() <= 700, timeout=5_000)
+    notes = window.detail.notes_edit
+    window.detail.focus_notes()
+    QApplication.processEvents()
+    top_left = notes.mapTo(window, notes.rect().topLeft())
+    assert notes.isVisible() and notes.height() >= 60
+    assert top_left.y() >= 0 and top_left.y() + notes.height() <= window.centralWidget().geometry().bottom()
+    assert top_left.x() + notes.width() <= window.width()
+
+
+def test_import_summary_dialog_shows_its_whole_report(window, qtbot):
+    dialog = IngestProgressDialog(window, window.tasks, "Import linkedin_curious_and_a_long_export_name.json")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    report = IngestReport(
+        run_id=None, source="file", status="succeeded", fetched=1_240, rejected=[{"index": 3, "reason": "no title"}],
+        cleaned=0, pool_inserts=1_100, pool_hits=120, links_created=1_180, links_existing=40, embedded=0, seconds=2.5,
+    )
+    dialog._succeeded(report)
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: dialog.details.isVisible(), timeout=5_000)
+    assert clipped_text(dialog) == []
+    assert title_problem(dialog) is None
+
+
+def test_apify_dialog_fields_stay_whole_when_its_status_lines_appear(window, qtbot):
+    dialog = ApifyDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.template_edit.setPlainText("{ not json")
+    dialog.query_edit.setText("senior python developer")
+    dialog.location_edit.setText("Berlin, Germany")
+    dialog.run_view.show_result(
+        "The Apify token was refused (401). Open Settings to paste a valid token, then start the search again.",
+        "error")
+    QApplication.processEvents()
+    assert clipped_text(dialog) == []
+    assert title_problem(dialog) is None
+
+
+def test_new_profile_dialog_shows_its_title_and_question(window, qtbot):
+    dialog = text_dialog(window, "New profile", "Name of the new profile:")
+    assert isinstance(dialog, QInputDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert title_problem(dialog) is None
+    assert clipped_text(dialog) == []
+    dialog.reject()
+
+
+def test_window_dialogs_fit_their_text(window, qtbot):
+    for key in ("settings", "history", "resume", "discover"):
+        dialog = window.open_optional_dialog(key)
+        if dialog is None:
+            continue
+        QApplication.processEvents()
+        qtbot.waitUntil(lambda d=dialog: d.isVisible(), timeout=5_000)
+        assert clipped_text(dialog) == [], key
+        assert title_problem(dialog) is None, key
+        dialog.close()
