@@ -265,6 +265,11 @@ class ColumnWidget(QFrame):
         hint = super().minimumSizeHint()
         return QSize(max(hint.width(), self.min_width), hint.height())
 
+    def sizeHint(self) -> QSize:
+        """As wide as the minimum: the board shares the rest out evenly (a list's own wide hint would skew it)."""
+        hint = super().sizeHint()
+        return QSize(self.minimumSizeHint().width(), hint.height())
+
     def _show_count(self, total: int) -> None:
         self.count_label.setText(f"{total:,}")
         self.setAccessibleName(f"{self.model.title}, {total} cards")

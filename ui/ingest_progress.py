@@ -28,6 +28,7 @@ from ui.events import ChangeSet
 from ui.tasks import TaskRunner
 
 MAX_REJECTIONS_SHOWN = 200
+DETAILS_MIN_HEIGHT = 140  # about eight rejected items before the list scrolls
 
 
 class _ProgressRelay(QObject):
@@ -61,6 +62,7 @@ class IngestProgressDialog(QDialog):
         self.bar.setTextVisible(False)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
+        self.details.setMinimumHeight(DETAILS_MIN_HEIGHT)
         self.details.hide()
         self.buttons = QDialogButtonBox()
         self.cancel_button = QPushButton("Cancel")
@@ -133,10 +135,20 @@ class IngestProgressDialog(QDialog):
                 text += f"\n… and {len(report.rejected) - len(shown):,} more (see Jobs → Ingestion history)."
             self.details.setPlainText(f"Rejected items (the rest went in):\n{text}")
             self.details.show()
+        self._grow_to_content()
+
+    def _grow_to_content(self) -> None:
+        """Grow (never shrink) to what the summary and the rejected list need now that they are shown."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _failed(self, exc: JobPoolError) -> None:
         self.error = exc.message
         self._finish()
         self.heading.setText("Could not finish")
         self.message.setText(exc.message)
+        self._grow_to_content()
         self.done.emit(None)
