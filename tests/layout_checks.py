@@ -83,6 +83,10 @@ def _inside_clip(widget: QWidget, root: QWidget) -> str | None:
         if isinstance(parent, QAbstractScrollArea):
             break  # contents of a scroll area are meant to scroll
         parent_rect = QRect(parent.mapTo(root, parent.rect().topLeft()), parent.size())
+        if parent.objectName() == "qt_scrollarea_viewport":
+            # Scrolling up and down is how a long pane is read; cut sideways, the text is lost.
+            parent_rect.setTop(rect.top())
+            parent_rect.setHeight(rect.height())
         if not parent_rect.contains(rect):
             return f"{_name(widget)} cut off by {_name(parent)}: {rect.getRect()} not in {parent_rect.getRect()}"
         if parent is root:

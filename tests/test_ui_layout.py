@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QApplication, QInputDialog
 
@@ -16,6 +18,8 @@ from ui.main_window import PAGE_BOARD, MainWindow
 from ui.prompts import text_dialog
 from ui.settings import AppSettings
 
+DATASETS = Path(__file__).parent / "fixtures" / "datasets"
+RESUME = "Backend engineer: Python, Django, FastAPI, PostgreSQL, Docker, Kubernetes, AWS, Terraform, React."
 SIZES = [(1280, 800), (1440, 900), (1920, 1080)]
 LONG_COMPANY = "Internationale Gesellschaft für Zusammenarbeit und Entwicklungsförderung mbH"
 
@@ -104,17 +108,32 @@ def test_all_six_columns_fit_beside_the_detail_pane(window, qtbot, size):
     assert window.detail.width() >= 300
 
 
-def test_notes_stay_reachable_on_a_small_screen(window, qtbot):
+def test_notes_stay_reachable_on_a_small_screen(window, ctx, qtbot):
+    """A card with a long title, skills and a gap analysis at 1024×700: the window stays 700 high, notes reachable."""
+    profile = window.current_profile
+    ctx.matching.set_resume(profile.id, RESUME)
+    ctx.ingestion.ingest_file(profile.id, str(DATASETS / "linkedin_curious.json"))
+    window.refresh_board()
+    qtbot.waitUntil(lambda: window.controller.total > 25, timeout=10_000)
+    cards = window.controller.models[JobStatus.RECOMMENDED].cards
+    card = max(cards, key=lambda c: len(c.title) + 10 * len((c.gap_analysis or {}).get("missing") or []))
+    window.board_view.select_cards(JobStatus.RECOMMENDED, [card.user_job_id])
+    qtbot.waitUntil(lambda: window.detail.detail is not None
+                    and window.detail.detail.card.user_job_id == card.user_job_id, timeout=10_000)
     window.resize(1024, 700)
     _settle(qtbot, window)
-    qtbot.waitUntil(lambda: window.height() <= 700, timeout=5_000)
+    qtbot.waitUntil(lambda: window.height() == 700, timeout=5_000)
     notes = window.detail.notes_edit
-    window.detail.focus_notes()
-    QApplication.processEvents()
-    top_left = notes.mapTo(window, notes.rect().topLeft())
-    assert notes.isVisible() and notes.height() >= 60
-    assert top_left.y() >= 0 and top_left.y() + notes.height() <= window.centralWidget().geometry().bottom()
-    assert top_left.x() + notes.width() <= window.width()
+    visible_bottom = window.centralWidget().geometry().bottom()
+
+    def notes_in_view() -> bool:
+        window.detail.focus_notes()  # what Enter on a card does: the pane scrolls to the notes if it must
+        top = notes.mapTo(window, notes.rect().topLeft()).y()
+        return top >= 0 and top + notes.height() <= visible_bottom
+
+    qtbot.waitUntil(notes_in_view, timeout=5_000)
+    assert notes.isVisible() and notes.height() >= 60 and notes.hasFocus()
+    assert notes.mapTo(window, notes.rect().topRight()).x() <= window.width()
 
 
 def test_import_summary_dialog_shows_its_whole_report(window, qtbot):

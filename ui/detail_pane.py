@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -35,7 +36,7 @@ DESCRIPTION_CSS = (
 )
 
 
-NOTES_MIN_HEIGHT, NOTES_MAX_HEIGHT = 76, 150
+NOTES_MIN_HEIGHT, NOTES_MAX_HEIGHT = 76, 140  # the notes editor: a few lines on a small screen, more on a big one
 
 SOURCE_NAMES = {
     "linkedin": "LinkedIn", "indeed": "Indeed", "glassdoor": "Glassdoor", "zip_recruiter": "ZipRecruiter",
@@ -90,7 +91,14 @@ class DetailPane(QStackedWidget):
         placeholder.setObjectName("detailPlaceholder")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.addWidget(placeholder)
-        self.addWidget(self._build())
+        # A short window scrolls the pane rather than pushing the notes below the screen's edge.
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("detailScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self._build())
+        self.addWidget(self.scroll)
         hub.changed.connect(self._on_changes)
         notes.saved.connect(self._note_saved)
 
@@ -155,7 +163,7 @@ class DetailPane(QStackedWidget):
         self.description.document().setDefaultStyleSheet(DESCRIPTION_CSS)
         self.description.document().setIndentWidth(18)
         layout.addWidget(_label("Description", "sectionLabel", selectable=False))
-        layout.addWidget(self.description, 3)
+        layout.addWidget(self.description, 1)
 
         notes_header = QHBoxLayout()
         notes_header.addWidget(_label("Notes", "sectionLabel", selectable=False))
@@ -166,12 +174,17 @@ class DetailPane(QStackedWidget):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("notesEdit")
         self.notes_edit.setPlaceholderText("Contacts, interview dates, what to ask… saved as you type.")
-        # Tall enough for a few lines on a big screen, shorter (not pushed off the window) on a small one.
-        self.notes_edit.setMinimumHeight(NOTES_MIN_HEIGHT)
-        self.notes_edit.setMaximumHeight(NOTES_MAX_HEIGHT)
+        self.notes_edit.setFixedHeight(NOTES_MAX_HEIGHT)  # resizeEvent fits it to the pane's height
         self.notes_edit.textChanged.connect(self._notes_typed)
-        layout.addWidget(self.notes_edit, 1)
+        layout.addWidget(self.notes_edit)
         return page
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Give the notes a sixth of the pane's height (within bounds): a short window keeps more of the rest."""
+        super().resizeEvent(event)
+        height = max(NOTES_MIN_HEIGHT, min(NOTES_MAX_HEIGHT, event.size().height() // 6))
+        if height != self.notes_edit.height():
+            self.notes_edit.setFixedHeight(height)
 
     # -- showing a card --------------------------------------------------------------------------------
     def show_card(self, card: BoardCard | None) -> None:
@@ -298,6 +311,10 @@ class DetailPane(QStackedWidget):
 
     def focus_notes(self) -> None:
         """Put the cursor at the end of the notes."""
+        # ensureWidgetVisible would only bring the text cursor into view; show the whole editor.
+        top = self.notes_edit.mapTo(self.scroll.widget(), QPoint(0, 0)).y()
+        half = self.notes_edit.height() // 2
+        self.scroll.ensureVisible(0, top + half, 0, half + 2)
         self.notes_edit.setFocus()
         self.notes_edit.moveCursor(self.notes_edit.textCursor().MoveOperation.End)
 
