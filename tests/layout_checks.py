@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
     QLabel,
+    QLineEdit,
     QPushButton,
     QStyle,
     QStyleOptionComboBox,
@@ -75,6 +76,22 @@ def _combo_problem(combo: QComboBox) -> str | None:
     return None
 
 
+def _placeholder_problem(edit: QLineEdit) -> str | None:
+    """An empty field whose hint text is elided."""
+    text = edit.placeholderText()
+    if not text or edit.text():
+        return None
+    margins = edit.textMargins()
+    # The frame, the stylesheet padding and Qt's own 2px side margins come off the width.
+    room = edit.contentsRect().width() - margins.left() - margins.right() - 4
+    for action in edit.actions():
+        room -= edit.height() if action.isVisible() else 0
+    needed = edit.fontMetrics().horizontalAdvance(text)
+    if needed > room:
+        return f"{_name(edit)} placeholder {text!r}: needs {needed}px, has {room}"
+    return None
+
+
 def _inside_clip(widget: QWidget, root: QWidget) -> str | None:
     """A widget cut off by its parent or by a scroll area's viewport (beyond scrolling within a list)."""
     rect = QRect(widget.mapTo(root, widget.rect().topLeft()), widget.size())
@@ -109,6 +126,8 @@ def clipped_text(root: QWidget) -> list[str]:
             problem = _button_problem(widget)
         elif isinstance(widget, QComboBox):
             problem = _combo_problem(widget)
+        elif isinstance(widget, QLineEdit):
+            problem = _placeholder_problem(widget)
         if problem is None and isinstance(widget, QLabel | QPushButton | QToolButton | QComboBox):
             problem = _inside_clip(widget, root)
         if problem:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QInputDialog
 
+from app.errors import JobPoolError
 from app.records import IngestReport, JobStatus
 from tests.layout_checks import clipped_text, title_problem
 from tests.synthetic import linkedin_item
@@ -179,13 +180,40 @@ def test_new_profile_dialog_shows_its_title_and_question(window, qtbot):
     dialog.reject()
 
 
-def test_window_dialogs_fit_their_text(window, qtbot):
-    for key in ("settings", "history", "resume", "discover"):
-        dialog = window.open_optional_dialog(key)
-        if dialog is None:
-            continue
-        QApplication.processEvents()
-        qtbot.waitUntil(lambda d=dialog: d.isVisible(), timeout=5_000)
-        assert clipped_text(dialog) == [], key
-        assert title_problem(dialog) is None, key
-        dialog.close()
+LONG_STATUS = ("The service did not answer in time: check the network connection and the address in Settings, then "
+               "try again; what was stored before stays as it was.")
+
+
+def _show_status_lines(key: str, dialog) -> None:
+    """Bring up the dialog's status or error line with a long message, as a failure would."""
+    if key == "settings":
+        dialog.api_url_edit.setText("ftp://example.org")  # the form's own error line
+        dialog._show_error(JobPoolError(LONG_STATUS))
+    elif key == "resume":
+        dialog._show_status(LONG_STATUS, error=True)
+    elif key == "discover":
+        dialog.status_label.setText(LONG_STATUS)
+
+
+@pytest.mark.parametrize("key", ["settings", "history", "resume", "discover"])
+def test_window_dialogs_fit_their_text(window, qtbot, key):
+    dialog = window.open_optional_dialog(key)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    qtbot.waitUntil(lambda: not getattr(dialog, "loading", False) and not getattr(dialog, "busy", False),
+                    timeout=10_000)
+    assert clipped_text(dialog) == [], "at its default size"
+    _show_status_lines(key, dialog)
+    QApplication.processEvents()
+    assert clipped_text(dialog) == [], "with its status line"
+    assert title_problem(dialog) is None
+    dialog.close()
+
+
+def test_shortcuts_dialog_fits_its_table(window, qtbot):
+    window.show_shortcuts()
+    dialog = window.last_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    assert clipped_text(dialog) == []
+    assert title_problem(dialog) is None
+    dialog.close()

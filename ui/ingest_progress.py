@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import JobPoolError
 from app.records import IngestReport
+from ui.dialog_fit import grow_to_content
 from ui.events import ChangeSet
 from ui.tasks import TaskRunner
 
@@ -135,20 +136,12 @@ class IngestProgressDialog(QDialog):
                 text += f"\n… and {len(report.rejected) - len(shown):,} more (see Jobs → Ingestion history)."
             self.details.setPlainText(f"Rejected items (the rest went in):\n{text}")
             self.details.show()
-        self._grow_to_content()
-
-    def _grow_to_content(self) -> None:
-        """Grow (never shrink) to what the summary and the rejected list need now that they are shown."""
-        layout = self.layout()
-        layout.activate()
-        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        grow_to_content(self)
 
     def _failed(self, exc: JobPoolError) -> None:
         self.error = exc.message
         self._finish()
         self.heading.setText("Could not finish")
         self.message.setText(exc.message)
-        self._grow_to_content()
+        grow_to_content(self)
         self.done.emit(None)

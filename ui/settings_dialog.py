@@ -31,6 +31,7 @@ from app import secrets
 from app.errors import InvalidInput, JobPoolError
 from app.matching.service import DEFAULT_FANOUT_THRESHOLD
 from app.secrets import TokenStorage
+from ui.dialog_fit import grow_to_content
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -129,6 +130,9 @@ class SettingsDialog(QDialog):
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText("apify_api_…  (Apify console → Settings → API & Integrations)")
         self.token_edit.setAccessibleName("Apify API token")
+        # Wide enough for its whole hint: it says where the token is found.
+        hint_width = self.token_edit.fontMetrics().horizontalAdvance(self.token_edit.placeholderText())
+        self.token_edit.setMinimumWidth(hint_width + 32)
         self.show_token = QCheckBox("Show")
         self.show_token.toggled.connect(self._toggle_token)
         token_row = QHBoxLayout()
@@ -261,6 +265,7 @@ class SettingsDialog(QDialog):
         problem = self._api_url_problem()
         self.error_label.setText(problem or "")
         self.error_label.setVisible(problem is not None)
+        grow_to_content(self)
         self.save_button.setEnabled(self.loaded and problem is None)
 
     def save(self) -> None:
@@ -295,3 +300,4 @@ class SettingsDialog(QDialog):
     def _show_error(self, exc: JobPoolError) -> None:
         self.error_label.setText(exc.message)
         self.error_label.show()
+        grow_to_content(self)
