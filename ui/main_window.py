@@ -143,8 +143,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        # The pane's own layout sets its minimum width (its buttons side by side); the board takes the rest and
-        # its columns shrink to their headers before a sideways scroll bar appears.
+        # 300 px still holds the pane's two buttons side by side; the board takes the rest and its columns shrink
+        # to their headers before a sideways scroll bar appears (six fit beside the pane from 1280 px wide).
         self.detail.setMinimumWidth(DETAIL_MIN_WIDTH)
         for page in (self.welcome_page, self.migration_page, self.empty_page, self.splitter):
             self.stack.addWidget(page)
