@@ -58,9 +58,9 @@ def text_dialog(parent: QWidget | None, title: str, label: str, value: str = "")
     metrics = dialog.fontMetrics()
     wanted = max(metrics.horizontalAdvance(title) + TITLE_BAR_RESERVE, metrics.horizontalAdvance(label) + 40, 360)
     # The dialog's layout fixes its minimum size to its contents, so widen the field, not the dialog.
-    field, layout = dialog.findChild(QLineEdit), dialog.layout()
-    if field is not None and layout is not None:
-        margins = layout.contentsMargins()
+    field = dialog.findChild(QLineEdit)
+    if field is not None:
+        margins = dialog.layout().contentsMargins() if dialog.layout() is not None else dialog.contentsMargins()
         field.setMinimumWidth(wanted - margins.left() - margins.right())
     dialog.adjustSize()
     return dialog
