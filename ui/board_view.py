@@ -16,7 +16,7 @@ from ui.column_model import CARD_ROLE
 from ui.column_view import ColumnView, ColumnWidget
 from ui.links import open_external
 
-COLUMN_MIN_WIDTH = 188
+COLUMN_MIN_WIDTH = 136  # six of them and the detail pane fit in 1280 pixels
 
 
 class BoardView(QScrollArea):
@@ -35,12 +35,12 @@ class BoardView(QScrollArea):
         inner = QWidget()
         inner.setObjectName("boardInner")
         layout = QHBoxLayout(inner)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.setSpacing(10)
+        layout.setContentsMargins(8, 10, 8, 10)
+        layout.setSpacing(6)
         self.columns: dict[JobStatus, ColumnWidget] = {}
         for status in STATUSES:
             column = ColumnWidget(controller.models[status], inner)
-            column.setMinimumWidth(COLUMN_MIN_WIDTH)
+            column.min_width = COLUMN_MIN_WIDTH
             layout.addWidget(column, 1)
             self.columns[status] = column
             self._wire(column.view)

@@ -15,6 +15,7 @@ from ui.column_model import CARD_ROLE
 CARD_HEIGHT = 76
 GAP_Y = 4
 GAP_X = 8
+CARD_MIN_WIDTH = 100  # below the narrowest column: a wider card would be cut at the column's right edge
 PAD_X = 12
 PAD_Y = 9
 RADIUS = 8.0
@@ -53,8 +54,8 @@ class CardDelegate(QStyledItemDelegate):
     """Draws BoardCard records as cards of one uniform height (so 50,000 rows lay out instantly)."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        """Every card is the same height; the width follows the column."""
-        return QSize(max(option.rect.width(), 200), CARD_HEIGHT + 2 * GAP_Y)
+        """Every card is the same height; the list stretches it to the column's width."""
+        return QSize(CARD_MIN_WIDTH, CARD_HEIGHT + 2 * GAP_Y)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:

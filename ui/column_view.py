@@ -44,6 +44,7 @@ EMPTY_HINTS = {
 }
 
 
+EMPTY_PADDING = 8  # inside the dashed box around an empty column's text
 WHOLE_COLUMN = -1  # the drop target of a column sorted by match score
 SORTABLE_BY_SCORE = (JobStatus.RECOMMENDED,)  # where sorting by match helps choose what to look at next
 
@@ -170,15 +171,23 @@ class ColumnView(QListView):
             painter.drawEllipse(QPointF(GAP_X + 4, y), 3.5, 3.5)
         painter.end()
 
-    def _paint_empty(self, painter: QPainter) -> None:
+    def empty_state(self) -> tuple[QRectF, str, Qt.AlignmentFlag]:
+        """Where the empty-column text goes, the text and its flags: wrapped, in a box as tall as it needs."""
+        text = self.empty_text + (f"\n{self.empty_hint}" if self.empty_hint else "")
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         area = QRectF(self.viewport().rect()).adjusted(GAP_X, 10, -GAP_X, 0)
-        area.setHeight(64)
+        inner = area.adjusted(EMPTY_PADDING, 0, -EMPTY_PADDING, 0).toRect()
+        needed = self.fontMetrics().boundingRect(inner, int(flags), text).height()
+        area.setHeight(max(64, needed + 2 * EMPTY_PADDING))
+        return area, text, flags
+
+    def _paint_empty(self, painter: QPainter) -> None:
+        area, text, flags = self.empty_state()
         painter.setPen(QPen(QColor(theme.CARD_HOVER_BORDER), 1.2, Qt.PenStyle.DashLine))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(area, 8, 8)
         painter.setPen(QColor(theme.TEXT_MUTED))
-        text = self.empty_text + (f"\n{self.empty_hint}" if self.empty_hint else "")
-        painter.drawText(area, Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(area.adjusted(EMPTY_PADDING, 0, -EMPTY_PADDING, 0), int(flags), text)
 
     # -- keys and focus --------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -217,12 +226,13 @@ class ColumnWidget(QFrame):
         super().__init__(parent)
         self.setObjectName("column")
         self.model = model
+        self.min_width = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 10, 0, 0)
         layout.setSpacing(6)
         header = QHBoxLayout()
-        header.setContentsMargins(GAP_X + 3, 0, GAP_X + 3, 0)
-        header.setSpacing(5)
+        header.setContentsMargins(GAP_X + 2, 0, GAP_X + 2, 0)
+        header.setSpacing(4)
         dot = QLabel()
         dot.setFixedSize(9, 9)
         dot.setStyleSheet(f"background: {theme.STATUS_COLORS[model.status]}; border-radius: 4px;")
@@ -258,6 +268,16 @@ class ColumnWidget(QFrame):
         layout.addWidget(self.view, 1)
         model.total_changed.connect(self._show_count)
         self._show_count(model.total)
+
+    def minimumSizeHint(self) -> QSize:
+        """At least min_width, and never narrower than the header (title, sort button, count) so none of it is cut."""
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self.min_width), hint.height())
+
+    def sizeHint(self) -> QSize:
+        """As wide as the minimum: the board shares the rest out evenly (a list's own wide hint would skew it)."""
+        hint = super().sizeHint()
+        return QSize(self.minimumSizeHint().width(), hint.height())
 
     def _show_count(self, total: int) -> None:
         self.count_label.setText(f"{total:,}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -34,6 +36,8 @@ DESCRIPTION_CSS = (
     f"h3, h4 {{ margin: 6px 0 6px 0; }} a {{ color: {theme.ACCENT}; }}"
 )
 
+
+NOTES_MIN_HEIGHT, NOTES_MAX_HEIGHT = 76, 140  # the notes editor: a few lines on a small screen, more on a big one
 
 SOURCE_NAMES = {
     "linkedin": "LinkedIn", "indeed": "Indeed", "glassdoor": "Glassdoor", "zip_recruiter": "ZipRecruiter",
@@ -89,7 +93,14 @@ class DetailPane(QStackedWidget):
         placeholder.setObjectName("detailPlaceholder")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.addWidget(placeholder)
-        self.addWidget(self._build())
+        # A short window scrolls the pane rather than pushing the notes below the screen's edge.
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("detailScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self._build())
+        self.addWidget(self.scroll)
         hub.changed.connect(self._on_changes)
         notes.saved.connect(self._note_saved)
 
@@ -117,14 +128,17 @@ class DetailPane(QStackedWidget):
         self.status_box.setAccessibleName("Status")
         for status in STATUSES:
             self.status_box.addItem(status_label(status), status)
+        self.status_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_box.activated.connect(self._status_chosen)
         self.score = _label(name="scoreBadge", wrap=False)
         actions.addWidget(self.open_button)
         actions.addWidget(self.apply_button)
         actions.addStretch(1)
-        actions.addWidget(self.status_box)
         layout.addLayout(actions)
+        # The status and the match get their own row: beside the buttons they were squeezed in a narrow pane.
         score_row = QHBoxLayout()
+        score_row.setSpacing(8)
+        score_row.addWidget(self.status_box)
         score_row.addWidget(self.score)
         score_row.addStretch(1)
         layout.addLayout(score_row)
@@ -165,10 +179,17 @@ class DetailPane(QStackedWidget):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("notesEdit")
         self.notes_edit.setPlaceholderText("Contacts, interview dates, what to ask… saved as you type.")
-        self.notes_edit.setFixedHeight(128)
+        self.notes_edit.setFixedHeight(NOTES_MAX_HEIGHT)  # resizeEvent fits it to the pane's height
         self.notes_edit.textChanged.connect(self._notes_typed)
         layout.addWidget(self.notes_edit)
         return page
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Give the notes a sixth of the pane's height (within bounds): a short window keeps more of the rest."""
+        super().resizeEvent(event)
+        height = max(NOTES_MIN_HEIGHT, min(NOTES_MAX_HEIGHT, event.size().height() // 6))
+        if height != self.notes_edit.height():
+            self.notes_edit.setFixedHeight(height)
 
     # -- showing a card --------------------------------------------------------------------------------
     def show_card(self, card: BoardCard | None) -> None:
@@ -297,6 +318,10 @@ class DetailPane(QStackedWidget):
 
     def focus_notes(self) -> None:
         """Put the cursor at the end of the notes."""
+        # ensureWidgetVisible would only bring the text cursor into view; show the whole editor.
+        top = self.notes_edit.mapTo(self.scroll.widget(), QPoint(0, 0)).y()
+        half = self.notes_edit.height() // 2
+        self.scroll.ensureVisible(0, top + half, 0, half + 2)
         self.notes_edit.setFocus()
         self.notes_edit.moveCursor(self.notes_edit.textCursor().MoveOperation.End)
 

@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 
 from app.errors import JobPoolError
 from app.records import IngestReport
+from ui.dialog_fit import grow_to_content
 from ui.events import ChangeSet
 from ui.plain_text import plain
 from ui.tasks import TaskRunner
 
 MAX_REJECTIONS_SHOWN = 200
+DETAILS_MIN_HEIGHT = 140  # about eight rejected items before the list scrolls
 
 
 class _ProgressRelay(QObject):
@@ -63,6 +65,7 @@ class IngestProgressDialog(QDialog):
         self.bar.setTextVisible(False)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
+        self.details.setMinimumHeight(DETAILS_MIN_HEIGHT)
         self.details.hide()
         self.buttons = QDialogButtonBox()
         self.cancel_button = QPushButton("Cancel")
@@ -135,10 +138,12 @@ class IngestProgressDialog(QDialog):
                 text += f"\n… and {len(report.rejected) - len(shown):,} more (see Jobs → Ingestion history)."
             self.details.setPlainText(f"Rejected items (the rest went in):\n{text}")
             self.details.show()
+        grow_to_content(self)
 
     def _failed(self, exc: JobPoolError) -> None:
         self.error = exc.message
         self._finish()
         self.heading.setText("Could not finish")
         self.message.setText(exc.message)
+        grow_to_content(self)
         self.done.emit(None)

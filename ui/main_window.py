@@ -81,6 +81,8 @@ log = logging.getLogger(__name__)
 
 PAGE_WELCOME, PAGE_MIGRATE, PAGE_EMPTY, PAGE_BOARD = range(4)
 SEARCH_DELAY_MS = 250
+DEFAULT_SIZE = (1440, 900)
+DETAIL_MIN_WIDTH = 300
 
 
 class MainWindow(QMainWindow):
@@ -146,7 +148,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.detail.setMinimumWidth(320)
+        # 300 px still holds the pane's two buttons side by side; the board takes the rest and its columns shrink
+        # to their headers before a sideways scroll bar appears (six fit beside the pane from 1280 px wide).
+        self.detail.setMinimumWidth(DETAIL_MIN_WIDTH)
         for page in (self.welcome_page, self.migration_page, self.empty_page, self.splitter):
             self.stack.addWidget(page)
         # Disk full or data folder not writable: the board is shown read-only, and says so until restart.
@@ -182,10 +186,11 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1440, 880)
+            self.resize(*DEFAULT_SIZE)
         splitter = self.settings.splitter_state()
         if splitter is None or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([1080, 360])
+            width = self.width()
+            self.splitter.setSizes([width - width // 4, width // 4])
         sort_button = self.board_view.columns[JobStatus.RECOMMENDED].sort_button
         if sort_button is not None:
             sort_button.setChecked(self.settings.recommended_by_score)

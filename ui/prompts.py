@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 from ui.plain_text import plain
 
+TITLE_BAR_RESERVE = 160  # room the window manager takes beside a dialog's title (buttons, icon, padding)
 DATASET_FILTER = "Dataset exports (*.json *.jsonl *.ndjson *.csv);;All files (*)"
 
 
@@ -30,15 +31,12 @@ class Prompts:
 
     def text(self, title: str, label: str, value: str = "") -> str | None:
         """A line of text, or None when cancelled."""
-        dialog = QInputDialog(self.parent)
-        dialog.setWindowTitle(title)
-        dialog.setInputMode(QInputDialog.InputMode.TextInput)
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-        dialog.setLabelText(label)
-        dialog.setTextValue(value)
+        dialog = text_dialog(self.parent, title, label, value)
         plain(*dialog.findChildren(QLabel))  # the question may quote a profile name
-        ok = dialog.exec() == QDialog.DialogCode.Accepted
-        return dialog.textValue() if ok else None
+        ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+        answer = dialog.textValue()
+        dialog.deleteLater()
+        return answer if ok else None
 
     def confirm(self, title: str, text: str, accept: str) -> bool:
         """Ask before something that cannot be undone; the safe button is the default."""
@@ -55,3 +53,22 @@ class Prompts:
         box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self.parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
+
+
+
+def text_dialog(parent: QWidget | None, title: str, label: str, value: str = "") -> QInputDialog:
+    """A one-line question wide enough for its window title and its question (QInputDialog sizes to the field)."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setTextValue(value)
+    metrics = dialog.fontMetrics()
+    wanted = max(metrics.horizontalAdvance(title) + TITLE_BAR_RESERVE, metrics.horizontalAdvance(label) + 40, 360)
+    # The dialog's layout fixes its minimum size to its contents, so widen the field, not the dialog.
+    field = dialog.findChild(QLineEdit)
+    if field is not None:
+        margins = dialog.layout().contentsMargins() if dialog.layout() is not None else dialog.contentsMargins()
+        field.setMinimumWidth(wanted - margins.left() - margins.right())
+    dialog.adjustSize()
+    return dialog

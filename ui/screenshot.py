@@ -1,4 +1,4 @@
-"""`python -m ui.screenshot OUT.png`: build a demo board from the fixture datasets and save a real window screenshot.
+"""`python -m ui.screenshot OUT.png [--size WxH]`: a real window screenshot of a demo board from the fixture data.
 
 Everything happens in a temporary data directory (its own embedded PostgreSQL), through the same services the
 window uses; the window is the real MainWindow, rendered offscreen (run with QT_QPA_PLATFORM=offscreen).
@@ -25,7 +25,7 @@ from ui.settings import AppSettings
 DATASETS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "datasets"
 MAIN_IMPORTS = ("linkedin_curious.json", "linkedin_bebity.json", "indeed_misceres.json", "indeed_valig.jsonl")
 FRESH_IMPORT = "jobspy.csv"
-SIZE = (1780, 1000)
+SIZE = (1440, 900)  # the window's default size; --size takes others (1280x800, 1920x1080, ...)
 
 # (title words, company words, column, note): how the demo profile's hunt has gone so far.
 STORY = (
@@ -103,13 +103,14 @@ async def _until(condition, timeout: float = 20.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def _shoot(ctx: AppContext, profile: Profile, focus_title: str, out: Path, workdir: Path) -> None:
+async def _shoot(ctx: AppContext, profile: Profile, focus_title: str, out: Path, workdir: Path,
+                 size: tuple[int, int] = SIZE) -> None:
     settings = AppSettings(workdir / "settings.ini")
     settings.last_profile_id = profile.id
     settings.recommended_by_score = True
     window = MainWindow(ctx, settings=settings)
-    window.resize(*SIZE)
-    window.splitter.setSizes([SIZE[0] - 440, 440])
+    window.resize(*size)
+    window.splitter.setSizes([size[0] - size[0] // 4, size[0] // 4])
     window.show()
     await _until(lambda: window.controller.has_loaded and window.controller.total > 0)
     interviewing = window.controller.models[JobStatus.INTERVIEWING]
@@ -122,11 +123,24 @@ async def _shoot(ctx: AppContext, profile: Profile, focus_title: str, out: Path,
     window.close()
 
 
+def _size(text: str) -> tuple[int, int]:
+    """"1440x900" as (1440, 900)."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 1440x900, not {text!r}") from None
+    if width < 640 or height < 480:
+        raise argparse.ArgumentTypeError("the window needs at least 640x480")
+    return width, height
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the screenshot; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m ui.screenshot", description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="PNG file to write")
     parser.add_argument("--datasets", type=Path, default=DATASETS, help="folder of dataset exports")
+    parser.add_argument("--size", type=_size, default=SIZE, metavar="WxH",
+                        help=f"window size in pixels (default {SIZE[0]}x{SIZE[1]})")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
@@ -139,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             loop = qasync.QEventLoop(app)
             asyncio.set_event_loop(loop)
             with loop:
-                loop.run_until_complete(_shoot(ctx, profile, focus, args.out, workdir))
+                loop.run_until_complete(_shoot(ctx, profile, focus, args.out, workdir, args.size))
         finally:
             ctx.close()
     print(f"wrote {args.out}")

@@ -31,6 +31,7 @@ from app import secrets
 from app.errors import InvalidInput, JobPoolError
 from app.matching.service import DEFAULT_FANOUT_THRESHOLD
 from app.secrets import TokenStorage
+from ui.dialog_fit import grow_to_content
 from ui.plain_text import plain
 
 if TYPE_CHECKING:
@@ -130,6 +131,9 @@ class SettingsDialog(QDialog):
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText("apify_api_…  (Apify console → Settings → API & Integrations)")
         self.token_edit.setAccessibleName("Apify API token")
+        # Wide enough for its whole hint: it says where the token is found.
+        hint_width = self.token_edit.fontMetrics().horizontalAdvance(self.token_edit.placeholderText())
+        self.token_edit.setMinimumWidth(hint_width + 32)
         self.show_token = QCheckBox("Show")
         self.show_token.toggled.connect(self._toggle_token)
         token_row = QHBoxLayout()
@@ -263,6 +267,7 @@ class SettingsDialog(QDialog):
         problem = self._api_url_problem()
         self.error_label.setText(problem or "")
         self.error_label.setVisible(problem is not None)
+        grow_to_content(self)
         self.save_button.setEnabled(self.loaded and problem is None)
 
     def save(self) -> None:
@@ -297,3 +302,4 @@ class SettingsDialog(QDialog):
     def _show_error(self, exc: JobPoolError) -> None:
         self.error_label.setText(exc.message)
         self.error_label.show()
+        grow_to_content(self)
