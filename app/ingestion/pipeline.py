@@ -48,6 +48,7 @@ class _Tally:
     fetched: int = 0
     duplicates: int = 0
     cleaned: int = 0
+    urls_dropped: int = 0
     pool_inserts: int = 0
     pool_hits: int = 0
     links_created: int = 0
@@ -287,6 +288,7 @@ class IngestionService:
         tally.fetched += len(items)
         tally.duplicates += duplicates
         tally.cleaned += len(batch.cleaned)
+        tally.urls_dropped += batch.urls_dropped
         tally.rejected.extend(batch.rejected)
         tally.seen.update(h for h, _ in unique)
         tally.pool_inserts += len(upserted.inserted)
@@ -346,7 +348,7 @@ class IngestionService:
             rejected=[_rejection_json(r) for r in tally.rejected], cleaned=tally.cleaned,
             pool_inserts=tally.pool_inserts, pool_hits=tally.pool_hits, links_created=tally.links_created,
             links_existing=tally.links_existing, embedded=embedded, seconds=seconds, error=error,
-            duplicates=tally.duplicates,
+            duplicates=tally.duplicates, urls_dropped=tally.urls_dropped,
         )
 
 
