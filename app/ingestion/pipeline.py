@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.cards import lock_new_card_positions
 from app.embedding import EmbeddingService
 from app.errors import IngestionCancelled, JobPoolError, NotFound, WriteFailed
 from app.hashing import job_hash
@@ -281,7 +282,7 @@ class IngestionService:
                 # COPY runs on the driver connection, so its errors arrive unwrapped.
                 cause = getattr(exc, "orig", exc)
                 if isinstance(cause, _RETRYABLE) and attempt < 4:
-                    log.info("retrying a chunk after %s", type(exc.orig).__name__)
+                    log.info("retrying a chunk after %s", type(cause).__name__)
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 raise
@@ -302,6 +303,7 @@ class IngestionService:
         """Create the profile's links to these pool jobs on top of its Recommended column; returns how many are new."""
         if not pool_ids:
             return 0
+        lock_new_card_positions(session, user_id)
         result = session.execute(
             text(
                 "WITH top AS (SELECT coalesce(min(position), 0) AS p FROM user_job "
