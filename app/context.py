@@ -76,4 +76,7 @@ def open_context(db_url: str | None = None, data_dir: str | Path | None = None, 
     """Open the configured database (embedded by default), wire the services and apply the saved settings."""
     ctx = build_context(open_database(db_url, data_dir, upgrade=upgrade))
     secrets.apply_matching_settings(ctx.matching, ctx.database.location.data_dir)
+    if ctx.database.state is SchemaState.CURRENT:
+        # Runs left `running` by a process that was killed, or by a server that died, end as interrupted.
+        ctx.ingestion.recover_interrupted_runs()
     return ctx
