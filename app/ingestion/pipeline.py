@@ -68,6 +68,14 @@ def _counts(tally: _Tally) -> dict[str, int]:
     }
 
 
+def _take_late(late_rejected: list[Rejection] | None, tally: _Tally) -> None:
+    """Count rows a streamed source rejected while it was read (they are part of what was fetched)."""
+    if late_rejected:
+        tally.rejected.extend(late_rejected)
+        tally.fetched += len(late_rejected)
+        late_rejected.clear()
+
+
 def _first_line(exc: BaseException) -> str:
     text_ = str(exc).strip()
     return text_.splitlines()[0] if text_ else type(exc).__name__
@@ -148,13 +156,16 @@ class IngestionService:
 
     def ingest_file(self, profile: str | uuid.UUID, path: str, **kwargs: Any) -> IngestReport:
         """Read a dataset export (Apify JSON / JSONL / CSV, JobSpy CSV) and ingest it for a profile."""
-        from app.ingestion.files import read_dataset_file
+        from app.ingestion.file_stream import open_dataset
 
-        dataset = read_dataset_file(path)
+        # Read page by page: a big export streams through in chunks instead of being held whole.
+        dataset = open_dataset(path)
         criteria = kwargs.pop("criteria", None) or {"file": str(path).rsplit("/", 1)[-1]}
+        found = list(dataset.rejected)  # rows a small file could not parse; a streamed file adds them as it goes
+        dataset.rejected.clear()
         return self.run(
-            profile, [dataset.items], source=f"file:{dataset.format}", criteria=criteria,
-            pre_rejected=dataset.rejected, **kwargs,
+            profile, dataset.pages(self.chunk_size), source=f"file:{dataset.format}", criteria=criteria,
+            pre_rejected=found, late_rejected=dataset.rejected, **kwargs,
         )
 
     def run(
@@ -168,6 +179,7 @@ class IngestionService:
         criteria_key: str | None = None,
         criteria_tags: Sequence[str] = (),
         pre_rejected: Sequence[Rejection] = (),
+        late_rejected: list[Rejection] | None = None,
         total: int | None = None,
         on_progress: Callable[[IngestProgress], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
@@ -188,11 +200,13 @@ class IngestionService:
                 if should_cancel and should_cancel():
                     raise IngestionCancelled()
                 self._ingest_chunk(run_id, user_id, chunk, prepared, tally, criteria_tags)
+                _take_late(late_rejected, tally)
                 if on_progress:
                     on_progress(IngestProgress(
                         "ingesting", tally.fetched, total,
                         f"{tally.fetched} items · Pool hit {tally.pool_hits} · Pool insert {tally.pool_inserts}",
                     ))
+            _take_late(late_rejected, tally)
         except IngestionCancelled as exc:
             status, error = "cancelled", exc.message
         except JobPoolError as exc:
