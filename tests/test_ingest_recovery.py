@@ -89,6 +89,25 @@ def test_killed_ingest_is_marked_interrupted_with_its_real_counts(db_url: str, b
         engine.dispose()
 
 
+def test_ctrl_c_marks_the_run_interrupted_at_once(db_url: str, big_export: Path) -> None:
+    engine = create_engine(db_url)
+    try:
+        subprocess.run([sys.executable, "main.py", "--db-url", db_url, "profiles", "add", "me"], cwd=ROOT,
+                       check=True, capture_output=True)
+        ingest = _cli(db_url, "ingest", "--profile", "me", "--file", str(big_export), "--json")
+        _wait_until(lambda: _query(engine, "SELECT count(*) FROM ingestion_run_job")[0] > 0, ingest)
+        ingest.send_signal(signal.SIGINT)
+        _stdout, stderr = ingest.communicate(timeout=120)
+
+        assert ingest.returncode == 130
+        assert stderr.strip() == "jobpool: interrupted"
+        status, fetched = _query(engine, "SELECT status, fetched FROM ingestion_run")
+        stored = _query(engine, "SELECT count(*) FROM ingestion_run_job")[0]
+        assert (status, fetched) == ("interrupted", stored)
+    finally:
+        engine.dispose()
+
+
 def test_a_run_whose_process_is_alive_is_left_running(ctx, db_url: str, tmp_path: Path) -> None:
     ctx.profiles.add("Ana")
     user_id = ctx.profiles.get("Ana").id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import uuid
@@ -209,6 +210,12 @@ class IngestionService:
             _take_late(late_rejected, tally)
         except IngestionCancelled as exc:
             status, error = "cancelled", exc.message
+        except KeyboardInterrupt:
+            # If the database cannot take it, the next start marks the run interrupted: its owner is gone by then.
+            with contextlib.suppress(DBAPIError, pg_errors.Error):
+                self.finish_run(run_id, tally, "interrupted",
+                                f"Interrupted by the user; the {tally.fetched} items stored before that are kept.")
+            raise
         except JobPoolError as exc:
             status, error = "failed", exc.message
         except Exception as exc:
