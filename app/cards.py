@@ -27,6 +27,19 @@ def parse_status(value: str | JobStatus) -> JobStatus:
         raise InvalidInput(f"Unknown status “{value}”. Use one of: {names}.") from None
 
 
+def lock_new_card_positions(session: Session, user_id: uuid.UUID) -> None:
+    """Serialize placing new cards on top of a profile's Recommended column until the transaction ends.
+
+    Positions are computed from the column's current top: two writers reading the same top would hand out the
+    same positions. The lock is taken in its own statement, so the insert that follows reads a snapshot that
+    includes whatever the previous holder committed.
+    """
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended('jobpool.new-cards:' || CAST(:uid AS text), 0))"),
+        {"uid": user_id},
+    )
+
+
 # A move is latency the user feels: its statements are written once, in SQL, instead of being built per call
 # (building the equivalent expressions cost about as much as running them). Both paths below share these parts.
 _LOCK_CARDS = "SELECT id, user_id FROM user_job WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE"

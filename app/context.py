@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 from app import secrets
 from app.board import BoardQueries
@@ -19,6 +22,8 @@ from app.pool import JobPoolService
 from app.profiles import ProfileService
 from app.stats import BoardStats
 from db.schema import SchemaState
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,4 +81,10 @@ def open_context(db_url: str | None = None, data_dir: str | Path | None = None, 
     """Open the configured database (embedded by default), wire the services and apply the saved settings."""
     ctx = build_context(open_database(db_url, data_dir, upgrade=upgrade))
     secrets.apply_matching_settings(ctx.matching, ctx.database.location.data_dir)
+    if ctx.database.state is SchemaState.CURRENT:
+        # Runs left `running` by a process that was killed, or by a server that died, end as interrupted.
+        try:
+            ctx.ingestion.recover_interrupted_runs()
+        except DBAPIError as exc:  # e.g. a database role that may not write the log: opening must not fail on it
+            log.warning("could not check for interrupted ingestion runs: %s", str(exc.orig).strip().splitlines()[0])
     return ctx

@@ -171,6 +171,7 @@ class IngestReport:
     served_from_pool: bool = False
     error: str | None = None
     duplicates: int = 0
+    urls_dropped: int = 0
 
     @property
     def summary(self) -> str:
@@ -181,6 +182,8 @@ class IngestReport:
         )
         if self.rejected:
             text += f" · {len(self.rejected)} rejected"
+        if self.urls_dropped:
+            text += f" · {self.urls_dropped} links that were not http(s) dropped"
         if self.served_from_pool:
             text += " · served from the pool (no scraper call)"
         return text
@@ -202,6 +205,7 @@ class IngestReport:
             "embedded": self.embedded,
             "seconds": round(self.seconds, 3),
             "duplicates": self.duplicates,
+            "urls_dropped": self.urls_dropped,
             "served_from_pool": self.served_from_pool,
             "error": self.error,
         }

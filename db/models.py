@@ -49,7 +49,7 @@ job_status_enum = Enum(
     validate_strings=True,
 )
 
-RUN_STATUSES = ("running", "succeeded", "failed", "cancelled")
+RUN_STATUSES = ("running", "succeeded", "failed", "cancelled", "interrupted")
 
 
 class User(Base):
@@ -185,7 +185,9 @@ class IngestionRun(Base):
     finished_at: Mapped[datetime | None]
 
     __table_args__ = (
-        CheckConstraint("status IN ('running', 'succeeded', 'failed', 'cancelled')", name="status_known"),
+        CheckConstraint(
+            "status IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')", name="status_known"
+        ),
         Index("ix_ingestion_run_criteria_key_finished_at", "criteria_key", "finished_at"),
         Index("ix_ingestion_run_started_at", "started_at"),
     )

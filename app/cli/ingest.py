@@ -40,6 +40,10 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
         from app.cli.ingest_apify import run_actor
 
         report = run_actor(args, ctx, on_progress)
+    if report.status != "failed":
+        # Rows an earlier run stored without an embedding (it was interrupted, or the embedder failed) are
+        # embedded here too; the window does the same after it starts.
+        ctx.ingestion.embed_pending(on_progress)
     if args.json:
         print_json(report.to_json())
     else:

@@ -24,6 +24,10 @@ _DECODER = json.JSONDecoder(strict=False)  # raw tabs and newlines inside string
 _MAX_LINE_EXCERPT = 120
 _CSV_DELIMITERS = (",", ";", "\t", "|")
 _CSV_FIELD_LIMIT = 1 << 30
+# What a dataset file may unpack to (a gzip "bomb" of 2 MB can unpack to gigabytes), and how big one item may be.
+MAX_DECOMPRESSED_BYTES = 1 << 30
+MAX_ITEM_BYTES = 16 << 20
+_TOO_DEEP = "nested too deeply to be a job posting"
 _NEXT_ARRAY_ELEMENT = re.compile(r"\n[ \t]{0,4}\{|\}\s*,\s*\{")
 _ITEMS_ARRAY = re.compile(r'"items"\s*:\s*\[')
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
@@ -73,10 +77,13 @@ def parse_dataset_bytes(data: bytes, name: str = "the file") -> DatasetFile:
     if not stripped:
         raise DatasetFormatError(f"{name} is empty. {EXPECTED}")
     first = stripped[0]
-    if first == "[":
-        return _parse_json_array(text)
-    if first == "{":
-        return _parse_json_object_or_lines(text, name)
+    try:
+        if first == "[":
+            return _parse_json_array(text)
+        if first == "{":
+            return _parse_json_object_or_lines(text, name)
+    except RecursionError:
+        raise DatasetFormatError(f"{name} is JSON {_TOO_DEEP} (thousands of levels). {EXPECTED}") from None
     if first == "<":
         kind = "an XML document" if stripped.startswith("<?xml") else "a web page (HTML)"
         raise DatasetFormatError(f"{name} looks like {kind}, not a dataset. {EXPECTED}")
@@ -86,10 +93,7 @@ def parse_dataset_bytes(data: bytes, name: str = "the file") -> DatasetFile:
 # ---- decoding -------------------------------------------------------------------------------------------------------
 def _decode(data: bytes, name: str) -> str:
     if data.startswith(b"\x1f\x8b"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error):
-            raise DatasetFormatError(f"{name} is a damaged gzip archive. {EXPECTED}") from None
+        data = _gunzip(data, name)
     for signature, kind in _BINARY_SIGNATURES:
         if data.startswith(signature):
             raise DatasetFormatError(f"{name} is {kind}, not a dataset. {EXPECTED}")
@@ -108,6 +112,33 @@ def _decode(data: bytes, name: str) -> str:
     if _UTF8_MULTIBYTE.search(data) is None:
         return data.decode("cp1252", errors="replace")  # a spreadsheet saved in the Windows code page
     return data.decode("utf-8", errors="replace")  # UTF-8 with a few damaged bytes: keep the rest readable
+
+
+def refuse_binary(sample: bytes, name: str) -> None:
+    """Raise DatasetFormatError when the first bytes of a file show it is not text (an archive, a PDF, ...)."""
+    _decode(sample, name)
+
+
+def too_big_message(name: str) -> str:
+    """The one-line refusal of an archive that unpacks to more than MAX_DECOMPRESSED_BYTES."""
+    return (f"{name} unpacks to more than {MAX_DECOMPRESSED_BYTES / (1 << 30):g} GiB; that is not a dataset export "
+            "JobPool reads (split it, or unpack only the part you need).")
+
+
+def _gunzip(data: bytes, name: str) -> bytes:
+    """Decompress gzip data, refusing to unpack more than MAX_DECOMPRESSED_BYTES."""
+    parts: list[bytes] = []
+    size = 0
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as archive:
+            while part := archive.read(1 << 20):
+                size += len(part)
+                if size > MAX_DECOMPRESSED_BYTES:
+                    raise DatasetFormatError(too_big_message(name))
+                parts.append(part)
+    except (OSError, EOFError, zlib.error):
+        raise DatasetFormatError(f"{name} is a damaged gzip archive. {EXPECTED}") from None
+    return b"".join(parts)
 
 
 # ---- JSON -----------------------------------------------------------------------------------------------------------
@@ -164,6 +195,10 @@ def _salvage_array(text: str, position: int) -> DatasetFile:
 def _parse_json_object_or_lines(text: str, name: str) -> DatasetFile:
     try:
         document = _DECODER.decode(text)
+    except RecursionError:
+        if "\n" in text.strip():
+            return _parse_json_lines(text)  # one line nested too deeply: that line is rejected, the rest read
+        raise
     except json.JSONDecodeError as error:
         if error.msg.startswith("Extra data") or _some_lines_parse(text):
             return _parse_json_lines(text)
@@ -177,7 +212,7 @@ def _some_lines_parse(text: str, probe: int = 5) -> bool:
     for line in lines:
         try:
             _DECODER.decode(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
         return True
     return False
@@ -202,6 +237,23 @@ def _salvage_document(text: str, name: str, error: json.JSONDecodeError) -> Data
     return _salvage_array(text, found.end())
 
 
+def decode_json_line(number: int, line: str, *, cut_off: bool = False) -> tuple[object, Rejection | None]:
+    """(value, None) for a readable JSON line; (None, rejection) for one broken, too big or nested too deeply."""
+    shown = excerpt(line[: _MAX_LINE_EXCERPT * 2], _MAX_LINE_EXCERPT)
+    if len(line) > MAX_ITEM_BYTES:
+        return None, Rejection(number, f"line {number}: longer than {MAX_ITEM_BYTES >> 20} MB; skipped", shown)
+    try:
+        return _DECODER.decode(line), None
+    except RecursionError:
+        return None, Rejection(number, f"line {number}: {_TOO_DEEP}", shown)
+    except json.JSONDecodeError as error:
+        if cut_off:
+            reason = f"line {number}: the item is cut off (the file ends in the middle of it)"
+        else:
+            reason = f"line {number}: not valid JSON ({error.msg})"
+        return None, Rejection(number, reason, shown)
+
+
 def _parse_json_lines(text: str) -> DatasetFile:
     items: list[object] = []
     rejected: list[Rejection] = []
@@ -212,14 +264,11 @@ def _parse_json_lines(text: str) -> DatasetFile:
         line = raw.strip()
         if not line:
             continue
-        try:
-            items.append(_DECODER.decode(line))
-        except json.JSONDecodeError as error:
-            if number == last_filled and not ends_cleanly:
-                reason = f"line {number + 1}: the item is cut off (the file ends in the middle of it)"
-            else:
-                reason = f"line {number + 1}: not valid JSON ({error.msg})"
-            rejected.append(Rejection(number + 1, reason, excerpt(line[: _MAX_LINE_EXCERPT * 2], _MAX_LINE_EXCERPT)))
+        value, rejection = decode_json_line(number + 1, line, cut_off=number == last_filled and not ends_cleanly)
+        if rejection is not None:
+            rejected.append(rejection)
+        else:
+            items.append(value)
     return DatasetFile(items=items, format="jsonl", rejected=rejected)
 
 
@@ -321,3 +370,11 @@ def _collapse(value: Any) -> Any:
         ordered = [children[key] for key in sorted(children, key=int)]
         return [child for child in ordered if child is not None]
     return children
+
+
+# Shared with the streaming reader (app.ingestion.file_stream).
+CSV_DELIMITERS = _CSV_DELIMITERS
+unquoted_count = _unquoted_count
+header_names = _header_names
+unflatten = _unflatten
+some_lines_parse = _some_lines_parse

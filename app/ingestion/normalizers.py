@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.errors import InvalidInput
 from app.ingestion.normalize_schemas import SCHEMAS, SPECS, SchemaSpec, detect_schema, resolve_keys
@@ -37,6 +38,7 @@ from app.ingestion.records import NormalizedBatch, NormalizedJob, Rejection
 __all__ = ["SCHEMAS", "detect_schema", "normalize_items"]
 
 _MAX_URL_CHARS = 4096
+_WEB_SCHEMES = frozenset({"http", "https"})
 _MISSING_WORDS = frozenset({"nan", "none", "null"})
 _HAS_WORD_CHARACTER = re.compile(r"\w")
 _REMOTE_WORD = re.compile(r"\bremote\b|\bwork from home\b|\bwfh\b", re.IGNORECASE)
@@ -82,6 +84,7 @@ class _ItemNormalizer:
         self.now = now
         self.warnings: list[str] = []
         self.description_keys: set[str] = set()
+        self.urls_dropped = 0
         self.keys = resolve_keys(spec, item)
 
     def candidates(self, field_name: str) -> Iterable[tuple[str, Any]]:
@@ -140,6 +143,22 @@ class _ItemNormalizer:
             text = self.as_text(label, value, **kw)
             if text is not None and (text := collapse_whitespace(text)):
                 return self.cap(label, text, limit)
+        return None
+
+    def web_link(self, label: str, field_name: str) -> str | None:
+        """An http(s) link with a host; anything else (javascript:, file:, data:, smb:, a bare path) is dropped."""
+        link = self.short_text(label, field_name, _MAX_URL_CHARS)
+        if link is None:
+            return None
+        try:
+            parts = urlsplit(link)
+            usable = parts.scheme.lower() in _WEB_SCHEMES and bool(parts.hostname)
+        except ValueError:  # e.g. a malformed IPv6 host
+            usable = False
+        if usable:
+            return link
+        self.urls_dropped += 1
+        self.warnings.append(f"{label} was not a web link ({excerpt(link, 40)}); dropped")
         return None
 
     # ---- fields -------------------------------------------------------------------------------------------------
@@ -286,8 +305,8 @@ class _ItemNormalizer:
             company=company,
             source=self.source(),
             external_id=self.short_text("external id", "external_id", numbers_are_normal=True),
-            url=self.short_text("url", "url", _MAX_URL_CHARS),
-            apply_url=self.short_text("apply url", "apply_url", _MAX_URL_CHARS),
+            url=self.web_link("url", "url"),
+            apply_url=self.web_link("apply url", "apply_url"),
             location=location,
             description=description,
             salary_min=salary.minimum,
@@ -365,14 +384,16 @@ def normalize_items(
     jobs: list[NormalizedJob] = []
     rejected: list[Rejection] = []
     cleaned: list[Rejection] = []
+    urls_dropped = 0
     for position, item in enumerate(items):
         index = start_index + position
         if not isinstance(item, Mapping):
             rejected.append(Rejection(index, f"item is {_kind(item)}, not an object", excerpt(item)))
             continue
         spec = SPECS[schema or detect_schema(item)]
+        normalizer = _ItemNormalizer(item, spec, moment)
         try:
-            outcome = _ItemNormalizer(item, spec, moment).run(index)
+            outcome = normalizer.run(index)
         except Exception as error:  # one odd item must not sink the batch; say what broke
             rejected.append(Rejection(index, f"item could not be read ({type(error).__name__}: {error})"[:200],
                                       excerpt(item)))
@@ -381,7 +402,8 @@ def normalize_items(
             rejected.append(outcome)
             continue
         jobs.append(outcome)
+        urls_dropped += normalizer.urls_dropped
         if outcome.warnings:
             label = f"{outcome.title} — {outcome.company}"[:120]
             cleaned.extend(Rejection(index, warning, label) for warning in outcome.warnings)
-    return NormalizedBatch(jobs=jobs, rejected=rejected, cleaned=cleaned)
+    return NormalizedBatch(jobs=jobs, rejected=rejected, cleaned=cleaned, urls_dropped=urls_dropped)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import uuid
@@ -12,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from psycopg import errors as pg_errors
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.cards import lock_new_card_positions
 from app.embedding import EmbeddingService
 from app.errors import IngestionCancelled, JobPoolError, NotFound, WriteFailed
 from app.hashing import job_hash
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 CHUNK_SIZE = 2000
 MAX_STORED_REJECTIONS = 500
 _RETRYABLE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
+# The session advisory lock that says "this run's process is alive" (held by the process running it).
+_RUN_LOCK_KEY = "hashtextextended('jobpool.ingestion-run:' || :run_id, 0)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,7 @@ class _Tally:
     fetched: int = 0
     duplicates: int = 0
     cleaned: int = 0
+    urls_dropped: int = 0
     pool_inserts: int = 0
     pool_hits: int = 0
     links_created: int = 0
@@ -55,6 +60,37 @@ class _Tally:
     rejected: list[Rejection] = field(default_factory=list)
     new_pool_ids: list[uuid.UUID] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+
+
+def _counts(tally: _Tally) -> dict[str, int]:
+    return {
+        "fetched": tally.fetched, "rejected": len(tally.rejected), "pool_inserts": tally.pool_inserts,
+        "pool_hits": tally.pool_hits, "links_created": tally.links_created, "links_existing": tally.links_existing,
+    }
+
+
+def _take_late(late_rejected: list[Rejection] | None, tally: _Tally) -> None:
+    """Count rows a streamed source rejected while it was read (they are part of what was fetched)."""
+    if late_rejected:
+        tally.rejected.extend(late_rejected)
+        tally.fetched += len(late_rejected)
+        late_rejected.clear()
+
+
+def _first_line(exc: BaseException) -> str:
+    text_ = str(exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def _release_owner(owner: Connection, run_id: uuid.UUID) -> None:
+    """Give up a run's lock and its connection; a connection that cannot answer any more is discarded."""
+    try:
+        owner.execute(text(f"SELECT pg_advisory_unlock({_RUN_LOCK_KEY})"), {"run_id": str(run_id)})
+        owner.commit()
+        owner.close()
+    except (DBAPIError, pg_errors.Error):
+        owner.invalidate()  # the lock lived in that server session; it is gone with it
+        owner.close()
 
 
 def _rejection_json(r: Rejection) -> dict[str, Any]:
@@ -117,16 +153,20 @@ class IngestionService:
         self._embedding = embedding
         self.chunk_size = chunk_size
         self.after_ingest: list[Callable[[uuid.UUID, list[uuid.UUID]], None]] = []
+        self._run_owners: dict[uuid.UUID, Connection] = {}
 
     def ingest_file(self, profile: str | uuid.UUID, path: str, **kwargs: Any) -> IngestReport:
         """Read a dataset export (Apify JSON / JSONL / CSV, JobSpy CSV) and ingest it for a profile."""
-        from app.ingestion.files import read_dataset_file
+        from app.ingestion.file_stream import open_dataset
 
-        dataset = read_dataset_file(path)
+        # Read page by page: a big export streams through in chunks instead of being held whole.
+        dataset = open_dataset(path)
         criteria = kwargs.pop("criteria", None) or {"file": str(path).rsplit("/", 1)[-1]}
+        found = list(dataset.rejected)  # rows a small file could not parse; a streamed file adds them as it goes
+        dataset.rejected.clear()
         return self.run(
-            profile, [dataset.items], source=f"file:{dataset.format}", criteria=criteria,
-            pre_rejected=dataset.rejected, **kwargs,
+            profile, dataset.pages(self.chunk_size), source=f"file:{dataset.format}", criteria=criteria,
+            pre_rejected=found, late_rejected=dataset.rejected, **kwargs,
         )
 
     def run(
@@ -140,6 +180,7 @@ class IngestionService:
         criteria_key: str | None = None,
         criteria_tags: Sequence[str] = (),
         pre_rejected: Sequence[Rejection] = (),
+        late_rejected: list[Rejection] | None = None,
         total: int | None = None,
         on_progress: Callable[[IngestProgress], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
@@ -160,21 +201,37 @@ class IngestionService:
                 if should_cancel and should_cancel():
                     raise IngestionCancelled()
                 self._ingest_chunk(run_id, user_id, chunk, prepared, tally, criteria_tags)
+                _take_late(late_rejected, tally)
                 if on_progress:
                     on_progress(IngestProgress(
                         "ingesting", tally.fetched, total,
                         f"{tally.fetched} items · Pool hit {tally.pool_hits} · Pool insert {tally.pool_inserts}",
                     ))
+            _take_late(late_rejected, tally)
         except IngestionCancelled as exc:
             status, error = "cancelled", exc.message
+        except KeyboardInterrupt:
+            # If the database cannot take it, the next start marks the run interrupted: its owner is gone by then.
+            with contextlib.suppress(DBAPIError, pg_errors.Error):
+                self.finish_run(run_id, tally, "interrupted",
+                                f"Interrupted by the user; the {tally.fetched} items stored before that are kept.")
+            raise
         except JobPoolError as exc:
             status, error = "failed", exc.message
         except Exception as exc:
-            self.finish_run(run_id, tally, "failed", f"{type(exc).__name__}: {exc}")
-            if isinstance(exc, DBAPIError | pg_errors.Error):
-                cause = getattr(exc, "orig", exc)
-                raise WriteFailed(f"The ingestion stopped: the database refused a write ({cause}).") from exc
-            raise
+            if not isinstance(exc, DBAPIError | pg_errors.Error):
+                self.finish_run(run_id, tally, "failed", f"{type(exc).__name__}: {exc}")
+                raise
+            cause = _first_line(getattr(exc, "orig", exc))
+            lost = isinstance(exc, OperationalError | pg_errors.OperationalError)
+            what = "the database connection was lost" if lost else "the database refused a write"
+            try:
+                self.finish_run(run_id, tally, "failed", f"{what[0].upper()}{what[1:]} ({cause}).")
+            except (DBAPIError, pg_errors.Error) as again:
+                # The server is gone: the run stays `running` until the next start finds its owner gone and marks
+                # it interrupted with the counts committed so far.
+                log.info("could not record the failed run %s: %s", run_id, _first_line(again))
+            raise WriteFailed(f"The ingestion stopped: {what} ({cause}).") from exc
         self.finish_run(run_id, tally, status, error)
         log.info(
             "ingestion %s for profile %s: fetched %d, Pool hit %d, Pool insert %d, links +%d (=%d), rejected %d",
@@ -188,7 +245,13 @@ class IngestionService:
             hook(user_id, list(tally.new_pool_ids))
         return self._report(run_id, source, status, error, tally, embedded, time.perf_counter() - started)
 
-    def _embed(self, ids: list[uuid.UUID], on_progress: Callable[[IngestProgress], None] | None) -> int:
+    def embed_pending(self, on_progress: Callable[[IngestProgress], None] | None = None) -> int:
+        """Embed pool rows still without a current embedding (left by an interrupted run, or a failed embedder)."""
+        if self._embedding is None:
+            return 0
+        return self._embed(None, on_progress)
+
+    def _embed(self, ids: list[uuid.UUID] | None, on_progress: Callable[[IngestProgress], None] | None) -> int:
         assert self._embedding is not None
 
         def progress(done: int, total: int) -> None:
@@ -207,30 +270,61 @@ class IngestionService:
         self, user_id: uuid.UUID | None, source: str, criteria: dict[str, Any] | None, criteria_key: str | None,
         **fields: Any,
     ) -> uuid.UUID:
-        """Record a run as running (its own transaction, so the history shows it at once)."""
-        with self._sessions.begin() as session:
-            run = IngestionRun(
-                user_id=user_id, source=source, criteria=criteria, criteria_key=criteria_key, status="running",
-                **fields,
-            )
-            session.add(run)
-            session.flush()
-            return run.id
+        """Record a run as running (its own transaction, so the history shows it at once).
+
+        While it runs, a connection of this process holds a session advisory lock keyed by the run: if the process
+        dies (kill -9, a crash) or the server restarts, the lock goes with it, and the next start knows the run has
+        no owner any more (recover_interrupted_runs). The lock is taken before the row is visible, so no one can see
+        a running run without an owner.
+        """
+        run_id = uuid.uuid4()
+        owner = self._sessions.kw["bind"].connect()
+        try:
+            owner.execute(text(f"SELECT pg_advisory_lock({_RUN_LOCK_KEY})"), {"run_id": str(run_id)})
+            owner.commit()
+            with self._sessions.begin() as session:
+                session.add(IngestionRun(
+                    id=run_id, user_id=user_id, source=source, criteria=criteria, criteria_key=criteria_key,
+                    status="running", **fields,
+                ))
+        except BaseException:
+            _release_owner(owner, run_id)
+            raise
+        self._run_owners[run_id] = owner
+        return run_id
 
     def finish_run(self, run_id: uuid.UUID, tally: _Tally, status: str, error: str | None, **fields: Any) -> None:
-        """Write a run's final counts and status."""
-        with self._sessions.begin() as session:
-            session.execute(
-                update(IngestionRun)
-                .where(IngestionRun.id == run_id)
-                .values(
-                    status=status, error=error, fetched=tally.fetched, rejected=len(tally.rejected),
-                    pool_inserts=tally.pool_inserts, pool_hits=tally.pool_hits,
-                    links_created=tally.links_created, links_existing=tally.links_existing,
-                    rejections=[_rejection_json(r) for r in tally.rejected[:MAX_STORED_REJECTIONS]],
-                    finished_at=func.now(), **fields,
+        """Write a run's final counts and status, and give up its ownership."""
+        try:
+            with self._sessions.begin() as session:
+                session.execute(
+                    update(IngestionRun)
+                    .where(IngestionRun.id == run_id)
+                    .values(
+                        status=status, error=error, **_counts(tally),
+                        rejections=[_rejection_json(r) for r in tally.rejected[:MAX_STORED_REJECTIONS]],
+                        finished_at=func.now(), **fields,
+                    )
                 )
-            )
+        finally:
+            owner = self._run_owners.pop(run_id, None)
+            if owner is not None:
+                _release_owner(owner, run_id)
+
+    def recover_interrupted_runs(self) -> int:
+        """Mark runs whose process is gone (no one holds their lock) as interrupted; returns how many."""
+        with self._sessions.begin() as session:
+            result = session.execute(text(
+                "UPDATE ingestion_run SET status = 'interrupted', finished_at = coalesce(finished_at, now()), "
+                "  error = 'Interrupted: the app or its database stopped during the run; the ' || fetched || "
+                "          ' items stored before that are kept.' "
+                "WHERE id IN (SELECT id FROM ingestion_run WHERE status = 'running') "
+                f"  AND pg_try_advisory_xact_lock({_RUN_LOCK_KEY.replace(':run_id', 'CAST(id AS text)')})"
+            ))
+            if result.rowcount:
+                log.warning("marked %d ingestion run(s) left running by a stopped process as interrupted",
+                            result.rowcount)
+            return result.rowcount
 
     def _prepared_chunks(
         self, pages: Iterable[Sequence[object]], schema: str | None, start_index: int, tags: str
@@ -275,18 +369,26 @@ class IngestionService:
                     pool_ids = [upserted.ids[h] for h, _ in unique]
                     created = self.link_jobs(session, user_id, pool_ids)
                     self.record_run_jobs(session, run_id, pool_ids)
+                    # The run's counts commit with the chunk: a run cut short still shows what it stored.
+                    session.execute(update(IngestionRun).where(IngestionRun.id == run_id).values(
+                        fetched=tally.fetched + len(items), rejected=len(tally.rejected) + len(batch.rejected),
+                        pool_inserts=tally.pool_inserts + len(upserted.inserted),
+                        pool_hits=tally.pool_hits + upserted.hits, links_created=tally.links_created + created,
+                        links_existing=tally.links_existing + len(pool_ids) - created,
+                    ))
                 break
             except (OperationalError, pg_errors.OperationalError) as exc:
                 # COPY runs on the driver connection, so its errors arrive unwrapped.
                 cause = getattr(exc, "orig", exc)
                 if isinstance(cause, _RETRYABLE) and attempt < 4:
-                    log.info("retrying a chunk after %s", type(exc.orig).__name__)
+                    log.info("retrying a chunk after %s", type(cause).__name__)
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 raise
         tally.fetched += len(items)
         tally.duplicates += duplicates
         tally.cleaned += len(batch.cleaned)
+        tally.urls_dropped += batch.urls_dropped
         tally.rejected.extend(batch.rejected)
         tally.seen.update(h for h, _ in unique)
         tally.pool_inserts += len(upserted.inserted)
@@ -300,6 +402,7 @@ class IngestionService:
         """Create the profile's links to these pool jobs on top of its Recommended column; returns how many are new."""
         if not pool_ids:
             return 0
+        lock_new_card_positions(session, user_id)
         result = session.execute(
             text(
                 "WITH top AS (SELECT coalesce(min(position), 0) AS p FROM user_job "
@@ -346,7 +449,7 @@ class IngestionService:
             rejected=[_rejection_json(r) for r in tally.rejected], cleaned=tally.cleaned,
             pool_inserts=tally.pool_inserts, pool_hits=tally.pool_hits, links_created=tally.links_created,
             links_existing=tally.links_existing, embedded=embedded, seconds=seconds, error=error,
-            duplicates=tally.duplicates,
+            duplicates=tally.duplicates, urls_dropped=tally.urls_dropped,
         )
 
 

@@ -57,3 +57,4 @@ class NormalizedBatch:
     jobs: list[NormalizedJob]
     rejected: list[Rejection]
     cleaned: list[Rejection] = field(default_factory=list)
+    urls_dropped: int = 0

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
+from app.cards import lock_new_card_positions
+
 _JOB_SKILL_COLUMNS = (
     "p.skills, CASE WHEN p.skills IS NULL THEN p.title END, "
     "CASE WHEN p.skills IS NULL THEN left(p.description, 4000) END"
@@ -102,6 +104,7 @@ def insert_links(session: Session, user_id: uuid.UUID, jobs: Sequence[ScoredJob]
     """Add recommended links with scores (in the given order, first on top); existing links are left untouched."""
     if not jobs:
         return 0
+    lock_new_card_positions(session, user_id)
     result = session.execute(
         text(INSERT_LINKS_SQL),
         {
