@@ -9,8 +9,8 @@ import os
 import sys
 from types import ModuleType
 
-COMMAND_MODULES = ("app.cli.profiles", "app.cli.board", "app.cli.ingest", "app.cli.migrate", "app.cli.discover")
-COMMAND_ALIASES = {"move": "app.cli.board"}
+COMMAND_MODULES = ("cli.profiles", "cli.board", "cli.ingest", "cli.migrate", "cli.discover")
+COMMAND_ALIASES = {"move": "cli.board"}
 
 
 def _command_modules() -> dict[str, ModuleType]:
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     if args.command is None:
-        from ui.app import run_window
+        from ui.shell.app import run_window
 
         return run_window(db_url=args.db_url, data_dir=args.data_dir)
 

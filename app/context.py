@@ -8,17 +8,17 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from app import secrets
+from app import settings as secrets
 from app.board import BoardQueries
 from app.cards import CardService
 from app.database import Database, open_database
-from app.embedding import EmbeddingService, HashingEmbedder
 from app.ingestion.history import IngestionHistory
 from app.ingestion.live import LiveIngestionService
 from app.ingestion.pipeline import IngestionService
+from app.ingestion.pool import JobPoolService
+from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingService
-from app.pool import JobPoolService
 from app.profiles import ProfileService
 from app.stats import BoardStats
 from db.schema import SchemaState

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.pool import JobPoolService
+from app.ingestion.pool import JobPoolService
 from db.models import IngestionRun, UserJobCount
 
 

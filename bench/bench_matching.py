@@ -39,9 +39,9 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.context import AppContext, open_context  # noqa: E402
-from app.embedding import job_text, pad  # noqa: E402
 from app.ingestion.pipeline import IngestionService  # noqa: E402
 from app.matching import discover as discover_sql  # noqa: E402
+from app.matching.embedding import job_text, pad  # noqa: E402
 from bench.matching_corpus import FAMILIES, make_job, make_resume  # noqa: E402
 from db.models import PoolJob, User  # noqa: E402
 

@@ -92,8 +92,8 @@ def test_the_window_on_a_full_disk_shows_the_board_with_a_read_only_banner(
     from app.context import open_context
     from db.embedded import start_embedded
     from tests.ui_helpers import ScriptedPrompts, qasync_running
-    from ui.main_window import MainWindow
-    from ui.settings import AppSettings
+    from ui.shell.main_window import MainWindow
+    from ui.support.window_state import AppSettings
 
     data_dir = tiny_disk / "data"
     start_embedded(data_dir)  # another JobPool keeps the server running

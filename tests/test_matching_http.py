@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from app.embedding import HashingEmbedder
 from app.errors import InvalidInput, JobPoolError
+from app.matching.embedding import HashingEmbedder
 from app.matching.http_embedder import OpenAICompatibleEmbedder, embedder_from_env
 from db.models import PoolJob
 from tests.matching_samples import JOBS, PYTHON_RESUME

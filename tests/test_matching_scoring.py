@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.embedding import HashingEmbedder, job_text, pad
 from app.errors import InvalidInput
+from app.matching.embedding import HashingEmbedder, job_text, pad
 from app.matching.scoring import (
     CALIBRATIONS,
     SENTENCE_MODEL_CALIBRATION,

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sqlalchemy import select, text
 
-from app.embedding import HashingEmbedder
 from app.errors import InvalidInput, NotFound
+from app.matching.embedding import HashingEmbedder
 from db.models import PoolJob, User, UserJob
 from tests.matching_samples import DATA_RESUME, JOBS, NURSE_RESUME, PYTHON_RESUME
 

@@ -15,8 +15,8 @@ pytest_plugins = ("tests.migration_fixtures",)
 @pytest.fixture(autouse=True)
 def _migrate_command(monkeypatch: pytest.MonkeyPatch) -> None:
     """main.py lists the command once the lead wires it in; until then the tests add it the same way."""
-    if "app.cli.migrate" not in main.COMMAND_MODULES:
-        monkeypatch.setattr(main, "COMMAND_MODULES", (*main.COMMAND_MODULES, "app.cli.migrate"))
+    if "cli.migrate" not in main.COMMAND_MODULES:
+        monkeypatch.setattr(main, "COMMAND_MODULES", (*main.COMMAND_MODULES, "cli.migrate"))
 
 
 def _run(capsys, legacy_db, *args: str) -> tuple[int, str, str]:

@@ -12,9 +12,9 @@ from app.context import open_context
 from tests.legacy_fixtures import query, snapshot
 from tests.synthetic import linkedin_items
 from tests.ui_helpers import ScriptedPrompts, qasync_running
-from ui.main_window import PAGE_BOARD, PAGE_EMPTY, PAGE_MIGRATE, MainWindow
-from ui.migration_dialog import MigrationDialog
-from ui.settings import AppSettings
+from ui.dialogs.migration_dialog import MigrationDialog
+from ui.shell.main_window import PAGE_BOARD, PAGE_EMPTY, PAGE_MIGRATE, MainWindow
+from ui.support.window_state import AppSettings
 
 pytest_plugins = ("tests.migration_fixtures",)
 

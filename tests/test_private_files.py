@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app import secrets
+from app import settings as secrets
 from db.embedded import stop_embedded
 
 pytest_plugins = ("tests.migration_fixtures",)

@@ -14,9 +14,9 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.compat import properties
 
-from app import secrets
+from app import settings as secrets
 from app.ingestion.live import ApifyConfig, LiveIngestionService
-from app.secrets import TokenStorage
+from app.settings import TokenStorage
 
 TOKEN = "apify_api_SECRET_value_42"
 

@@ -1,5 +1,5 @@
 """Ingest from Apify, Ingestion history and Settings in the real window: real PostgreSQL, the real apify-client
-against the fake Apify server, real widgets offscreen; the token goes through the Settings dialog or app.secrets."""
+against the fake Apify server, real widgets offscreen; the token goes through the Settings dialog or app.settings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from keyring.backends import fail
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QDialog, QLabel
 
-from app import secrets
+from app import settings as secrets
 from app.errors import ApifyAuthError
 from app.ingestion.live import ApifyConfig, SearchRequest
 from tests.fake_apify import FakeApify, Script
@@ -51,8 +51,8 @@ def fake() -> Iterator[FakeApify]:
 @pytest.fixture
 def window(ctx, fake, loop, qtbot, tmp_path):
     """The main window on profile Ana (Ben exists too), with the live service polling without delay."""
-    from ui.main_window import MainWindow
-    from ui.settings import AppSettings
+    from ui.shell.main_window import MainWindow
+    from ui.support.window_state import AppSettings
 
     ctx.live.config = ApifyConfig(token=None, api_url=None, poll_interval=0.0)
     ctx.profiles.add("Ana")
@@ -267,7 +267,7 @@ def test_history_lists_both_runs_passes_the_model_tester_and_reruns(window, fake
     def text(row: int, column: int) -> str:
         return model.index(row, column).data()
 
-    from ui import history_dialog as h
+    from ui.dialogs import history_dialog as h
 
     assert text(ana, h.COL_SOURCE) == "Apify · LinkedIn" and text(ben, h.COL_SOURCE) == "Pool ← LinkedIn"
     assert text(ana, h.COL_CRITERIA) == "Backend Engineer · Madrid · max 20"
@@ -305,7 +305,7 @@ def test_history_shows_a_failed_run_with_its_error_and_no_rerun_for_files(window
 
     history = window.open_optional_dialog("history")
     qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=WAIT_MS)
-    from ui import history_dialog as h
+    from ui.dialogs import history_dialog as h
 
     model = history.model
     failed = next(row for row in range(2) if model.record(row).status == "failed")
@@ -323,7 +323,7 @@ def test_history_model_inserts_new_runs_at_the_top_without_a_reset(window, fake,
     fake.add_actor(ACTOR, Script(items=linkedin_items(0, 6), token=TOKEN))
     window.ctx.live.config = ApifyConfig(token=TOKEN, api_url=fake.url, poll_interval=0.0)
     window.ctx.live.search("Ana", SearchRequest("linkedin", "first", None, max_items=6))
-    from ui.history_dialog import HistoryModel
+    from ui.dialogs.history_dialog import HistoryModel
 
     model = HistoryModel()
     qtmodeltester.check(model)
@@ -337,7 +337,7 @@ def test_history_model_inserts_new_runs_at_the_top_without_a_reset(window, fake,
 
 def test_settings_show_hide_validation_and_where_the_token_is_kept(window, qtbot, monkeypatch) -> None:
     from tests.test_secrets import MemoryKeyring
-    from ui.settings_dialog import SettingsDialog
+    from ui.dialogs.settings_dialog import SettingsDialog
 
     memory = MemoryKeyring()
     keyring.set_keyring(memory)

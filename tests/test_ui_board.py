@@ -9,11 +9,11 @@ from PySide6.QtWidgets import QApplication
 
 from app.records import JobStatus
 from tests.ui_helpers import column_ids, qasync_running, seed_profile
-from ui.board_controller import BoardController
-from ui.board_view import BoardView
-from ui.column_view import ColumnView
-from ui.events import Hub
-from ui.tasks import TaskRunner
+from ui.board.board_view import BoardView
+from ui.board.column_view import ColumnView
+from ui.board.controller import BoardController
+from ui.support.events import Hub
+from ui.support.tasks import TaskRunner
 
 MOVE = Qt.DropAction.MoveAction
 

@@ -10,10 +10,10 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from app.board import PAGE_SIZE
 from app.records import JobStatus
 from tests.ui_helpers import column_ids, qasync_running, seed_profile
-from ui.board_controller import BoardController
-from ui.column_model import CARD_ROLE, MIME_TYPE, ColumnModel, decode_card_ids, encode_card_ids
-from ui.events import Hub
-from ui.tasks import TaskRunner
+from ui.board.column_model import CARD_ROLE, MIME_TYPE, ColumnModel, decode_card_ids, encode_card_ids
+from ui.board.controller import BoardController
+from ui.support.events import Hub
+from ui.support.tasks import TaskRunner
 
 MOVE = Qt.DropAction.MoveAction
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.description_html import description_markup, plain_to_html, sanitize_html
+from app.description_html import description_markup, plain_to_html, sanitize_html
 
 
 def test_scripts_styles_handlers_and_images_go():

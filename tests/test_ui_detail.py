@@ -10,8 +10,8 @@ from sqlalchemy import text
 from app.records import JobStatus
 from tests.synthetic import linkedin_items
 from tests.ui_helpers import ScriptedPrompts, qasync_running
-from ui.main_window import MainWindow
-from ui.settings import AppSettings
+from ui.shell.main_window import MainWindow
+from ui.support.window_state import AppSettings
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from app.records import IngestReport, JobStatus
 from tests.layout_checks import clipped_text, title_problem
 from tests.synthetic import linkedin_item
 from tests.ui_helpers import ScriptedPrompts, qasync_running, seed_profile
-from ui import theme
-from ui.apify_dialog import ApifyDialog
-from ui.ingest_progress import IngestProgressDialog
-from ui.main_window import PAGE_BOARD, MainWindow
-from ui.prompts import text_dialog
-from ui.settings import AppSettings
+from ui.dialogs.apify_dialog import ApifyDialog
+from ui.dialogs.ingest_progress import IngestProgressDialog
+from ui.shell.main_window import PAGE_BOARD, MainWindow
+from ui.support import theme
+from ui.support.prompts import text_dialog
+from ui.support.window_state import AppSettings
 
 DATASETS = Path(__file__).parent / "fixtures" / "datasets"
 RESUME = "Backend engineer: Python, Django, FastAPI, PostgreSQL, Docker, Kubernetes, AWS, Terraform, React."

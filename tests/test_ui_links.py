@@ -7,13 +7,13 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from sqlalchemy import text
 
+from app.description_html import sanitize_html
 from app.records import JobStatus
 from tests.synthetic import linkedin_items
 from tests.ui_helpers import ScriptedPrompts, qasync_running
-from ui.description_html import sanitize_html
-from ui.links import open_external, web_url
-from ui.main_window import MainWindow
-from ui.settings import AppSettings
+from ui.shell.main_window import MainWindow
+from ui.support.links import open_external, web_url
+from ui.support.window_state import AppSettings
 
 HOSTILE = [
     "javascript:alert(document.cookie)",

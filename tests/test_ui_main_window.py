@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 
 from app.records import JobStatus
 from tests.ui_helpers import ScriptedPrompts, column_ids, qasync_running, seed_profile
-from ui import optional_dialogs
-from ui.main_window import PAGE_BOARD, PAGE_EMPTY, PAGE_WELCOME, MainWindow
-from ui.settings import AppSettings
+from ui.dialogs import host as optional_dialogs
+from ui.shell.main_window import PAGE_BOARD, PAGE_EMPTY, PAGE_WELCOME, MainWindow
+from ui.support.window_state import AppSettings
 
 DATASETS = Path(__file__).parent / "fixtures" / "datasets"
 

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QDialog
 from tests.matching_samples import JOBS, PYTHON_RESUME
 from tests.test_matching_resume import text_pdf
 from tests.ui_helpers import ScriptedPrompts, qasync_running
-from ui.discover_dialog import ADD_TEXT, ADDED_TEXT, COL_ADD, COL_SCORE, COL_TITLE, RECORD_ROLE, DiscoverDialog
-from ui.main_window import MainWindow
-from ui.resume_dialog import ResumeDialog
-from ui.settings import AppSettings
+from ui.dialogs.discover_dialog import ADD_TEXT, ADDED_TEXT, COL_ADD, COL_SCORE, COL_TITLE, RECORD_ROLE, DiscoverDialog
+from ui.dialogs.resume_dialog import ResumeDialog
+from ui.shell.main_window import MainWindow
+from ui.support.window_state import AppSettings
 
 PYTHON_TITLES = {job["title"] for job in JOBS if job["family"] == "python"}
 

@@ -13,9 +13,9 @@ from app.errors import InvalidInput
 from app.records import JobStatus
 from tests.synthetic import linkedin_items
 from tests.ui_helpers import ScriptedPrompts, qasync_running
-from ui.main_window import MainWindow
-from ui.plain_text import tooltip_text
-from ui.settings import AppSettings
+from ui.shell.main_window import MainWindow
+from ui.support.plain_text import tooltip_text
+from ui.support.window_state import AppSettings
 
 TITLE = "<b>Bold</b> & <a href='https://x.example'>Co</a>"
 COMPANY = "<i>Acme</i>"

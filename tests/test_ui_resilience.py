@@ -9,8 +9,8 @@ from sqlalchemy import create_engine, text
 
 from app.records import JobStatus
 from tests.ui_helpers import ScriptedPrompts, qasync_running, seed_profile
-from ui.main_window import MainWindow
-from ui.settings import AppSettings
+from ui.shell.main_window import MainWindow
+from ui.support.window_state import AppSettings
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from PySide6.QtCore import QSettings
 
 from app.context import open_context
 from tests.ui_helpers import ScriptedPrompts, qasync_running, seed_profile
-from ui.main_window import MainWindow
-from ui.settings import APPLICATION, ORGANIZATION, SETTINGS_FILE, AppSettings
+from ui.shell.main_window import MainWindow
+from ui.support.window_state import APPLICATION, ORGANIZATION, SETTINGS_FILE, AppSettings
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from db.engine import make_engine, make_session_factory
 from db.location import DatabaseLocation
 from db.schema import SchemaState
 from tests.ui_helpers import qasync_running
-from ui.events import ChangeSet, Hub
-from ui.tasks import TaskRunner
+from ui.support.events import ChangeSet, Hub
+from ui.support.tasks import TaskRunner
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 from app.records import JobStatus
 from tests.synthetic import linkedin_items
 from tests.ui_helpers import ScriptedPrompts, column_ids, qasync_running, seed_profile
-from ui.main_window import MainWindow
-from ui.settings import AppSettings
+from ui.shell.main_window import MainWindow
+from ui.support.window_state import AppSettings
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from app.context import AppContext
 from app.records import Profile
 from tests.synthetic import linkedin_items
-from ui.prompts import Prompts
+from ui.support.prompts import Prompts
 
 
 @contextmanager

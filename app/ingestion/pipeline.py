@@ -18,12 +18,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.cards import lock_new_card_positions
-from app.embedding import EmbeddingService
 from app.errors import IngestionCancelled, JobPoolError, NotFound, WriteFailed
 from app.hashing import job_hash
 from app.ingestion.normalizers import normalize_items
+from app.ingestion.pool import JobPoolService, copy_row, tags_json
 from app.ingestion.records import NormalizedBatch, NormalizedJob, Rejection
-from app.pool import JobPoolService, copy_row, tags_json
+from app.matching.embedding import EmbeddingService
 from app.records import IngestReport
 from db.base import JobStatus
 from db.models import IngestionRun, User

@@ -145,7 +145,7 @@ def embedder_from_env(environ: Mapping[str, str] | None = None, default: object 
     if not url:
         if default is not None:
             return default
-        from app.embedding import HashingEmbedder
+        from app.matching.embedding import HashingEmbedder
 
         return HashingEmbedder()
     raw_dimensions = env.get(DIMENSIONS_ENV, "").strip()

@@ -15,10 +15,10 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.embedding import EmbeddingService, pad
 from app.errors import InvalidInput, JobPoolError, NotFound
 from app.matching import discover as discover_sql
 from app.matching import fanout as fanout_sql
+from app.matching.embedding import EmbeddingService, pad
 from app.matching.records import (
     DiscoverItem,
     FanOutReport,

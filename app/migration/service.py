@@ -15,7 +15,7 @@ from psycopg import errors as pg_errors
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from app import secrets
+from app import settings as secrets
 from app.database import Database
 from app.errors import JobPoolError, SchemaError, WriteFailed
 from app.migration import migrate as steps

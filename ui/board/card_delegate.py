@@ -1,0 +1,173 @@
+"""Paints a card (title, company, location, match-score badge, notes marker, age, "new" dot); no widget per card."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from app.records import BoardCard
+from ui.board.column_model import CARD_ROLE
+from ui.support import theme
+
+CARD_HEIGHT = 76
+GAP_Y = 4
+GAP_X = 8
+CARD_MIN_WIDTH = 100  # below the narrowest column: a wider card would be cut at the column's right edge
+PAD_X = 12
+PAD_Y = 9
+RADIUS = 8.0
+ELIDE_SLACK = 4  # elidedText counts glyph side bearings that the advance width leaves out
+
+
+def age_text(card: BoardCard, now: datetime | None = None) -> str:
+    """"today", "3d", "2w", "5mo": how long ago the job was posted (or, unknown that, added)."""
+    moment = card.posted_at or card.added_at
+    if moment is None:
+        return ""
+    now = now or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    days = max(0, (now - moment).days)
+    if days == 0:
+        return "today"
+    if days < 14:
+        return f"{days}d"
+    if days < 60:
+        return f"{days // 7}w"
+    if days < 365:
+        return f"{days // 30}mo"
+    return f"{days // 365}y"
+
+
+def location_text(card: BoardCard) -> str:
+    """Location, with "Remote" added when the posting says so and the location does not."""
+    location = card.location or ""
+    if card.is_remote and "remote" not in location.lower():
+        location = f"{location} · Remote" if location else "Remote"
+    return location
+
+
+class CardDelegate(QStyledItemDelegate):
+    """Draws BoardCard records as cards of one uniform height (so 50,000 rows lay out instantly)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """Every card is the same height; the list stretches it to the column's width."""
+        return QSize(CARD_MIN_WIDTH, CARD_HEIGHT + 2 * GAP_Y)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        """Paint the card background, then its text lines, badge and markers."""
+        card = index.data(CARD_ROLE)
+        if not isinstance(card, BoardCard):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        state = option.state
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        hovered = bool(state & QStyle.StateFlag.State_MouseOver)
+        rect = QRectF(option.rect).adjusted(GAP_X, GAP_Y, -GAP_X, -GAP_Y)
+        self._paint_frame(painter, rect, selected, hovered)
+
+        base = QFont(option.font)
+        inner = rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
+        title_font = QFont(base)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        small_font = QFont(base)
+        small_font.setPointSizeF(max(7.0, base.pointSizeF() - 1))
+        title_metrics = QFontMetrics(title_font)
+        line = title_metrics.height()
+
+        left = inner.left()
+        if not card.seen:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(theme.ACCENT))
+            painter.drawEllipse(QPointF(left + 3.5, inner.top() + line / 2), 3.5, 3.5)
+            left += 13
+
+        painter.setFont(title_font)
+        painter.setPen(QColor(theme.TEXT))
+        title_rect = QRectF(left, inner.top(), inner.right() - left, line)
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         title_metrics.elidedText(card.title, Qt.TextElideMode.ElideRight,
+                                                  int(title_rect.width()) + ELIDE_SLACK))
+
+        # The badge shares the company line: titles are the longest text and keep the full width.
+        base_metrics = QFontMetrics(base)
+        company_rect = QRectF(inner.left(), title_rect.bottom() + 3, inner.width(), base_metrics.height())
+        if card.match_score is not None:
+            badge = self._paint_badge(painter, small_font, card.match_score, company_rect)
+            company_rect.setRight(badge.left() - 8)
+        painter.setFont(base)
+        painter.setPen(QColor(theme.TEXT_SECONDARY))
+        painter.drawText(company_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         base_metrics.elidedText(card.company or "Company not given", Qt.TextElideMode.ElideRight,
+                                                 int(company_rect.width()) + ELIDE_SLACK))
+        self._paint_footer(painter, small_font, card, inner)
+        painter.restore()
+
+    @staticmethod
+    def _paint_frame(painter: QPainter, rect: QRectF, selected: bool, hovered: bool) -> None:
+        path = QPainterPath()
+        path.addRoundedRect(rect, RADIUS, RADIUS)
+        if not selected:
+            # A one-pixel shadow lifts the card off the column without looking heavy.
+            painter.fillPath(path.translated(0, 1), QColor(16, 24, 40, 18))
+        painter.fillPath(path, QColor(theme.CARD_SELECTED if selected else theme.CARD))
+        colour = theme.ACCENT if selected else theme.CARD_HOVER_BORDER if hovered else theme.CARD_BORDER
+        painter.setPen(QPen(QColor(colour), 1.6 if selected else 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+
+    @staticmethod
+    def _paint_badge(painter: QPainter, font: QFont, score: int, line: QRectF) -> QRectF:
+        """The match-score pill, right-aligned in a text line; returns where it went."""
+        metrics = QFontMetrics(font)
+        text = f"{score}%"
+        width = metrics.horizontalAdvance(text) + 12
+        height = metrics.height() + 3
+        badge = QRectF(line.right() - width, line.center().y() - height / 2, width, height)
+        background, foreground = theme.score_colors(score)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(background)
+        painter.drawRoundedRect(badge, height / 2, height / 2)
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(bold)
+        painter.setPen(foreground)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+        return badge
+
+    @staticmethod
+    def _paint_footer(painter: QPainter, font: QFont, card: BoardCard, inner: QRectF) -> None:
+        metrics = QFontMetrics(font)
+        height = metrics.height()
+        footer = QRectF(inner.left(), inner.bottom() - height, inner.width(), height)
+        painter.setFont(font)
+        painter.setPen(QColor(theme.TEXT_MUTED))
+        age = age_text(card)
+        age_width = metrics.horizontalAdvance(age)
+        painter.drawText(footer, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, age)
+        right = footer.right() - age_width - (8 if age else 0)
+        if card.notes and card.notes.strip():
+            right = CardDelegate._paint_note_marker(painter, QPointF(right, footer.center().y())) - 8
+        text_rect = QRectF(footer.left(), footer.top(), max(0.0, right - footer.left()), height)
+        painter.setPen(QColor(theme.TEXT_MUTED))
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(location_text(card), Qt.TextElideMode.ElideRight,
+                                            int(text_rect.width()) + ELIDE_SLACK))
+
+    @staticmethod
+    def _paint_note_marker(painter: QPainter, right_centre: QPointF) -> float:
+        """A small page with lines, right-aligned at the given point; returns its left edge."""
+        width, height = 9.0, 11.0
+        page = QRectF(right_centre.x() - width, right_centre.y() - height / 2, width, height)
+        painter.setPen(QPen(QColor(theme.TEXT_MUTED), 1.1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(page, 1.5, 1.5)
+        for k in range(3):
+            y = page.top() + 3 + k * 2.6
+            painter.drawLine(QPointF(page.left() + 2.2, y), QPointF(page.right() - 2.2, y))
+        return page.left()

@@ -1,0 +1,1 @@
+"""One module per dialog; each depends on the DialogHost protocol (host.py), not on the main window."""

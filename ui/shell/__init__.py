@@ -1,0 +1,1 @@
+"""The main window and what frames the board: menus, toolbar, status bar, banners, start-up."""

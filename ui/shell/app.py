@@ -1,0 +1,99 @@
+"""Starting the window: QApplication, the qasync event loop, opening the database off the GUI thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+
+from app.context import AppContext, open_context
+from app.errors import JobPoolError
+from ui.shell.main_window import MainWindow
+from ui.support import theme
+from ui.support.window_state import APPLICATION, ORGANIZATION
+
+log = logging.getLogger(__name__)
+
+
+def make_application() -> QApplication:
+    """The QApplication with JobPool's names and theme (reused when one exists, as under pytest-qt)."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("JobPool")
+    app.setWindowIcon(theme.icon("jobpool"))
+    theme.apply_theme(app)
+    return app
+
+
+def _splash() -> QWidget:
+    label = QLabel("JobPool\n\nOpening the database…")
+    label.setObjectName("splash")
+    label.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setFixedSize(360, 160)
+    return label
+
+
+async def _ask_retry(message: str) -> bool:
+    """Say why the database cannot open; True when the user wants another try."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "JobPool cannot open its database", message)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setInformativeText("Nothing was changed. Fix the cause and retry, or quit.")
+    retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    box.finished.connect(lambda _code: answer.done() or answer.set_result(box.clickedButton() is retry))
+    box.open()
+    return await answer
+
+
+async def _open(db_url: str | None, data_dir: str | Path | None) -> AppContext | None:
+    splash = _splash()
+    splash.show()
+    try:
+        while True:
+            try:
+                return await asyncio.to_thread(open_context, db_url, data_dir)
+            except JobPoolError as exc:
+                message = exc.message
+            except Exception as exc:  # whatever broke, the user gets a dialog, not a traceback
+                log.exception("opening the database failed")
+                message = f"{type(exc).__name__}: {exc}"
+            splash.hide()
+            if not await _ask_retry(message):
+                return None
+            splash.show()
+    finally:
+        splash.close()
+
+
+async def _run(db_url: str | None, data_dir: str | Path | None) -> int:
+    ctx = await _open(db_url, data_dir)
+    if ctx is None:
+        return 1
+    closed = asyncio.Event()
+    window = MainWindow(ctx)
+    window.closed.connect(closed.set)
+    window.show()
+    try:
+        await closed.wait()
+    finally:
+        ctx.close()
+    return 0
+
+
+def run_window(db_url: str | None = None, data_dir: str | Path | None = None) -> int:
+    """Open the JobPool window and run until it closes; returns the process exit code."""
+    app = make_application()
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return loop.run_until_complete(_run(db_url, data_dir))

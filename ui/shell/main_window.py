@@ -1,0 +1,468 @@
+"""The main window: toolbar, board and detail pane, menus, status bar, banners and the first-run page.
+
+Dialogs reach the window only through the DialogHost protocol (ui/dialogs/host.py), which it implements.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.context import AppContext
+from app.export import export_board_csv
+from app.health import check_connection
+from app.records import JobStatus, Profile
+from app.stats import BoardStats, StatusFigures
+from ui.board.board_view import BoardView
+from ui.board.controller import BoardController
+from ui.board.detail_pane import DetailPane
+from ui.board.notes_keeper import NotesKeeper
+from ui.dialogs import profile_dialogs
+from ui.dialogs.help_dialogs import ABOUT_TEXT, ShortcutsDialog, connection_text
+from ui.dialogs.host import open_optional_dialog
+from ui.dialogs.ingest_progress import IngestProgressDialog
+from ui.shell.banners import DatabaseBanner, MessageBar
+from ui.shell.empty_states import EmptyBoardPage, MigrationPage, WelcomePage
+from ui.shell.menus import build_menus, build_toolbar
+from ui.shell.status_bar import BoardStatusBar
+from ui.support import theme
+from ui.support.events import ChangeSet, Hub
+from ui.support.prompts import Prompts
+from ui.support.tasks import TaskRunner
+from ui.support.window_state import AppSettings
+
+log = logging.getLogger(__name__)
+
+PAGE_WELCOME, PAGE_MIGRATE, PAGE_EMPTY, PAGE_BOARD = range(4)
+SEARCH_DELAY_MS = 250
+DEFAULT_SIZE = (1440, 900)
+DETAIL_MIN_WIDTH = 300
+
+
+class MainWindow(QMainWindow):
+    """The JobPool window over one AppContext (see the module docstring for what dialogs may use)."""
+
+    closed = Signal()
+
+    def __init__(self, ctx: AppContext, settings: AppSettings | None = None, prompts: Prompts | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.settings = settings or AppSettings.in_data_dir(ctx.database.location.data_dir)
+        self.prompts = prompts or Prompts(self)
+        self.hub = Hub(self)
+        self.tasks = TaskRunner(self.hub, self)
+        self.current_profile: Profile | None = None
+        self.profiles: list[Profile] = []
+        self.stats = getattr(ctx, "stats", None) or BoardStats(ctx.database.sessions)
+        self.notes = NotesKeeper(ctx.cards, self.tasks, self.settings, self)
+        self.controller = BoardController(ctx.board, ctx.cards, self.tasks, self.hub, self)
+        self.board_view = BoardView(self.controller)
+        self.detail = DetailPane(ctx.board, self.tasks, self.hub, self.notes)
+        self.last_dialog: Any = None
+        self._dialogs: set[Any] = set()
+        self._closing = False
+        self._schema_changing = False  # a rollback runs: nothing reads tables that may be gone when it ends
+        self.setWindowTitle("JobPool")
+        self.setWindowIcon(theme.icon("jobpool"))
+        self._build_central()
+        self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self.apply_search)
+        build_toolbar(self)
+        self.menu_actions = build_menus(self)
+        self.status = BoardStatusBar(self)
+        self.setStatusBar(self.status)
+        self._status_timer = QTimer(self, singleShot=True, interval=300, timeout=self._read_figures)
+        self._connect()
+        self._restore_layout()
+        self._update_actions()
+        if ctx.needs_migration:
+            self._show_migration_needed()
+        else:
+            self.refresh_profiles(select=self.settings.last_profile_id)
+            self.bring_matching_up_to_date()
+            restored = self.notes.restore()
+            if restored:
+                self.message_bar.show_message(f"Saving {restored} note(s) kept from the last session.", "info")
+
+    # -- building --------------------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.db_banner = DatabaseBanner()
+        self.message_bar = MessageBar()
+        self.stack = QStackedWidget()
+        self.welcome_page = WelcomePage()
+        self.migration_page = MigrationPage()
+        self.empty_page = EmptyBoardPage()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.board_view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        # 300 px still holds the pane's two buttons side by side; the board takes the rest and its columns shrink
+        # to their headers before a sideways scroll bar appears (six fit beside the pane from 1280 px wide).
+        self.detail.setMinimumWidth(DETAIL_MIN_WIDTH)
+        for page in (self.welcome_page, self.migration_page, self.empty_page, self.splitter):
+            self.stack.addWidget(page)
+        # Disk full or data folder not writable: the board is shown read-only, and says so until restart.
+        self.read_only_banner = QLabel(getattr(self.ctx.database, "read_only_message", ""))
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setVisible(bool(getattr(self.ctx.database, "read_only", False)))
+        layout.addWidget(self.read_only_banner)
+        layout.addWidget(self.db_banner)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _connect(self) -> None:
+        self.switcher.profile_chosen.connect(self.switch_profile)
+        self.welcome_page.create_requested.connect(lambda name: profile_dialogs.new_profile(self, name))
+        self.empty_page.import_requested.connect(self.import_dataset)
+        self.empty_page.apify_requested.connect(lambda: self.open_optional_dialog("apify"))
+        self.migration_page.migrate_requested.connect(lambda: self.open_optional_dialog("migration"))
+        self.board_view.current_card_changed.connect(self.detail.show_card)
+        self.board_view.open_card_requested.connect(lambda _card: self.detail.focus_notes())
+        self.detail.status_requested.connect(lambda card_id, status: self.controller.move([card_id], status))
+        self.controller.loaded.connect(self._board_loaded)
+        self.controller.move_failed.connect(self.message_bar.show_message)
+        self.controller.load_failed.connect(self._load_failed)
+        self.notes.failed.connect(self.message_bar.show_message)
+        self.tasks.failed.connect(self.message_bar.show_message)
+        self.tasks.busy_changed.connect(self.status.set_busy)
+        self.hub.changed.connect(lambda _changes: self.refresh_status())
+        self.hub.database_lost.connect(self._database_lost)
+        self.db_banner.retry_requested.connect(self._retry_database)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
+        splitter = self.settings.splitter_state()
+        if splitter is None or not self.splitter.restoreState(splitter):
+            width = self.width()
+            self.splitter.setSizes([width - width // 4, width // 4])
+        sort_button = self.board_view.columns[JobStatus.RECOMMENDED].sort_button
+        if sort_button is not None:
+            sort_button.setChecked(self.settings.recommended_by_score)
+            sort_button.toggled.connect(lambda on: setattr(self.settings, "recommended_by_score", on))
+
+    def _update_actions(self) -> None:
+        has_profile = self.current_profile is not None
+        for name in ("import", "export", "rename_profile", "delete_profile", "mark_seen", "resume", "discover",
+                     "apify"):
+            if name in self.menu_actions:
+                self.menu_actions[name].setEnabled(has_profile and not self.ctx.needs_migration)
+        self.toolbar_import.setEnabled(has_profile)
+        self.search.setEnabled(has_profile)
+
+    # -- profiles --------------------------------------------------------------------------------------
+    def refresh_profiles(self, select: uuid.UUID | None = None) -> None:
+        """Reread the profile list, then show `select` (or the current, or the first profile)."""
+        if self.ctx.needs_migration:
+            self._show_migration_needed()
+            return
+        self.tasks.run(self.ctx.profiles.list, on_success=lambda profiles: self._apply_profiles(profiles, select))
+
+    def _show_migration_needed(self) -> None:
+        """A v1 database (or one rolled back to v1): no board until it is migrated."""
+        # Stop every read first (the pool tables are gone), then switch: reads already under way are ignored.
+        self._status_timer.stop()
+        self.search_timer.stop()
+        self._schema_changing = False
+        self.status.clear_figures()
+        self.current_profile = None
+        self.profiles = []
+        self.switcher.set_profiles([], None)
+        self.detail.show_card(None)
+        self.controller.set_profile(None)
+        self._show_profile_name()
+        self._update_actions()
+        self.stack.setCurrentIndex(PAGE_MIGRATE)
+
+    def _apply_profiles(self, profiles: list[Profile], select: uuid.UUID | None) -> None:
+        if self.ctx.needs_migration:
+            self._show_migration_needed()
+            return
+        self.profiles = profiles
+        wanted = select or (self.current_profile.id if self.current_profile else None)
+        chosen = next((p for p in profiles if p.id == wanted), profiles[0] if profiles else None)
+        self.switcher.set_profiles(profiles, chosen.id if chosen else None)
+        if chosen is not None and self.current_profile is not None and chosen.id == self.current_profile.id:
+            self.current_profile = chosen
+            self._show_profile_name()
+            return
+        self.switch_profile(chosen)
+
+    def switch_profile(self, profile: Profile | None) -> None:
+        """Show another profile's board (notes of the one left are saved first, its new cards marked seen)."""
+        if profile is not None and self.current_profile is not None and profile.id == self.current_profile.id:
+            return
+        self.notes.flush()
+        leaving = self.current_profile
+        if leaving is not None:
+            self.tasks.run(self.ctx.cards.mark_seen, leaving.id, ordered=True, report=False,
+                           on_success=lambda _count: self.refresh_status())
+        self.current_profile = profile
+        self.settings.last_profile_id = profile.id if profile else None
+        self.switcher.set_profiles(self.profiles, profile.id if profile else None)
+        self.board_view.start_over()
+        self.detail.show_card(None)
+        self.controller.set_profile(profile.id if profile else None)
+        self._show_profile_name()
+        self._update_actions()
+        if profile is None:
+            self.stack.setCurrentIndex(PAGE_WELCOME)
+            self.welcome_page.name_edit.setFocus()
+        self.hub.profile_changed.emit(profile)
+        self.refresh_status()
+
+    def _show_profile_name(self) -> None:
+        profile = self.current_profile
+        # Ending with the application's display name, the title is shown as it is (Qt appends that name otherwise).
+        self.setWindowTitle(f"{profile.name} — JobPool" if profile else "JobPool")
+        if profile:
+            self.empty_page.set_profile_name(profile.name)
+
+    def after_profile_removed(self, profile: Profile, links: int) -> None:
+        """A profile was deleted: say what went and show another board."""
+        self.message_bar.show_message(
+            f"Deleted “{profile.name}” and its {links:,} cards. The jobs stay in the pool.", "info"
+        )
+        self.current_profile = None
+        self.refresh_profiles()
+
+    # -- board -----------------------------------------------------------------------------------------
+    def refresh_board(self) -> None:
+        """Reread the board and the status bar."""
+        if self.ctx.needs_migration:
+            self._show_migration_needed()
+        elif self.current_profile is not None:
+            self.controller.reload()
+        self.refresh_status()
+
+    def _board_loaded(self) -> None:
+        if self.current_profile is None or self.ctx.needs_migration:
+            return
+        empty = self.controller.total == 0 and not self.controller.search
+        self.stack.setCurrentIndex(PAGE_EMPTY if empty else PAGE_BOARD)
+        focus = QApplication.focusWidget()
+        if not empty and self.board_view.current_card is None and not isinstance(focus, QLineEdit | QPlainTextEdit):
+            first = next((s for s, m in self.controller.models.items() if m.rowCount()), None)
+            if first is not None:
+                self.board_view.focus_column(first)  # the keyboard works at once, the detail pane shows a card
+        for column in self.board_view.columns.values():
+            column.view.empty_text = "No matches" if self.controller.search else "No cards"
+            column.view.viewport().update()
+
+    def _load_failed(self, message: str) -> None:
+        if self.ctx.needs_migration or self._schema_changing:
+            return  # a read that met the schema as it changed: the window shows the new state instead
+        if self.db_banner.isHidden():
+            self.message_bar.show_message(f"Could not read the board: {message}")
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def clear_search(self) -> None:
+        """Escape in the search box: show every card again and go back to the board."""
+        self.search.clear()
+        self.apply_search()
+        self.board_view.focus_column(self.board_view.active_status)
+
+    def apply_search(self) -> None:
+        """Filter the board by the search box now."""
+        self.search_timer.stop()
+        self.controller.set_search(self.search.text())
+
+    def mark_all_seen(self) -> None:
+        """Clear every "new" dot of the current profile."""
+        if self.current_profile is not None:
+            self.tasks.run(self.ctx.cards.mark_seen, self.current_profile.id, ordered=True,
+                           changes=ChangeSet(board=True))
+
+    # -- status bar and database health ----------------------------------------------------------------
+    def refresh_status(self) -> None:
+        """Reread the status bar figures soon (several changes in a row cost one query)."""
+        if self.ctx.needs_migration or self._schema_changing:
+            return
+        self._status_timer.start()
+
+    def begin_schema_change(self) -> None:
+        """A rollback is about to run: stop scheduled reads and background refreshes until it ends."""
+        self._schema_changing = True
+        self._status_timer.stop()
+        self.search_timer.stop()
+
+    def end_schema_change(self) -> None:
+        """The schema change failed or ended without a switch: read the board and figures again."""
+        self._schema_changing = False
+        self.refresh_profiles()
+        self.refresh_board()
+
+    @property
+    def status_read_pending(self) -> bool:
+        """Whether a reread of the status bar figures is scheduled."""
+        return self._status_timer.isActive()
+
+    def _read_figures(self) -> None:
+        if self.ctx.needs_migration or self._schema_changing:
+            return
+        profile = self.current_profile
+        self.tasks.run(self.stats.figures, profile.id if profile else None, report=False,
+                       on_success=lambda figures: self._show_figures(figures, profile))
+        self.tasks.run(self.ctx.matching.new_recommendations, report=False,
+                       on_success=self._show_new)
+
+    def _show_new(self, recommendations: list) -> None:
+        if self.ctx.needs_migration:
+            return
+        current = self.current_profile
+        self.status.show_new(recommendations, current.id if current else None)
+
+    def bring_matching_up_to_date(self) -> None:
+        """Embed pool jobs that lack a vector of the current model (a new model, an interrupted import, a migration)
+        and rescore, in the background; the board rereads when the scores are in."""
+
+        def refresh() -> bool:
+            matching = self.ctx.matching
+            if not matching.stale_jobs():
+                return False
+            report = matching.refresh_model(
+                should_cancel=lambda: self._closing or self._schema_changing or self.ctx.needs_migration
+            )
+            log.info("matching brought up to date: %s", report)
+            return True
+
+        def done(changed: bool) -> None:
+            if changed and not self._closing and not self._schema_changing:
+                self.refresh_board()
+
+        self.tasks.run(refresh, report=False, on_success=done)
+
+    def _show_figures(self, figures: StatusFigures, profile: Profile | None) -> None:
+        if profile is self.current_profile and not self.ctx.needs_migration:
+            self.status.show_figures(figures, profile.name if profile else None)
+
+    def _database_lost(self, reason: str) -> None:
+        if not self._closing:
+            self.db_banner.show_lost(reason)
+
+    def _retry_database(self) -> None:
+        self.db_banner.retrying()
+        self.tasks.run(check_connection, self.ctx.database, report=False,
+                       on_success=lambda _ok: self._database_back(),
+                       on_failure=lambda exc: self.db_banner.show_lost(exc.message))
+
+    def _database_back(self) -> None:
+        self.db_banner.restored()
+        self.hub.database_restored.emit()
+        self.message_bar.show_message("The database answers again.", "info", seconds=5)
+        self.refresh_profiles()
+        self.refresh_board()
+
+    # -- files -----------------------------------------------------------------------------------------
+    def import_dataset(self, path: str | None = None) -> IngestProgressDialog | None:
+        """File → Import dataset…: ingest a dataset export for the current profile, with progress and Cancel."""
+        profile = self.current_profile
+        if profile is None:
+            return None
+        path = path or self.prompts.dataset_file(self.settings.last_directory)
+        if not path:
+            return None
+        self.settings.last_directory = str(Path(path).parent)
+        dialog = IngestProgressDialog(self, self.tasks, f"Importing {Path(path).name} for {profile.name}")
+        dialog.done.connect(lambda result: self.refresh_board() if result is None else None)
+        self.last_dialog = dialog
+        dialog.run(self.ctx.ingestion.ingest_file, profile.id, path,
+                   changes=ChangeSet(board=True, pool=True, ingestion=True))
+        return dialog
+
+    def export_csv(self, path: str | None = None) -> None:
+        """File → Export board as CSV…: every card (or every search match) of the current profile."""
+        profile = self.current_profile
+        if profile is None:
+            return
+        safe_name = "".join("-" if ch in '/\\:*?"<>|' else ch for ch in profile.name)
+        suggested = str(Path(self.settings.last_directory or Path.home()) / f"{safe_name} board.csv")
+        path = path or self.prompts.csv_target(suggested)
+        if not path:
+            return
+        self.settings.last_directory = str(Path(path).parent)
+        self.tasks.run(
+            export_board_csv, self.ctx.board, profile.id, path, self.controller.search or None,
+            on_success=lambda n: self.message_bar.show_message(f"Exported {n:,} cards to {path}.", "info"),
+        )
+
+    # -- dialogs ---------------------------------------------------------------------------------------
+    def open_optional_dialog(self, key: str) -> Any:
+        """Open one of the dialogs other modules provide (see the module docstring); None when unavailable."""
+        return open_optional_dialog(self, key)
+
+    def keep_dialog(self, dialog: Any) -> None:
+        """Show a dialog without blocking and hold a reference until it closes."""
+        self.last_dialog = dialog
+        self._dialogs.add(dialog)
+        if isinstance(dialog, QDialog):
+            dialog.finished.connect(lambda _result: self._dialogs.discard(dialog))
+            dialog.open()
+        else:
+            dialog.show()
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts."""
+        self.keep_dialog(ShortcutsDialog(self))
+
+    def show_about(self) -> None:
+        """Help → About."""
+        self.prompts.inform("About JobPool", ABOUT_TEXT)
+
+    def show_connection_info(self) -> None:
+        """Database → Connection info: embedded or external, and where the data lives."""
+        self.prompts.inform("Connection info", connection_text(self.ctx.database))
+
+    # -- closing ---------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save every pending note (kept in the settings if the database cannot take it), remember the layout."""
+        self._closing = True
+        for dialog in self.findChildren(IngestProgressDialog):
+            dialog.cancel()  # a running import stops after its current batch instead of outliving the window
+        self._status_timer.stop()
+        self.search_timer.stop()
+        unsaved = self.notes.flush_blocking()
+        if unsaved:
+            log.warning("%d note(s) kept in the settings for the next start", len(unsaved))
+        if self.current_profile is not None and not unsaved:
+            try:
+                self.tasks.call_blocking(self.ctx.cards.mark_seen, self.current_profile.id, timeout=2)
+            except Exception:  # the "new" dots are cosmetic; closing must not fail on them
+                log.info("could not mark cards seen while closing", exc_info=True)
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.set_splitter_state(self.splitter.saveState())
+        self.settings.last_profile_id = self.current_profile.id if self.current_profile else None
+        self.settings.sync()
+        self.tasks.shutdown()
+        super().closeEvent(event)
+        self.closed.emit()
