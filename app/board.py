@@ -8,7 +8,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, bindparam, cast, func, literal_column, select, text, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +29,8 @@ from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
 from db.engine import run_prepared
 from db.models import PoolJob, UserJob, UserJobCount
+
+Statement = Select | CompoundSelect  # a card query: one column's page, or several columns' pages in a UNION ALL
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -117,7 +131,7 @@ class BoardQueries:
             yield connection
 
     def _rows(
-        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Select], params: dict[str, Any],
+        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Statement], params: dict[str, Any],
         *, generic: bool = False,
     ) -> list[Any]:
         """Rows of a statement compiled once per shape (key), prepared once per connection, read binary.
@@ -131,7 +145,7 @@ class BoardQueries:
         return run_prepared(connection, sql, params, generic_plan=generic, binary=True)
 
     def _card_rows(
-        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Select], params: dict[str, Any],
+        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Statement], params: dict[str, Any],
         *, generic: bool = False,
     ) -> list[BoardCard]:
         return [card_from_row(row) for row in self._rows(connection, key, build, params, generic=generic)]
@@ -199,7 +213,7 @@ class BoardQueries:
             )
             if wanted:
 
-                def build() -> Select:
+                def build() -> Statement:
                     parts = [
                         select(
                             _ordered(self._bound_cards(f"status_{i}", query is not None), order)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import InvalidInput, NotFound
 from app.records import MoveResult
 from db.base import JobStatus
-from db.engine import run_prepared
+from db.engine import affected_rows, run_prepared
 from db.models import User, UserJob
 
 MIN_GAP = 1e-6
@@ -215,7 +215,7 @@ class CardService:
             result = session.execute(
                 update(UserJob).where(UserJob.id == user_job_id).values(notes=cleaned or None, updated_at=func.now())
             )
-            if result.rowcount == 0:
+            if affected_rows(result) == 0:
                 raise NotFound("That card no longer exists; its notes could not be saved.")
 
     def mark_seen(self, user_id: uuid.UUID) -> int:
@@ -224,4 +224,4 @@ class CardService:
             result = session.execute(
                 update(UserJob).where(UserJob.user_id == user_id, UserJob.seen_at.is_(None)).values(seen_at=func.now())
             )
-            return result.rowcount
+            return affected_rows(result)

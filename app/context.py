@@ -8,7 +8,6 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from app import settings as secrets
 from app.board import BoardQueries
 from app.cards import CardService
 from app.database import Database, open_database
@@ -20,6 +19,7 @@ from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingService
 from app.profiles import ProfileService
+from app.settings import load_fanout_threshold
 from app.stats import BoardStats
 from db.schema import SchemaState
 
@@ -80,7 +80,7 @@ def build_context(database: Database) -> AppContext:
 def open_context(db_url: str | None = None, data_dir: str | Path | None = None, *, upgrade: bool = True) -> AppContext:
     """Open the configured database (embedded by default), wire the services and apply the saved settings."""
     ctx = build_context(open_database(db_url, data_dir, upgrade=upgrade))
-    secrets.apply_matching_settings(ctx.matching, ctx.database.location.data_dir)
+    apply_matching_settings(ctx.matching, ctx.database.location.data_dir)
     if ctx.database.state is SchemaState.CURRENT:
         # Runs left `running` by a process that was killed, or by a server that died, end as interrupted.
         try:
@@ -88,3 +88,10 @@ def open_context(db_url: str | None = None, data_dir: str | Path | None = None, 
         except DBAPIError as exc:  # e.g. a database role that may not write the log: opening must not fail on it
             log.warning("could not check for interrupted ingestion runs: %s", str(exc.orig).strip().splitlines()[0])
     return ctx
+
+
+def apply_matching_settings(matching: MatchingService, data_dir: str | Path | None = None) -> None:
+    """Give the matching service the saved fan-out threshold, if one was saved."""
+    threshold = load_fanout_threshold(data_dir)
+    if threshold is not None:
+        matching.fanout_threshold = threshold

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import keyring
 import keyring.errors
@@ -26,10 +26,6 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
 from db.location import default_data_dir
-
-if TYPE_CHECKING:
-    from app.ingestion.live import LiveIngestionService
-    from app.matching.service import MatchingService
 
 log = logging.getLogger(__name__)
 
@@ -159,19 +155,6 @@ def effective_api_url(data_dir: str | Path | None = None) -> str | None:
     return os.environ.get(API_URL_ENV) or load_apify_settings(data_dir).api_url
 
 
-def apply_apify_settings(live: LiveIngestionService, data_dir: str | Path | None = None) -> None:
-    """Point a LiveIngestionService at the token, API URL and freshness window in effect (environment first)."""
-    from app.ingestion.live import ApifyConfig
-
-    saved = load_apify_settings(data_dir)
-    live.config = ApifyConfig(
-        token=os.environ.get(TOKEN_ENV) or saved.token,
-        api_url=os.environ.get(API_URL_ENV) or saved.api_url,
-        poll_interval=live.config.poll_interval,
-    )
-    live.freshness = saved.freshness
-
-
 # -- storage ----------------------------------------------------------------------------------------------
 def load_fanout_threshold(data_dir: str | Path | None = None) -> float | None:
     """The saved similarity a new pool job needs to be recommended to another profile (None: the default)."""
@@ -186,13 +169,6 @@ def save_fanout_threshold(threshold: float, data_dir: str | Path | None = None) 
     if not 0 <= threshold <= 1:
         raise ValueError("the fan-out threshold is a similarity between 0 and 1")
     _update_section(data_dir, section=_MATCHING_SECTION, fanout_threshold=round(float(threshold), 4))
-
-
-def apply_matching_settings(matching: MatchingService, data_dir: str | Path | None = None) -> None:
-    """Give the matching service the saved fan-out threshold, if one was saved."""
-    threshold = load_fanout_threshold(data_dir)
-    if threshold is not None:
-        matching.fanout_threshold = threshold
 
 
 def load_backups_kept(data_dir: str | Path | None = None) -> int:
@@ -264,7 +240,8 @@ def _update_section(data_dir: str | Path | None, section: str = _SECTION, **valu
         if not readable:
             # Unreadable rather than empty: keep it aside instead of overwriting what the user may want back.
             path.replace(path.with_name(path.name + ".unreadable"))
-        entries = data.get(section) if isinstance(data.get(section), dict) else {}
+        current = data.get(section)
+        entries: dict[str, Any] = dict(current) if isinstance(current, dict) else {}
         for key, value in values.items():
             if value is None:
                 entries.pop(key, None)

@@ -8,6 +8,7 @@ import sys
 from app.context import AppContext
 from app.errors import InvalidInput
 from app.ingestion.pipeline import IngestProgress
+from app.ingestion.report_text import headline, rejection_lines
 from cli.output import print_json
 
 NAME = "ingest"
@@ -47,11 +48,9 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
     if args.json:
         print_json(report.to_json())
     else:
-        print(f"{report.fetched} items read in {report.seconds:.2f}s: {report.summary}")
-        for rejection in report.rejected[:20]:
-            print(f"  rejected item {rejection['index']}: {rejection['reason']}")
-        if len(report.rejected) > 20:
-            print(f"  … and {len(report.rejected) - 20} more rejected (see --json)")
+        print(f"{headline(report)} ({report.seconds:.2f} s)")
+        for line in rejection_lines(report):
+            print(f"  {line}")
     if report.status == "failed":
         print(f"Ingestion failed: {report.error}", file=sys.stderr)
         return 1

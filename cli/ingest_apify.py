@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from app.context import AppContext
 from app.errors import InvalidInput
+from app.ingestion.apify_search import run_search
 from app.ingestion.live import SearchRequest
 from app.ingestion.pipeline import IngestProgress
 from app.records import IngestReport
-from app.settings import apply_apify_settings
 
 
 def run_actor(
@@ -19,7 +19,6 @@ def run_actor(
     """Run the search the arguments describe for the profile."""
     if not args.query:
         raise InvalidInput("--actor needs --query (the search words).")
-    # A token and API URL saved in the window's Settings count here too; the environment still wins.
-    apply_apify_settings(ctx.live, ctx.database.location.data_dir)
     request = SearchRequest(actor=args.actor, query=args.query, location=args.location, max_items=args.max)
-    return ctx.live.search(args.profile, request, on_progress=on_progress)
+    # A token and API URL saved in the window's Settings count here too; the environment still wins.
+    return run_search(ctx.live, ctx.database.location.data_dir, args.profile, request, on_progress=on_progress)

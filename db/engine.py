@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+import psycopg
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -70,8 +71,23 @@ def run_prepared(
     types psycopg does not know, such as enums, must be cast to text). The caller ends the transaction with
     COMMIT: a ROLLBACK makes psycopg forget the connection's prepared statements.
     """
-    with connection.connection.driver_connection.cursor(binary=binary) as cursor:
+    with psycopg_connection(connection).cursor(binary=binary) as cursor:
         if generic_plan:
             cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         cursor.execute(sql, params, prepare=True)
         return cursor.fetchall() if cursor.description is not None else []
+
+
+def psycopg_connection(connection: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under a SQLAlchemy connection, for COPY, prepared statements and binary reads."""
+    driver = connection.connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        raise TypeError(f"expected a psycopg connection, got {type(driver).__name__}")
+    return driver
+
+
+def affected_rows(result: Result[Any]) -> int:
+    """How many rows an INSERT, UPDATE or DELETE changed (Session.execute types its result as a plain Result)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"expected the result of a data-changing statement, got {type(result).__name__}")
+    return result.rowcount

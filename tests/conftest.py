@@ -6,7 +6,8 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,29 @@ def ctx(db_url: str, tmp_path: Path) -> Iterator:
 def fixtures_dir() -> Path:
     """The folder of test data files."""
     return Path(__file__).parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a command printed and returned, as a finished subprocess would report it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def jobpool(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run the command line in this process: jobpool(db_url, *args) is `main.py --db-url URL ARGS...`."""
+    import main
+
+    def run(db_url: str, *args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            code = main.main(["--db-url", db_url, *args])
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run

@@ -1,9 +1,12 @@
-"""The headless commands, run as a user would: a subprocess per call, JSON on stdout, exit codes."""
+"""The headless commands as a user runs them: JSON on stdout, exit codes, one-line errors.
+
+Most run main.main in this process (the `jobpool` fixture); a smoke test and the broken-pipe test start real
+processes.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,13 +18,6 @@ from tests.synthetic import linkedin_items
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def jobpool(db_url: str, *args: str) -> subprocess.CompletedProcess:
-    """Run `python main.py --db-url URL ARGS...`."""
-    return subprocess.run(
-        [sys.executable, "main.py", "--db-url", db_url, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-
-
 @pytest.fixture
 def export_file(tmp_path: Path) -> Path:
     path = tmp_path / "export.json"
@@ -30,7 +26,7 @@ def export_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_round_trip(db_url: str, export_file: Path) -> None:
+def test_round_trip(db_url: str, export_file: Path, jobpool) -> None:
     assert jobpool(db_url, "profiles", "add", "me").returncode == 0
     assert jobpool(db_url, "profiles", "add", "partner").returncode == 0
 
@@ -84,7 +80,7 @@ def test_round_trip(db_url: str, export_file: Path) -> None:
         (("board",), 2, "--profile"),
     ],
 )
-def test_errors_are_one_line_without_traceback(db_url: str, args, code: int, message: str) -> None:
+def test_errors_are_one_line_without_traceback(db_url: str, args, code: int, message: str, jobpool) -> None:
     jobpool(db_url, "profiles", "add", "me")
     result = jobpool(db_url, *args)
     assert result.returncode == code
@@ -102,18 +98,18 @@ def test_unreachable_database_is_one_clear_line() -> None:
     assert result.stderr.count("\n") == 1 and "Cannot connect" in result.stderr
 
 
-def test_unwritable_data_dir_is_one_clear_line(tmp_path: Path) -> None:
+def test_unwritable_data_dir_is_one_clear_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    import main
+
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    result = subprocess.run(
-        [sys.executable, "main.py", "--data-dir", str(blocker / "sub"), "profiles", "list"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, env={**os.environ, "JOBPOOL_DATABASE_URL": ""},
-    )
-    assert result.returncode == 1
-    assert "not writable" in result.stderr and "Traceback" not in result.stderr
+    monkeypatch.setenv("JOBPOOL_DATABASE_URL", "")
+    assert main.main(["--data-dir", str(blocker / "sub"), "profiles", "list"]) == 1
+    stderr = capsys.readouterr().err
+    assert "not writable" in stderr and "Traceback" not in stderr
 
 
-def test_a_reader_that_stops_early_gets_no_traceback(db_url: str, tmp_path: Path) -> None:
+def test_a_reader_that_stops_early_gets_no_traceback(db_url: str, tmp_path: Path, jobpool) -> None:
     export = tmp_path / "many.json"
     export.write_text(json.dumps(linkedin_items(0, 400)))  # a board larger than the pipe's buffer
     assert jobpool(db_url, "profiles", "add", "me").returncode == 0

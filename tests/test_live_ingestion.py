@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-import subprocess
-import sys
 import threading
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from app.ingestion.live import ApifyConfig, SearchRequest
+from tests.conftest import CliResult
 from tests.fake_apify import FakeApify, Script
 from tests.synthetic import linkedin_items
 
-ROOT = Path(__file__).resolve().parent.parent
 ACTOR = "curious_coder/linkedin-jobs-scraper"
 TOKEN = "apify_api_test_token_123"
 
@@ -176,28 +174,26 @@ def test_missing_token_is_a_clear_failure(live, fake) -> None:
     assert fake.runs_started() == []
 
 
-def test_cli_actor_round_trip(db_url: str, fake) -> None:
+def test_cli_actor_round_trip(db_url: str, fake, monkeypatch, jobpool: Callable[..., CliResult]) -> None:
     fake.add_actor("misceres/indeed-scraper", Script(items=[
         {"id": f"in-{i}", "positionName": f"Nurse {i}", "company": "City Hospital", "location": "Boston, MA",
          "url": f"https://www.indeed.com/viewjob?jk={i}", "description": "Care."} for i in range(12)
     ]))
-    env = {**os.environ, "APIFY_TOKEN": TOKEN, "APIFY_API_URL": fake.url, "NO_PROXY": "127.0.0.1,localhost"}
+    monkeypatch.setenv("APIFY_TOKEN", TOKEN)
+    monkeypatch.setenv("APIFY_API_URL", fake.url)
+    cli = functools.partial(jobpool, db_url)
 
-    def jobpool(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "main.py", "--db-url", db_url, *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
-
-    assert jobpool("profiles", "add", "me").returncode == 0
-    assert jobpool("profiles", "add", "you").returncode == 0
-    first = jobpool("ingest", "--profile", "me", "--actor", "indeed", "--query", "nurse", "--location", "Boston",
+    assert cli("profiles", "add", "me").returncode == 0
+    assert cli("profiles", "add", "you").returncode == 0
+    first = cli("ingest", "--profile", "me", "--actor", "indeed", "--query", "nurse", "--location", "Boston",
                     "--max", "12", "--json")
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["pool_inserts"] == 12
-    second = jobpool("ingest", "--profile", "you", "--actor", "indeed", "--query", "Nurse", "--location", "boston",
+    second = cli("ingest", "--profile", "you", "--actor", "indeed", "--query", "Nurse", "--location", "boston",
                      "--max", "12", "--json")
     assert json.loads(second.stdout)["served_from_pool"] is True
     assert len(fake.runs_started("misceres/indeed-scraper")) == 1
-    bad = jobpool("ingest", "--profile", "me", "--actor", "linkdin", "--query", "x")
+    bad = cli("ingest", "--profile", "me", "--actor", "linkdin", "--query", "x")
     assert bad.returncode == 1 and "unknown actor" in bad.stderr and "Traceback" not in bad.stderr
 
 

@@ -1,25 +1,14 @@
-"""`profiles set-resume` and `discover` as a user runs them: a subprocess per call, JSON on stdout."""
+"""`profiles set-resume` and `discover` as a user runs them: JSON on stdout, one-line errors."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.matching_samples import JOBS, NURSE_RESUME, PYTHON_RESUME
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def jobpool(db_url: str, *args: str) -> subprocess.CompletedProcess:
-    """Run `python main.py --db-url URL ARGS...`."""
-    return subprocess.run(
-        [sys.executable, "main.py", "--db-url", db_url, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-
-
-def test_set_resume_then_discover_round_trip(db_url: str, tmp_path: Path) -> None:
+def test_set_resume_then_discover_round_trip(db_url: str, tmp_path: Path, jobpool) -> None:
     export = tmp_path / "jobs.json"
     export.write_text(json.dumps([{k: v for k, v in job.items() if k != "family"} for job in JOBS]))
     resume = tmp_path / "dana.md"
@@ -64,7 +53,7 @@ def test_set_resume_then_discover_round_trip(db_url: str, tmp_path: Path) -> Non
     assert all(card["match_score"] <= 20 for card in board)
 
 
-def test_user_errors_exit_1_with_one_line(db_url: str, tmp_path: Path) -> None:
+def test_user_errors_exit_1_with_one_line(db_url: str, tmp_path: Path, jobpool) -> None:
     assert jobpool(db_url, "profiles", "add", "dana").returncode == 0
     empty = tmp_path / "empty.txt"
     empty.write_text("")

@@ -45,7 +45,7 @@ def _column(table, column: int) -> list[str]:
 
 
 def _open_dialog(window, qtbot) -> MigrationDialog:
-    dialog = window.open_optional_dialog("migration")
+    dialog = window.open_dialog("migration")
     assert isinstance(dialog, MigrationDialog)
     qtbot.waitUntil(lambda: dialog.preview_result is not None, timeout=20_000)
     return dialog

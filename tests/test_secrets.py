@@ -15,6 +15,7 @@ from keyring.backends import chainer, fail, null
 from keyring.compat import properties
 
 from app import settings as secrets
+from app.ingestion.apify_search import apply_apify_settings
 from app.ingestion.live import ApifyConfig, LiveIngestionService
 from app.settings import TokenStorage
 
@@ -135,12 +136,12 @@ def test_settings_round_trip_keep_other_sections_and_apply_to_the_live_service(t
     assert _file(tmp_path)["ui"] == {"theme": "light"}
 
     live = LiveIngestionService(sessions=None, ingestion=None, config=ApifyConfig(token=None, poll_interval=0.0))
-    secrets.apply_apify_settings(live, tmp_path)
+    apply_apify_settings(live, tmp_path)
     assert (live.config.token, live.config.api_url, live.config.poll_interval) == (TOKEN, "http://127.0.0.1:9/", 0.0)
     assert live.freshness == timedelta(hours=6)
 
     monkeypatch.setenv(secrets.API_URL_ENV, "http://127.0.0.1:10")
-    secrets.apply_apify_settings(live, tmp_path)
+    apply_apify_settings(live, tmp_path)
     assert live.config.api_url == "http://127.0.0.1:10"
     with pytest.raises(ValueError):
         secrets.save_apify_settings(None, -1, tmp_path)

@@ -76,7 +76,7 @@ def save_settings(window, fake) -> None:
 
 
 def open_apify(window, qtbot):
-    dialog = window.open_optional_dialog("apify")
+    dialog = window.open_dialog("apify")
     assert dialog is not None and dialog.isVisible()
     return dialog
 
@@ -257,7 +257,7 @@ def test_history_lists_both_runs_passes_the_model_tester_and_reruns(window, fake
     window.ctx.live.search("Ana", request)
     window.ctx.live.search("Ben", request)
 
-    history = window.open_optional_dialog("history")
+    history = window.open_dialog("history")
     qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=WAIT_MS)
     model = history.model
     qtmodeltester.check(model)
@@ -303,7 +303,7 @@ def test_history_shows_a_failed_run_with_its_error_and_no_rerun_for_files(window
     export.write_text(json.dumps(linkedin_items(100, 103)), encoding="utf-8")
     window.ctx.ingestion.ingest_file("Ana", str(export))
 
-    history = window.open_optional_dialog("history")
+    history = window.open_dialog("history")
     qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=WAIT_MS)
     from ui.dialogs import history_dialog as h
 

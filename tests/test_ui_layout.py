@@ -197,7 +197,7 @@ def _show_status_lines(key: str, dialog) -> None:
 
 @pytest.mark.parametrize("key", ["settings", "history", "resume", "discover"])
 def test_window_dialogs_fit_their_text(window, qtbot, key):
-    dialog = window.open_optional_dialog(key)
+    dialog = window.open_dialog(key)
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)
     qtbot.waitUntil(lambda: not getattr(dialog, "loading", False) and not getattr(dialog, "busy", False),

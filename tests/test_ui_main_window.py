@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 
 from app.records import JobStatus
 from tests.ui_helpers import ScriptedPrompts, column_ids, qasync_running, seed_profile
-from ui.dialogs import host as optional_dialogs
 from ui.shell.main_window import PAGE_BOARD, PAGE_EMPTY, PAGE_WELCOME, MainWindow
 from ui.support.window_state import AppSettings
 
@@ -186,14 +185,11 @@ def test_export_board_as_csv(open_window, ctx, qtbot, tmp_path):
     assert len(rows) == 7 and {row["status"] for row in rows} == {"Recommended"}
 
 
-def test_missing_dialog_module_says_not_available(open_window, ctx, qtbot, monkeypatch):
-    seed_profile(ctx, "Alex")
+def test_dialog_that_needs_a_profile_asks_for_one_first(open_window, qtbot):
     window = open_window()
-    qtbot.waitUntil(lambda: window.current_profile is not None, timeout=10_000)
-    monkeypatch.setitem(optional_dialogs.OPTIONAL_DIALOGS, "apify",
-                        ("ui.no_such_dialog", "ApifyDialog", "Ingest from Apify", True))
-    assert window.open_optional_dialog("apify") is None
-    assert window.prompts.informed[-1] == ("Ingest from Apify", "Ingest from Apify is not available in this build.")
+    assert window.current_profile is None
+    assert window.open_dialog("apify") is None
+    assert window.prompts.informed[-1] == ("Ingest from Apify", "Create a profile first: Profiles → New….")
 
 
 def test_window_remembers_the_last_profile(open_window, ctx, qtbot):

@@ -41,7 +41,7 @@ def window(ctx, qtbot, loop, tmp_path):
 
 
 def open_resume_dialog(window, qtbot) -> ResumeDialog:
-    dialog = window.open_optional_dialog("resume")
+    dialog = window.open_dialog("resume")
     assert isinstance(dialog, ResumeDialog)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
     return dialog
@@ -105,7 +105,7 @@ def test_resume_dialog_removes_a_resume_after_confirmation(window, ctx, qtbot):
 
 def test_discover_dialog_lists_nearest_jobs_and_adds_with_one_click(window, ctx, qtbot, qtmodeltester):
     ctx.matching.set_resume("Dana", PYTHON_RESUME)
-    dialog = window.open_optional_dialog("discover")
+    dialog = window.open_dialog("discover")
     assert isinstance(dialog, DiscoverDialog)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == len(JOBS), timeout=15_000)
     qtmodeltester.check(dialog.model)
@@ -140,7 +140,7 @@ def test_discover_dialog_lists_nearest_jobs_and_adds_with_one_click(window, ctx,
 
 
 def test_discover_without_resume_points_to_the_resume_editor(window, qtbot):
-    dialog = window.open_optional_dialog("discover")
+    dialog = window.open_dialog("discover")
     qtbot.waitUntil(lambda: not dialog.loading, timeout=10_000)
     assert "has no resume yet" in dialog.status_label.text()
     assert dialog.resume_button.isVisible() and dialog.model.rowCount() == 0

@@ -203,7 +203,7 @@ class ApifySource:
     # --- helpers -----------------------------------------------------------------------------------------
 
     def _client(self) -> ApifyClient:
-        timeouts: dict[str, timedelta] = {}
+        timeouts: dict[str, Any] = {}
         if self._request_timeout is not None:
             timeouts = {f"timeout_{tier}": self._request_timeout for tier in ("short", "medium", "long")}
         return ApifyClient(

@@ -173,8 +173,8 @@ def resolve_keys(spec: SchemaSpec, item: Mapping[str, object]) -> dict[str, tupl
     if found is not None:
         return found
     by_folded: dict[str, object] = {}
-    for key in layout:
-        by_folded.setdefault(fold_key(str(key)), key)
+    for raw_key in layout:
+        by_folded.setdefault(fold_key(str(raw_key)), raw_key)
     found = {}
     for field_name in _FIELD_NAMES:
         keys: dict[object, None] = {}

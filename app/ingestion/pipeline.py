@@ -26,6 +26,7 @@ from app.ingestion.records import NormalizedBatch, NormalizedJob, Rejection
 from app.matching.embedding import EmbeddingService
 from app.records import IngestReport
 from db.base import JobStatus
+from db.engine import affected_rows
 from db.models import IngestionRun, User
 
 log = logging.getLogger(__name__)
@@ -415,7 +416,7 @@ class IngestionService:
             ),
             {"uid": user_id, "ids": list(pool_ids), "n": len(pool_ids)},
         )
-        return result.rowcount
+        return affected_rows(result)
 
     @staticmethod
     def record_run_jobs(session: Session, run_id: uuid.UUID, pool_ids: Sequence[uuid.UUID]) -> None:

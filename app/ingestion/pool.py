@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.ingestion.records import NormalizedJob
+from db.engine import psycopg_connection
 from db.models import PoolJob
 
 COPY_COLUMNS = (
@@ -78,7 +79,7 @@ class JobPoolService:
             tags = tags_json(criteria_tags)
             rows = [copy_row(job_hash, job, tags) for job_hash, job in jobs]
         ordered = sorted(rows, key=lambda row: row[0])
-        raw = session.connection().connection.driver_connection
+        raw = psycopg_connection(session.connection())
         with raw.cursor() as cursor:
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS incoming_job "

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
+from db.engine import psycopg_connection
 from db.models import EMBEDDING_INDEX_EXPRESSION
 
 MIN_CANDIDATES = 50
@@ -47,7 +48,7 @@ LIMIT :limit
 def resume_vector(session: Session, user_id: uuid.UUID) -> Any:
     """A profile's resume embedding (None without one), read over the binary protocol: as text, parsing its 1,536
     floats costs milliseconds of a Discover call."""
-    with session.connection().connection.driver_connection.cursor(binary=True) as cursor:
+    with psycopg_connection(session.connection()).cursor(binary=True) as cursor:
         row = cursor.execute("SELECT resume_embedding FROM users WHERE id = %s", (user_id,)).fetchone()
     return row[0] if row else None
 

@@ -13,13 +13,13 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from psycopg.errors import DeadlockDetected
 from psycopg.types.json import Jsonb
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.matching.skills import tokenize
+from app.transactions import retry_conflicts
+from db.engine import psycopg_connection
 from db.models import EMBEDDING_DIM, PoolJob
 
 if TYPE_CHECKING:
@@ -236,19 +236,17 @@ class EmbeddingService:
             return 0
         model = self.embedder.model
         params = [(row.vector, model, Jsonb(row.skills), row.job_id, model) for row in prepared]
-        for attempt in range(3):
-            try:
-                with self._sessions.begin() as session:
-                    raw = session.connection().connection.driver_connection
-                    with raw.cursor() as cursor:
-                        # Rows already current (another instance embedded them meanwhile) are left alone.
-                        cursor.executemany(
-                            "UPDATE job_pool SET embedding = %s, embedding_model = %s, skills = %s "
-                            "WHERE id = %s AND (embedding IS NULL OR embedding_model IS DISTINCT FROM %s)",
-                            params,
-                        )
-                        return max(cursor.rowcount, 0)
-            except OperationalError as exc:
-                if not isinstance(exc.orig, DeadlockDetected) or attempt == 2:
-                    raise
-        return 0
+
+        def write() -> int:
+            with self._sessions.begin() as session:
+                raw = psycopg_connection(session.connection())
+                with raw.cursor() as cursor:
+                    # Rows already current (another instance embedded them meanwhile) are left alone.
+                    cursor.executemany(
+                        "UPDATE job_pool SET embedding = %s, embedding_model = %s, skills = %s "
+                        "WHERE id = %s AND (embedding IS NULL OR embedding_model IS DISTINCT FROM %s)",
+                        params,
+                    )
+                    return max(cursor.rowcount, 0)
+
+        return retry_conflicts(write, attempts=3)

@@ -12,6 +12,7 @@ from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
 from app.cards import lock_new_card_positions
+from db.engine import affected_rows
 
 _JOB_SKILL_COLUMNS = (
     "p.skills, CASE WHEN p.skills IS NULL THEN p.title END, "
@@ -89,7 +90,7 @@ def update_scores(session: Session, scored: Sequence[tuple[uuid.UUID, int, dict[
         text(UPDATE_SCORES_SQL),
         {"ids": [s[0] for s in scored], "scores": [s[1] for s in scored], "gaps": [json.dumps(s[2]) for s in scored]},
     )
-    return result.rowcount
+    return affected_rows(result)
 
 
 def fan_out_candidates(
@@ -112,4 +113,4 @@ def insert_links(session: Session, user_id: uuid.UUID, jobs: Sequence[ScoredJob]
             "scores": [j.score for j in jobs], "gaps": [json.dumps(j.gap) if j.gap is not None else None for j in jobs],
         },
     )
-    return result.rowcount
+    return affected_rows(result)

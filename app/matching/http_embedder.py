@@ -16,14 +16,15 @@ import contextlib
 import json
 import logging
 import os
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from app.errors import InvalidInput, JobPoolError
+from app.matching.embedding import Embedder, HashingEmbedder
 from db.models import EMBEDDING_DIM
 
 log = logging.getLogger(__name__)
@@ -99,54 +100,61 @@ class OpenAICompatibleEmbedder:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
-        for attempt in range(self.retries + 1):
-            request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    return json.loads(response.read().decode("utf-8"))
-            except urllib.error.HTTPError as exc:
-                if exc.code in (401, 403):
-                    raise JobPoolError(
-                        f"The embeddings service at {self.url} refused the key (HTTP {exc.code}): check {KEY_ENV}."
-                    ) from None
-                if exc.code in _RETRY_STATUSES and attempt < self.retries:
-                    self._wait(attempt, exc.headers.get("Retry-After"))
-                    continue
-                detail = exc.read(300).decode("utf-8", "replace").strip()
-                suffix = f": {detail}" if detail else "."
-                raise JobPoolError(f"The embeddings service at {self.url} answered HTTP {exc.code}{suffix}") from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                if attempt < self.retries:
-                    self._wait(attempt, None)
-                    continue
-                reason = getattr(exc, "reason", exc)
+        retrying = Retrying(
+            retry=retry_if_exception(_transient), stop=stop_after_attempt(self.retries + 1), wait=_backoff,
+            before_sleep=lambda state: log.info("embeddings request %d failed; retrying", state.attempt_number),
+            reraise=True,
+        )
+        try:
+            return retrying(self._post_once, data, headers)
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
                 raise JobPoolError(
-                    f"The embeddings service at {self.url} cannot be reached ({reason}); "
-                    f"check {URL_ENV} or unset it to use the local model."
+                    f"The embeddings service at {self.url} refused the key (HTTP {exc.code}): check {KEY_ENV}."
                 ) from None
-            except json.JSONDecodeError as exc:
-                raise JobPoolError(f"The embeddings service at {self.url} did not answer JSON ({exc}).") from None
-        raise JobPoolError(f"The embeddings service at {self.url} kept failing.")  # pragma: no cover
+            detail = exc.read(300).decode("utf-8", "replace").strip()
+            suffix = f": {detail}" if detail else "."
+            raise JobPoolError(f"The embeddings service at {self.url} answered HTTP {exc.code}{suffix}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise JobPoolError(
+                f"The embeddings service at {self.url} cannot be reached ({reason}); "
+                f"check {URL_ENV} or unset it to use the local model."
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise JobPoolError(f"The embeddings service at {self.url} did not answer JSON ({exc}).") from None
 
-    @staticmethod
-    def _wait(attempt: int, retry_after: str | None) -> None:
-        delay = 0.5 * 2**attempt
-        if retry_after:
-            with contextlib.suppress(ValueError):
-                delay = min(30.0, float(retry_after))
-        log.info("embeddings request failed, retrying in %.1fs", delay)
-        time.sleep(delay)
+    def _post_once(self, data: bytes, headers: dict[str, str]) -> dict:
+        request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            return json.loads(response.read().decode("utf-8"))
 
 
-def embedder_from_env(environ: Mapping[str, str] | None = None, default: object | None = None) -> object:
+def _transient(exc: BaseException) -> bool:
+    """Worth another try: a busy or failing server (429, 5xx), or no connection at all."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return exc.code in _RETRY_STATUSES
+    return isinstance(exc, urllib.error.URLError | TimeoutError | ConnectionError)
+
+
+def _backoff(state: RetryCallState) -> float:
+    """0.5 s, 1 s, 2 s …, or the server's Retry-After (at most 30 s) when it gave one."""
+    delay = 0.5 * 2 ** (state.attempt_number - 1)
+    exc = state.outcome.exception() if state.outcome else None
+    retry_after = exc.headers.get("Retry-After") if isinstance(exc, urllib.error.HTTPError) else None
+    if retry_after:
+        with contextlib.suppress(ValueError):
+            delay = min(30.0, float(retry_after))
+    return delay
+
+
+def embedder_from_env(environ: Mapping[str, str] | None = None, default: Embedder | None = None) -> Embedder:
     """The HTTP embedder when JOBPOOL_EMBEDDINGS_URL is set, else `default` (or a new local HashingEmbedder)."""
     env = os.environ if environ is None else environ
     url = env.get(URL_ENV, "").strip()
     if not url:
         if default is not None:
             return default
-        from app.matching.embedding import HashingEmbedder
-
         return HashingEmbedder()
     raw_dimensions = env.get(DIMENSIONS_ENV, "").strip()
     try:

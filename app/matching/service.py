@@ -31,6 +31,7 @@ from app.matching.resume import clean_resume_text, read_resume_file
 from app.matching.scoring import Calibration, ResumeSkills, calibration_for, score_link
 from app.matching.skills import SkillVocabulary, default_vocabulary
 from app.profiles import find_user
+from db.engine import affected_rows
 from db.models import PoolJob, User, UserJob
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ class MatchingService:
                 .values(match_score=None, gap_analysis=None)
             )
             self._verified.pop(user.id, None)
-            return result.rowcount
+            return affected_rows(result)
 
     def _ensure_resume_vectors(self, user_ids: Iterable[uuid.UUID] | None = None) -> int:
         """Re-embed resumes whose stored vector is not the current model's (checked once per process and text)."""

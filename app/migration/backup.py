@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.errors import WriteFailed
+from db.engine import psycopg_connection
 
 PG_DUMP_ENV = "JOBPOOL_PG_DUMP"
 DEFAULT_KEEP = 3
@@ -103,7 +104,7 @@ def dump_database(
     lock_wait_ms, a table locked by another program makes the dump fail instead of waiting forever.
     """
     pg_dump = find_pg_dump(server_major(connection))
-    info = connection.connection.driver_connection.info
+    info = psycopg_connection(connection).info
     try:
         created = not directory.exists()
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)

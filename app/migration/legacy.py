@@ -11,6 +11,7 @@ from app.hashing import job_hash
 from app.ingestion.normalize_values import Salary, parse_salary_text
 from app.migration.records import STATE_CURRENT, STATE_EMPTY, STATE_LEGACY, STATE_MIGRATED
 from app.migration.statuses import map_statuses
+from db.engine import psycopg_connection
 from db.schema import SchemaState, schema_state
 
 LEGACY_TABLE = "job"
@@ -56,7 +57,7 @@ def salary_parsed(salary: Salary | None) -> bool:
 
 def driver_cursor(connection: Connection):
     """A psycopg cursor on the same connection and transaction (for COPY)."""
-    return connection.connection.driver_connection.cursor()
+    return psycopg_connection(connection).cursor()
 
 
 def copy_rows(connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -30,15 +30,13 @@ from PySide6.QtWidgets import (
 
 from app.errors import InvalidInput, JobPoolError, MissingToken
 from app.ingestion.apify_presets import DEFAULT_TEMPLATE, PRESETS, criteria_key, parse_template, resolve_actor
+from app.ingestion.apify_search import SearchProbe, probe_search, run_search
 from app.ingestion.live import SearchRequest
 from app.records import IngestReport
 from ui.dialogs.apify_run_view import (
     RUN_VIEW_STYLE,
     RunView,
-    SearchProbe,
     needs_settings,
-    probe_search,
-    run_search,
     set_kind,
 )
 from ui.dialogs.settings_dialog import NOTE_STYLE, SettingsDialog, data_dir_of
@@ -46,7 +44,7 @@ from ui.support.events import ChangeSet
 from ui.support.plain_text import plain
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.dialogs.host import DialogHost
 
 CUSTOM = ""  # combo data of the "Custom actor id…" entry
 MAX_ITEMS_LIMIT = 100_000
@@ -64,9 +62,9 @@ class ApifyDialog(QDialog):
     search_finished = Signal(object)  # the IngestReport, or None when the search could not start or failed
     progress = Signal(object)  # IngestProgress, emitted from the worker thread
 
-    def __init__(self, window: MainWindow, request: SearchRequest | None = None,
+    def __init__(self, window: DialogHost, request: SearchRequest | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
+        super().__init__(parent or window.widget())
         self.window_ = window
         self.data_dir = data_dir_of(window)
         self.profile = window.current_profile
@@ -266,7 +264,7 @@ class ApifyDialog(QDialog):
         except InvalidInput:
             return
         serial = self._probe_serial
-        self.window_.tasks.run(probe_search, self.window_.ctx, self.data_dir, request, report=False,
+        self.window_.tasks.run(probe_search, self.window_.ctx.live, self.data_dir, request, report=False,
                                on_success=lambda probe: self._probed(serial, probe),
                                on_failure=lambda exc: self._probe_failed(serial, exc))
 
@@ -326,7 +324,8 @@ class ApifyDialog(QDialog):
         self.close_button.setText("Cancel")
         self._update_buttons()
         self.window_.tasks.run(
-            run_search, self.window_.ctx, self.data_dir, self.profile.id, request, self.force_check.isChecked(),
+            run_search, self.window_.ctx.live, self.data_dir, self.profile.id, request,
+            force=self.force_check.isChecked(),
             on_progress=self._forward_progress, should_cancel=self._cancel.is_set, report=False,
             changes=ChangeSet(board=True, pool=True, ingestion=True),
             on_success=self._finished, on_failure=lambda exc: self._failed(exc.message),

@@ -6,21 +6,16 @@ Progress shows the phase, items so far out of the maximum and the Apify run's st
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from app import settings as secrets
 from app.errors import ApifyAuthError, MissingToken
-from app.ingestion.apify_presets import criteria_key
-from app.ingestion.live import SearchRequest
+from app.ingestion.report_text import headline, outcome_kind, rejection_lines
 from app.records import IngestReport
 from ui.support.plain_text import plain
 
-MAX_REJECTIONS_SHOWN = 500
 PHASES = {
     "waiting": "Waiting for the same search running elsewhere",
     "scraping": "Scraping on Apify",
@@ -39,33 +34,6 @@ QPushButton#linkButton:hover { text-decoration: underline; }
 _TOKEN_MESSAGES = frozenset({MissingToken().message, ApifyAuthError().message})
 
 
-@dataclass(frozen=True, slots=True)
-class SearchProbe:
-    """Before Start: is the search fresh in the pool, and is there a token to run it otherwise."""
-
-    fresh: bool
-    has_token: bool
-    freshness_hours: float
-
-
-def probe_search(ctx: Any, data_dir: Path, request: SearchRequest) -> SearchProbe:
-    """Worker thread: apply the saved settings, then look for a fresh run of the same criteria."""
-    secrets.apply_apify_settings(ctx.live, data_dir)
-    window = ctx.live.freshness
-    key = criteria_key(request.actor, request.query, request.location, request.max_items, request.template)
-    fresh = window.total_seconds() > 0 and ctx.live.fresh_run(key, window) is not None
-    return SearchProbe(fresh, bool(ctx.live.config.token), window.total_seconds() / 3600)
-
-
-def run_search(ctx: Any, data_dir: Path, profile_id: Any, request: SearchRequest, force: bool,
-               on_progress: Any = None, should_cancel: Any = None) -> IngestReport:
-    """Worker thread: the search with the saved settings; without a token it stops before any request."""
-    probe = probe_search(ctx, data_dir, request)
-    if not probe.has_token and (force or not probe.fresh):
-        raise MissingToken()
-    return ctx.live.search(profile_id, request, force=force, on_progress=on_progress, should_cancel=should_cancel)
-
-
 def needs_settings(message: str | None) -> bool:
     """Whether a failure is about the token, so the Settings button helps."""
     return message in _TOKEN_MESSAGES
@@ -76,22 +44,6 @@ def set_kind(label: QWidget, kind: str) -> None:
     label.setProperty("kind", kind)
     label.style().unpolish(label)
     label.style().polish(label)
-
-
-def report_text(report: IngestReport) -> tuple[str, str]:
-    """The result lines for a report and their kind ("success", "error" or "")."""
-    if report.served_from_pool:
-        head = f"Served from the pool — no Apify call. {report.fetched:,} jobs."
-    elif report.status == "succeeded":
-        head = f"Done: {report.fetched:,} items read from Apify."
-    elif report.status == "cancelled" and report.fetched:
-        head = f"Cancelled: the Apify run was aborted; the {report.fetched:,} items received before were kept."
-    elif report.status == "cancelled":
-        head = "Cancelled: the Apify run was aborted before any items arrived."
-    else:
-        head = f"Stopped: {report.error}"
-    kind = {"succeeded": "success", "failed": "error"}.get(report.status, "")
-    return f"{head}\n{report.summary}.", kind
 
 
 class RunView(QWidget):
@@ -177,14 +129,9 @@ class RunView(QWidget):
 
     def show_report(self, report: IngestReport) -> None:
         """The outcome of a search that ran (succeeded, served from the pool, cancelled or failed)."""
-        text, kind = report_text(report)
-        self.show_result(text, kind)
+        self.show_result(headline(report), outcome_kind(report))
         if report.rejected:
-            shown = report.rejected[:MAX_REJECTIONS_SHOWN]
-            lines = [f"Item {r.get('index', '?')}: {r.get('reason', '')}" for r in shown]
-            if len(report.rejected) > len(shown):
-                lines.append(f"… and {len(report.rejected) - len(shown):,} more")
-            self.rejected_view.setPlainText("\n".join(lines))
+            self.rejected_view.setPlainText("\n".join(rejection_lines(report)))
             self._rejected_count = len(report.rejected)
             self._toggle_rejections(False)
             self.rejected_button.show()

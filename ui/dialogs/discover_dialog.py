@@ -31,7 +31,7 @@ from ui.support.events import ChangeSet
 from ui.support.plain_text import plain, tooltip_text
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.dialogs.host import DialogHost
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -120,8 +120,8 @@ class DiscoverDialog(QDialog):
     results_loaded = Signal()
     jobs_added = Signal(int)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: DialogHost) -> None:
+        super().__init__(window.widget())
         profile = require_profile(window)
         self.main_window = window
         self.profile_id: uuid.UUID = profile.id
@@ -253,6 +253,6 @@ class DiscoverDialog(QDialog):
 
     def open_resume(self) -> None:
         """Open the résumé editor; Discover searches again once it is saved."""
-        dialog = self.main_window.open_optional_dialog("resume")
+        dialog = self.main_window.open_dialog("resume")
         if dialog is not None and hasattr(dialog, "saved"):
             dialog.saved.connect(lambda _update: self.refresh())

@@ -41,7 +41,7 @@ from ui.support.plain_text import tooltip_text
 
 if TYPE_CHECKING:
     from ui.dialogs.apify_dialog import ApifyDialog
-    from ui.shell.main_window import MainWindow
+    from ui.dialogs.host import DialogHost
 
 HISTORY_LIMIT = 500
 RUNNING_REFRESH_MS = 3000
@@ -206,8 +206,8 @@ class HistoryDialog(QDialog):
 
     refreshed = Signal()
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
+    def __init__(self, window: DialogHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window.widget())
         self.window_ = window
         self.setWindowTitle("Ingestion history")
         self.resize(1320, 520)

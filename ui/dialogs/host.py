@@ -1,55 +1,82 @@
-"""Dialogs that other modules provide, opened lazily from the menus (the contract is in ui/shell/main_window.py)."""
+"""What a dialog needs from the window that opens it: a small protocol, so no dialog depends on the main window."""
 
 from __future__ import annotations
 
-import importlib
-import logging
-from typing import TYPE_CHECKING, Any
+import uuid
+from typing import TYPE_CHECKING, Protocol
 
 from app.errors import JobPoolError
 
 if TYPE_CHECKING:
-    from app.records import Profile
-    from ui.shell.main_window import MainWindow
+    from PySide6.QtWidgets import QWidget
 
-log = logging.getLogger(__name__)
+    from app.context import AppContext
+    from app.records import Profile
+    from ui.support.events import Hub
+    from ui.support.prompts import Prompts
+    from ui.support.tasks import TaskRunner
+    from ui.support.window_state import AppSettings
 
 NO_PROFILE = "Create a profile first: Profiles → New…."
 
-OPTIONAL_DIALOGS: dict[str, tuple[str, str, str, bool]] = {
-    # key: (module, class, title, needs a profile)
-    "apify": ("ui.dialogs.apify_dialog", "ApifyDialog", "Ingest from Apify", True),
-    "history": ("ui.dialogs.history_dialog", "HistoryDialog", "Ingestion history", False),
-    "migration": ("ui.dialogs.migration_dialog", "MigrationDialog", "Migrate to shared pool", False),
-    "resume": ("ui.dialogs.resume_dialog", "ResumeDialog", "Résumé", True),
-    "discover": ("ui.dialogs.discover_dialog", "DiscoverDialog", "Discover", True),
-    "settings": ("ui.dialogs.settings_dialog", "SettingsDialog", "Settings", False),
-}
+
+class DialogHost(Protocol):
+    """The window as a dialog sees it: services, the task runner, the event hub, questions, the current profile."""
+
+    ctx: AppContext
+    tasks: TaskRunner
+    hub: Hub
+    prompts: Prompts
+    settings: AppSettings
+
+    @property
+    def current_profile(self) -> Profile | None:
+        """The profile shown (None before the first profile exists)."""
+        ...
+
+    def widget(self) -> QWidget:
+        """The window as a Qt parent for the dialog."""
+        ...
+
+    def report(self, message: str, kind: str = "error") -> None:
+        """Show a short message in the window's message bar ("error", "warning" or "info")."""
+        ...
+
+    def flush_notes(self) -> None:
+        """Store notes typed but not saved yet, before an operation that replaces cards."""
+        ...
+
+    def refresh_board(self) -> None:
+        """Reread the board and the status bar."""
+        ...
+
+    def refresh_profiles(self, select: uuid.UUID | None = None) -> None:
+        """Reread the profile list, optionally selecting one."""
+        ...
+
+    def after_profile_removed(self, profile: Profile, links: int) -> None:
+        """Show what became of a deleted profile's cards and switch to another profile."""
+        ...
+
+    def bring_matching_up_to_date(self) -> None:
+        """Embed and score, in the background, pool jobs that lack a vector of the current model."""
+        ...
+
+    def begin_schema_change(self) -> None:
+        """Stop reading the database until end_schema_change or a switch to the "needs a migration" page."""
+        ...
+
+    def end_schema_change(self) -> None:
+        """The schema change failed or changed nothing: read the board and figures again."""
+        ...
+
+    def open_dialog(self, key: str) -> object | None:
+        """Open another dialog by its key ("resume", "apify", …); None when it could not open."""
+        ...
 
 
-def open_optional_dialog(window: MainWindow, key: str) -> Any:
-    """Import the dialog's module, build it as Dialog(window) and show it; None (with a note) when unavailable."""
-    module_name, class_name, title, needs_profile = OPTIONAL_DIALOGS[key]
-    if needs_profile and window.current_profile is None:
-        window.prompts.inform(title, NO_PROFILE)
-        return None
-    try:
-        dialog_class = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError):
-        log.info("%s is not available", module_name, exc_info=True)
-        window.prompts.inform(title, f"{title} is not available in this build.")
-        return None
-    try:
-        dialog = dialog_class(window)
-    except JobPoolError as exc:
-        window.message_bar.show_message(exc.message)
-        return None
-    window.keep_dialog(dialog)
-    return dialog
-
-
-def require_profile(window: MainWindow) -> Profile:
+def require_profile(host: DialogHost) -> Profile:
     """The profile the window shows, for a dialog that works on it; a JobPoolError when there is none yet."""
-    if window.current_profile is None:
+    if host.current_profile is None:
         raise JobPoolError(NO_PROFILE)
-    return window.current_profile
+    return host.current_profile

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import JobPoolError
+from app.ingestion.report_text import headline, rejection_lines
 from app.records import IngestReport
 from ui.support.dialog_fit import grow_to_content
 from ui.support.events import ChangeSet
 from ui.support.plain_text import plain
 from ui.support.tasks import TaskRunner
 
-MAX_REJECTIONS_SHOWN = 200
 DETAILS_MIN_HEIGHT = 140  # about eight rejected items before the list scrolls
 
 
@@ -126,17 +126,10 @@ class IngestProgressDialog(QDialog):
         self.done.emit(result)
 
     def _show_report(self, report: IngestReport) -> None:
-        headline = {"succeeded": "Done", "cancelled": "Cancelled", "failed": "Stopped"}.get(report.status, "Done")
-        lines = [f"{headline}: {report.fetched:,} items read. {report.summary}."]
-        if report.error and report.status != "succeeded":
-            lines.append(report.error)
-        self.message.setText("\n".join(lines))
+        self.message.setText(headline(report))
         if report.rejected:
-            shown = report.rejected[:MAX_REJECTIONS_SHOWN]
-            text = "\n".join(f"Item {r.get('index', '?')}: {r.get('reason', '')}" for r in shown)
-            if len(report.rejected) > len(shown):
-                text += f"\n… and {len(report.rejected) - len(shown):,} more (see Jobs → Ingestion history)."
-            self.details.setPlainText(f"Rejected items (the rest went in):\n{text}")
+            lines = "\n".join(rejection_lines(report))
+            self.details.setPlainText(f"Rejected items (the rest went in):\n{lines}")
             self.details.show()
         grow_to_content(self)
 

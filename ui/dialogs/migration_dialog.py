@@ -3,7 +3,7 @@ report, and Roll back. Every service call runs through the window's TaskRunner, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -37,6 +37,9 @@ from app.migration.service import MigrationService
 from app.records import status_label
 from ui.support.events import ChangeSet
 from ui.support.plain_text import plain
+
+if TYPE_CHECKING:
+    from ui.dialogs.host import DialogHost
 
 MAX_ROWS = 500
 ROLLBACK_QUESTION = (
@@ -84,8 +87,8 @@ class MigrationDialog(QDialog):
     rolled_back = Signal(object)  # RollbackReport
     step = Signal(object)  # MigrationProgress, as shown
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: DialogHost) -> None:
+        super().__init__(window.widget())
         self._window = window
         self._service = MigrationService(window.ctx.database)
         self.preview_result: MigrationPreview | None = None
@@ -319,7 +322,7 @@ class MigrationDialog(QDialog):
         # Notes typed on the board are saved first (the writer thread keeps the order), so they are carried back;
         # then the window stops reading until it shows the v1 state. No change-set is broadcast: every reader of
         # the shared-pool tables would fail once they are gone.
-        self._window.notes.flush()
+        self._window.flush_notes()
         self._window.begin_schema_change()
         self._window.tasks.run(
             self._service.rollback, self._relay.progress.emit, backup=self.backup_box.isChecked(), ordered=True,

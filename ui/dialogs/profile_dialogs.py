@@ -1,54 +1,16 @@
-"""Profiles in the window: the toolbar switcher and the New / Rename / Delete flows."""
+"""Profiles → New / Rename / Delete: the questions asked and the service calls behind them."""
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QWidget
-
-from app.records import Profile
 from ui.support.events import ChangeSet
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.dialogs.host import DialogHost
 
 
-class ProfileSwitcher(QComboBox):
-    """Lists the profiles; choosing one emits profile_chosen."""
-
-    profile_chosen = Signal(object)  # Profile
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("profileSwitcher")
-        self.setAccessibleName("Profile")
-        self.setMinimumContentsLength(12)
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self._profiles: list[Profile] = []
-        self.activated.connect(self._chosen)
-
-    def set_profiles(self, profiles: list[Profile], current: uuid.UUID | None) -> None:
-        """Show these profiles, with `current` selected, without emitting profile_chosen."""
-        self._profiles = list(profiles)
-        self.blockSignals(True)
-        try:
-            self.clear()
-            for profile in profiles:
-                self.addItem(profile.name, profile.id)
-            index = next((i for i, p in enumerate(profiles) if p.id == current), -1)
-            self.setCurrentIndex(index)
-        finally:
-            self.blockSignals(False)
-        self.setEnabled(bool(profiles))
-
-    def _chosen(self, index: int) -> None:
-        if 0 <= index < len(self._profiles):
-            self.profile_chosen.emit(self._profiles[index])
-
-
-def new_profile(window: MainWindow, name: str | None = None) -> None:
+def new_profile(window: DialogHost, name: str | None = None) -> None:
     """Ask for a name (unless given) and create a profile, then show its board."""
     if name is None:
         name = window.prompts.text("New profile", "Name of the new profile:")
@@ -60,7 +22,7 @@ def new_profile(window: MainWindow, name: str | None = None) -> None:
     )
 
 
-def rename_profile(window: MainWindow) -> None:
+def rename_profile(window: DialogHost) -> None:
     """Rename the current profile."""
     profile = window.current_profile
     if profile is None:
@@ -74,7 +36,7 @@ def rename_profile(window: MainWindow) -> None:
     )
 
 
-def delete_profile(window: MainWindow) -> None:
+def delete_profile(window: DialogHost) -> None:
     """Delete the current profile after a confirmation that says what goes and what stays."""
     profile = window.current_profile
     if profile is None:
@@ -87,7 +49,7 @@ def delete_profile(window: MainWindow) -> None:
     )
     if not window.prompts.confirm("Delete profile", text, "Delete profile"):
         return
-    window.notes.flush()
+    window.flush_notes()
     window.tasks.run(
         window.ctx.profiles.remove, profile.id, changes=ChangeSet(profiles=True, board=True),
         on_success=lambda removed: window.after_profile_removed(profile, removed),

@@ -31,7 +31,7 @@ from ui.support.events import ChangeSet
 from ui.support.plain_text import plain
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.dialogs.host import DialogHost
 
 RESUME_FILTER = "Résumés (*.txt *.md *.markdown *.pdf);;All files (*)"
 PREVIEW_DELAY_MS = 400
@@ -44,8 +44,8 @@ class ResumeDialog(QDialog):
     saved = Signal(object)  # ResumeUpdate
     loaded = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: DialogHost) -> None:
+        super().__init__(window.widget())
         profile = require_profile(window)
         self.main_window = window
         self.profile_id: uuid.UUID = profile.id
@@ -171,7 +171,7 @@ class ResumeDialog(QDialog):
     def _saved(self, update: ResumeUpdate) -> None:
         self.has_resume = True
         self._set_busy(False)
-        self.main_window.message_bar.show_message(
+        self.main_window.report(
             f"Saved the résumé of {update.profile_name}: {len(update.skills)} skills found, "
             f"{update.links_rescored:,} cards rescored.", "info",
         )

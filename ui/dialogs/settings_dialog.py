@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as secrets
+from app.context import apply_matching_settings
 from app.errors import InvalidInput, JobPoolError
+from app.ingestion.apify_search import apply_apify_settings
 from app.matching.service import DEFAULT_FANOUT_THRESHOLD
 from app.settings import TokenStorage
 from ui.support.dialog_fit import grow_to_content
 from ui.support.plain_text import plain
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.dialogs.host import DialogHost
 
 MAX_FRESHNESS_HOURS = 24 * 90
 NOTE_STYLE = """
@@ -46,7 +48,7 @@ QLabel#formError { color: #b8454b; }
 """
 
 
-def data_dir_of(window: MainWindow) -> Path:
+def data_dir_of(window: DialogHost) -> Path:
     """The data directory the window's database belongs to; settings.json lives there."""
     return Path(window.ctx.database.location.data_dir)
 
@@ -87,8 +89,8 @@ def write_settings(
     secrets.save_apify_token(token, data_dir)
     secrets.save_apify_settings(api_url, freshness_hours, data_dir)
     secrets.save_fanout_threshold(fanout_threshold, data_dir)
-    secrets.apply_apify_settings(ctx.live, data_dir)
-    secrets.apply_matching_settings(ctx.matching, data_dir)
+    apply_apify_settings(ctx.live, data_dir)
+    apply_matching_settings(ctx.matching, data_dir)
     return read_settings_state(data_dir, ctx.matching)
 
 
@@ -110,8 +112,8 @@ class SettingsDialog(QDialog):
 
     saved = Signal(object)  # SettingsState after a save
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
+    def __init__(self, window: DialogHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window.widget())
         self.window_ = window
         self.data_dir = data_dir_of(window)
         self.state: SettingsState | None = None

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
+from app.errors import JobPoolError
 from app.export import export_board_csv
 from app.health import check_connection
 from app.records import JobStatus, Profile
@@ -35,13 +37,20 @@ from ui.board.controller import BoardController
 from ui.board.detail_pane import DetailPane
 from ui.board.notes_keeper import NotesKeeper
 from ui.dialogs import profile_dialogs
+from ui.dialogs.apify_dialog import ApifyDialog
+from ui.dialogs.discover_dialog import DiscoverDialog
 from ui.dialogs.help_dialogs import ABOUT_TEXT, ShortcutsDialog, connection_text
-from ui.dialogs.host import open_optional_dialog
+from ui.dialogs.history_dialog import HistoryDialog
+from ui.dialogs.host import NO_PROFILE
 from ui.dialogs.ingest_progress import IngestProgressDialog
+from ui.dialogs.migration_dialog import MigrationDialog
+from ui.dialogs.resume_dialog import ResumeDialog
+from ui.dialogs.settings_dialog import SettingsDialog
 from ui.shell.banners import DatabaseBanner, MessageBar
 from ui.shell.empty_states import EmptyBoardPage, MigrationPage, WelcomePage
-from ui.shell.menus import build_menus, build_toolbar
+from ui.shell.menus import build_menus
 from ui.shell.status_bar import BoardStatusBar
+from ui.shell.toolbar import build_toolbar
 from ui.support import theme
 from ui.support.events import ChangeSet, Hub
 from ui.support.prompts import Prompts
@@ -54,6 +63,16 @@ PAGE_WELCOME, PAGE_MIGRATE, PAGE_EMPTY, PAGE_BOARD = range(4)
 SEARCH_DELAY_MS = 250
 DEFAULT_SIZE = (1440, 900)
 DETAIL_MIN_WIDTH = 300
+
+# key: (dialog class, title, needs a profile); each is built as Dialog(window) and shown without blocking.
+DIALOGS: dict[str, tuple[type[QWidget], str, bool]] = {
+    "apify": (ApifyDialog, "Ingest from Apify", True),
+    "history": (HistoryDialog, "Ingestion history", False),
+    "migration": (MigrationDialog, "Migrate to shared pool", False),
+    "resume": (ResumeDialog, "Résumé", True),
+    "discover": (DiscoverDialog, "Discover", True),
+    "settings": (SettingsDialog, "Settings", False),
+}
 
 
 class MainWindow(QMainWindow):
@@ -83,8 +102,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(theme.icon("jobpool"))
         self._build_central()
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self.apply_search)
-        build_toolbar(self)
-        self.menu_actions = build_menus(self)
+        self._install_toolbar()
+        self.menu_actions = build_menus(self.menuBar(), self._menu_slots(), self.board_view.actions_by_name)
         self.status = BoardStatusBar(self)
         self.setStatusBar(self.status)
         self._status_timer = QTimer(self, singleShot=True, interval=300, timeout=self._read_figures)
@@ -135,12 +154,41 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+    def _install_toolbar(self) -> None:
+        toolbar = build_toolbar()
+        self.switcher, self.search = toolbar.switcher, toolbar.search
+        self.toolbar_import, self.toolbar_refresh = toolbar.import_action, toolbar.refresh_action
+        self.search.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search.returnPressed.connect(self.apply_search)
+        self.toolbar_import.triggered.connect(lambda _checked=False: self.import_dataset())
+        self.toolbar_refresh.triggered.connect(lambda _checked=False: self.refresh_board())
+        self.addToolBar(toolbar.bar)
+        for keys in ("/", "Ctrl+F"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self.focus_search)
+        escape = QShortcut(QKeySequence("Escape"), self.search)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self.clear_search)
+
+    def _menu_slots(self) -> dict[str, Callable[[], object]]:
+        dialog = self.open_dialog
+        return {
+            "import": self.import_dataset, "export": self.export_csv, "settings": lambda: dialog("settings"),
+            "quit": self.close, "apify": lambda: dialog("apify"), "discover": lambda: dialog("discover"),
+            "history": lambda: dialog("history"), "open_posting": self.detail.open_posting,
+            "mark_seen": self.mark_all_seen, "refresh": self.refresh_board,
+            "new_profile": lambda: profile_dialogs.new_profile(self),
+            "rename_profile": lambda: profile_dialogs.rename_profile(self),
+            "delete_profile": lambda: profile_dialogs.delete_profile(self),
+            "resume": lambda: dialog("resume"), "migrate": lambda: dialog("migration"),
+            "connection": self.show_connection_info, "shortcuts": self.show_shortcuts, "about": self.show_about,
+        }
+
     def _connect(self) -> None:
         self.switcher.profile_chosen.connect(self.switch_profile)
         self.welcome_page.create_requested.connect(lambda name: profile_dialogs.new_profile(self, name))
         self.empty_page.import_requested.connect(self.import_dataset)
-        self.empty_page.apify_requested.connect(lambda: self.open_optional_dialog("apify"))
-        self.migration_page.migrate_requested.connect(lambda: self.open_optional_dialog("migration"))
+        self.empty_page.apify_requested.connect(lambda: self.open_dialog("apify"))
+        self.migration_page.migrate_requested.connect(lambda: self.open_dialog("migration"))
         self.board_view.current_card_changed.connect(self.detail.show_card)
         self.board_view.open_card_requested.connect(lambda _card: self.detail.focus_notes())
         self.detail.status_requested.connect(lambda card_id, status: self.controller.move([card_id], status))
@@ -417,9 +465,32 @@ class MainWindow(QMainWindow):
         )
 
     # -- dialogs ---------------------------------------------------------------------------------------
-    def open_optional_dialog(self, key: str) -> Any:
-        """Open one of the dialogs other modules provide (see the module docstring); None when unavailable."""
-        return open_optional_dialog(self, key)
+    def open_dialog(self, key: str) -> Any:
+        """Open a dialog by its key (DIALOGS) without blocking; None when it needs a profile or could not open."""
+        dialog_class, title, needs_profile = DIALOGS[key]
+        if needs_profile and self.current_profile is None:
+            self.prompts.inform(title, NO_PROFILE)
+            return None
+        try:
+            dialog = dialog_class(self)
+        except JobPoolError as exc:
+            self.report(exc.message)
+            return None
+        self.keep_dialog(dialog)
+        return dialog
+
+    # -- what dialogs use (DialogHost) -------------------------------------------------------------------
+    def widget(self) -> QWidget:
+        """The window as a dialog's Qt parent."""
+        return self
+
+    def report(self, message: str, kind: str = "error") -> None:
+        """A short message in the message bar ("error", "warning" or "info")."""
+        self.message_bar.show_message(message, kind)
+
+    def flush_notes(self) -> None:
+        """Store notes typed but not saved yet."""
+        self.notes.flush()
 
     def keep_dialog(self, dialog: Any) -> None:
         """Show a dialog without blocking and hold a reference until it closes."""
