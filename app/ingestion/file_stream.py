@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import ijson
 
@@ -62,7 +62,7 @@ class _Capped(io.RawIOBase):
         """Always: this is a reader."""
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: Any) -> int:
         """Fill the buffer from the head read ahead, then from the rest of the file."""
         if self._head:
             count = min(len(buffer), len(self._head))
@@ -85,7 +85,7 @@ def open_dataset(path: str | Path) -> DatasetStream:
     """Open a dataset file for reading, in memory when small, as a stream otherwise."""
     file_path = Path(path)
     try:
-        handle: BinaryIO = file_path.open("rb")
+        handle = file_path.open("rb")
     except FileNotFoundError:
         raise InvalidInput(f"No such file: {file_path}.") from None
     except IsADirectoryError:

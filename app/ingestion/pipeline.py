@@ -322,10 +322,10 @@ class IngestionService:
                 "WHERE id IN (SELECT id FROM ingestion_run WHERE status = 'running') "
                 f"  AND pg_try_advisory_xact_lock({_RUN_LOCK_KEY.replace(':run_id', 'CAST(id AS text)')})"
             ))
-            if result.rowcount:
-                log.warning("marked %d ingestion run(s) left running by a stopped process as interrupted",
-                            result.rowcount)
-            return result.rowcount
+            marked = affected_rows(result)
+            if marked:
+                log.warning("marked %d ingestion run(s) left running by a stopped process as interrupted", marked)
+            return marked
 
     def _prepared_chunks(
         self, pages: Iterable[Sequence[object]], schema: str | None, start_index: int, tags: str

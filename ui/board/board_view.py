@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 
@@ -75,7 +76,8 @@ class BoardView(QScrollArea):
         view.doubleClicked.connect(lambda index: self._open(index))
         view.activated.connect(lambda index: self._open(index))
 
-    def _action(self, name: str, text: str, shortcut: QKeySequence | str, slot: Callable[[], object]) -> QAction:
+    def _action(self, name: str, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str,
+                slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -87,9 +89,9 @@ class BoardView(QScrollArea):
     def _make_actions(self) -> None:
         for number, status in enumerate(STATUSES, start=1):
             self._action(f"send_{status.value}", f"Move to {status_label(status)}", f"Ctrl+{number}",
-                         lambda s=status: self.send_selection_to(s))
+                         functools.partial(self.send_selection_to, status))
             self._action(f"focus_{status.value}", f"Go to {status_label(status)}", f"Alt+{number}",
-                         lambda s=status: self.focus_column(s))
+                         functools.partial(self.focus_column, status))
         self._action("archive", "Archive", QKeySequence.StandardKey.Delete, self.archive_selection)
         self._action("move_up", "Move up in column", "Ctrl+Up", lambda: self.shift_selection(-1))
         self._action("move_down", "Move down in column", "Ctrl+Down", lambda: self.shift_selection(1))

@@ -265,9 +265,9 @@ class BoardController(QObject):
     def _move_saved(self, pending: _PendingMove, result: MoveResult) -> None:
         target = self.models[pending.target]
         for card_id, position in zip(result.user_job_ids, result.positions, strict=False):
-            row = target.row_of(card_id)
-            if row >= 0:
-                target.replace(dataclasses.replace(target.card_at(row), position=position))
+            card = target.card_at(target.row_of(card_id))
+            if card is not None:
+                target.replace(dataclasses.replace(card, position=position))
         self.move_settled.emit(pending.ids, True)
 
     def _move_refused(self, pending: _PendingMove, exc: JobPoolError) -> None:

@@ -94,13 +94,13 @@ class DetailPane(QStackedWidget):
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.addWidget(placeholder)
         # A short window scrolls the pane rather than pushing the notes below the screen's edge.
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("detailScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self._build())
-        self.addWidget(self.scroll)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("detailScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(self._build())
+        self.addWidget(self.scroll_area)
         hub.changed.connect(self._on_changes)
         notes.saved.connect(self._note_saved)
 
@@ -319,9 +319,11 @@ class DetailPane(QStackedWidget):
     def focus_notes(self) -> None:
         """Put the cursor at the end of the notes."""
         # ensureWidgetVisible would only bring the text cursor into view; show the whole editor.
-        top = self.notes_edit.mapTo(self.scroll.widget(), QPoint(0, 0)).y()
-        half = self.notes_edit.height() // 2
-        self.scroll.ensureVisible(0, top + half, 0, half + 2)
+        content = self.scroll_area.widget()
+        if content is not None:
+            top = self.notes_edit.mapTo(content, QPoint(0, 0)).y()
+            half = self.notes_edit.height() // 2
+            self.scroll_area.ensureVisible(0, top + half, 0, half + 2)
         self.notes_edit.setFocus()
         self.notes_edit.moveCursor(self.notes_edit.textCursor().MoveOperation.End)
 

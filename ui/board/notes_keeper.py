@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -73,11 +74,11 @@ class NotesKeeper(QObject):
             self._tasks.run(
                 self._cards.set_notes, card_id, text or None, ordered=True, report=False,
                 changes=ChangeSet.for_cards([card_id], notes=True, initiator=self),
-                on_success=lambda _r, c=card_id, t=text: self._stored(c, t),
-                on_failure=lambda exc, c=card_id, t=text: self._refused(c, t, exc),
+                on_success=functools.partial(self._stored, card_id, text),
+                on_failure=functools.partial(self._refused, card_id, text),
             )
 
-    def _stored(self, card_id: uuid.UUID, text: str) -> None:
+    def _stored(self, card_id: uuid.UUID, text: str, _result: object = None) -> None:
         if self._in_flight.get(card_id) == text:
             del self._in_flight[card_id]
         if self.pending.get(card_id) == text:

@@ -11,7 +11,7 @@ import json
 import threading
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +42,7 @@ from ui.dialogs.apify_run_view import (
 from ui.dialogs.settings_dialog import NOTE_STYLE, SettingsDialog, data_dir_of
 from ui.support.events import ChangeSet
 from ui.support.plain_text import plain
+from ui.support.timers import single_shot_timer
 
 if TYPE_CHECKING:
     from ui.dialogs.host import DialogHost
@@ -83,7 +84,7 @@ class ApifyDialog(QDialog):
         self.setStyleSheet(STYLE)
         self._build()
         self.progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
-        self._probe_timer = QTimer(self, singleShot=True, interval=PROBE_DELAY_MS, timeout=self._probe)
+        self._probe_timer = single_shot_timer(self, PROBE_DELAY_MS, self._probe)
         if request is not None:
             self.set_request(request)
         self._preset_changed()

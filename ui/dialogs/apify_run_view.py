@@ -86,15 +86,15 @@ class RunView(QWidget):
         layout.addWidget(self.result_label)
         layout.addWidget(self.rejected_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.rejected_view)
-        self._progress_widgets = (self.phase_label, self.bar, self.count_label, self.status_line)
+        self._progress_widgets: tuple[QWidget, ...] = (self.phase_label, self.bar, self.count_label, self.status_line)
         self._rejected_count = 0
         for widget in (*self._progress_widgets, self.result_label, self.rejected_button, self.rejected_view):
             widget.hide()
 
     def begin(self) -> None:
         """A search starts: clear the last outcome and show an indeterminate bar."""
-        for widget in (self.result_label, self.rejected_button, self.rejected_view):
-            widget.hide()
+        for outcome in (self.result_label, self.rejected_button, self.rejected_view):
+            outcome.hide()
         self.rejected_button.setChecked(False)
         self.phase_label.setText("Starting…")
         self.bar.setRange(0, 0)

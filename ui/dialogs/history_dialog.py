@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor
@@ -38,6 +37,7 @@ from app.ingestion.history import RunRecord
 from app.ingestion.live import SearchRequest
 from ui.support.events import ChangeSet
 from ui.support.plain_text import tooltip_text
+from ui.support.timers import single_shot_timer
 
 if TYPE_CHECKING:
     from ui.dialogs.apify_dialog import ApifyDialog
@@ -262,7 +262,7 @@ class HistoryDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(lambda *_args: self._update_buttons())
         window.hub.changed.connect(self._on_changes)
         window.hub.profile_changed.connect(self._profile_changed)
-        self._running_timer = QTimer(self, singleShot=True, interval=RUNNING_REFRESH_MS, timeout=self.refresh)
+        self._running_timer = single_shot_timer(self, RUNNING_REFRESH_MS, self.refresh)
         self._update_buttons()
         self.refresh()
 

@@ -42,7 +42,7 @@ class _ProgressRelay(QObject):
 class IngestProgressDialog(QDialog):
     """Runs one long call, shows its progress and ends with a summary (or the reason it failed)."""
 
-    done = Signal(object)  # the call's result, or None when it failed
+    completed = Signal(object)  # the call's result, or None when it failed (done() is QDialog's own)
 
     def __init__(self, parent: QWidget | None, tasks: TaskRunner, title: str) -> None:
         super().__init__(parent)
@@ -123,7 +123,7 @@ class IngestProgressDialog(QDialog):
             self._show_report(result)
         else:
             self.message.setText("Done.")
-        self.done.emit(result)
+        self.completed.emit(result)
 
     def _show_report(self, report: IngestReport) -> None:
         self.message.setText(headline(report))
@@ -139,4 +139,4 @@ class IngestProgressDialog(QDialog):
         self.heading.setText("Could not finish")
         self.message.setText(exc.message)
         grow_to_content(self)
-        self.done.emit(None)
+        self.completed.emit(None)

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,6 +29,7 @@ from ui.dialogs.host import require_profile
 from ui.support.chips import ChipList
 from ui.support.events import ChangeSet
 from ui.support.plain_text import plain
+from ui.support.timers import single_shot_timer
 
 if TYPE_CHECKING:
     from ui.dialogs.host import DialogHost
@@ -55,7 +56,7 @@ class ResumeDialog(QDialog):
         self.setWindowTitle(f"Résumé — {profile.name}")
         self.resize(760, 640)
         self._build()
-        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS, timeout=self.update_preview)
+        self._preview_timer = single_shot_timer(self, PREVIEW_DELAY_MS, self.update_preview)
         self.editor.textChanged.connect(self._preview_timer.start)
         self._set_busy(True, "Loading…")
         window.tasks.run(window.ctx.matching.resume, self.profile_id, report=False,
@@ -96,8 +97,8 @@ class ResumeDialog(QDialog):
         for widget in (heading, hint):
             layout.addWidget(widget)
         layout.addWidget(self.editor, 1)
-        for widget in (self.skills_label, self.skill_chips, self.status_label):
-            layout.addWidget(widget)
+        for item in (self.skills_label, self.skill_chips, self.status_label):
+            layout.addWidget(item)
         layout.addLayout(row)
 
     # -- state -----------------------------------------------------------------------------------------

@@ -49,7 +49,12 @@ async def _ask_retry(message: str) -> bool:
     retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
     answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-    box.finished.connect(lambda _code: answer.done() or answer.set_result(box.clickedButton() is retry))
+
+    def answered(_code: int) -> None:
+        if not answer.done():
+            answer.set_result(box.clickedButton() is retry)
+
+    box.finished.connect(answered)
     box.open()
     return await answer
 

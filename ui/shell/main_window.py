@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -55,6 +55,7 @@ from ui.support import theme
 from ui.support.events import ChangeSet, Hub
 from ui.support.prompts import Prompts
 from ui.support.tasks import TaskRunner
+from ui.support.timers import single_shot_timer
 from ui.support.window_state import AppSettings
 
 log = logging.getLogger(__name__)
@@ -101,12 +102,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("JobPool")
         self.setWindowIcon(theme.icon("jobpool"))
         self._build_central()
-        self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self.apply_search)
+        self.search_timer = single_shot_timer(self, SEARCH_DELAY_MS, self.apply_search)
         self._install_toolbar()
         self.menu_actions = build_menus(self.menuBar(), self._menu_slots(), self.board_view.actions_by_name)
         self.status = BoardStatusBar(self)
         self.setStatusBar(self.status)
-        self._status_timer = QTimer(self, singleShot=True, interval=300, timeout=self._read_figures)
+        self._status_timer = single_shot_timer(self, 300, self._read_figures)
         self._connect()
         self._restore_layout()
         self._update_actions()
@@ -442,7 +443,7 @@ class MainWindow(QMainWindow):
             return None
         self.settings.last_directory = str(Path(path).parent)
         dialog = IngestProgressDialog(self, self.tasks, f"Importing {Path(path).name} for {profile.name}")
-        dialog.done.connect(lambda result: self.refresh_board() if result is None else None)
+        dialog.completed.connect(lambda result: self.refresh_board() if result is None else None)
         self.last_dialog = dialog
         dialog.run(self.ctx.ingestion.ingest_file, profile.id, path,
                    changes=ChangeSet(board=True, pool=True, ingestion=True))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from app.matching.records import NewRecommendations
 from app.stats import LastIngestion, StatusFigures
 from ui.support.plain_text import tooltip_text
+from ui.support.timers import single_shot_timer
 
 
 class BoardStatusBar(QStatusBar):
@@ -31,7 +32,7 @@ class BoardStatusBar(QStatusBar):
             self.addPermanentWidget(label)
         self.busy_label.hide()
         # Only work that lasts shows "Working…": quick reads would make it flicker.
-        self._busy_timer = QTimer(self, singleShot=True, interval=600, timeout=self.busy_label.show)
+        self._busy_timer = single_shot_timer(self, 600, self.busy_label.show)
 
     def show_figures(self, figures: StatusFigures, profile_name: str | None) -> None:
         """Show fresh figures."""

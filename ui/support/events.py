@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
@@ -25,9 +26,9 @@ class ChangeSet:
     initiator: object | None = field(default=None, compare=False)
 
     @classmethod
-    def for_cards(cls, ids: object, *, notes: bool = False, initiator: object | None = None) -> ChangeSet:
+    def for_cards(cls, ids: Iterable[uuid.UUID], *, notes: bool = False, initiator: object | None = None) -> ChangeSet:
         """A change to a few known cards (a move or a note)."""
-        return cls(cards=frozenset(ids), notes=notes, initiator=initiator)  # type: ignore[arg-type]
+        return cls(cards=frozenset(ids), notes=notes, initiator=initiator)
 
     def touches(self, user_job_id: uuid.UUID | None) -> bool:
         """Whether this change may have altered the given card."""

@@ -68,7 +68,8 @@ def text_dialog(parent: QWidget | None, title: str, label: str, value: str = "")
     # The dialog's layout fixes its minimum size to its contents, so widen the field, not the dialog.
     field = dialog.findChild(QLineEdit)
     if field is not None:
-        margins = dialog.layout().contentsMargins() if dialog.layout() is not None else dialog.contentsMargins()
+        layout = dialog.layout()
+        margins = layout.contentsMargins() if layout is not None else dialog.contentsMargins()
         field.setMinimumWidth(wanted - margins.left() - margins.right())
     dialog.adjustSize()
     return dialog

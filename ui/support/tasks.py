@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ from ui.support.events import ChangeSet, Hub
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R")
 Changes = ChangeSet | Callable[[Any], ChangeSet | None] | None
 
 
@@ -91,16 +92,16 @@ class TaskRunner(QObject):
 
     def run(
         self,
-        fn: Callable[..., Any],
+        fn: Callable[..., T],
         /,
         *args: Any,
         changes: Changes = None,
-        on_success: Callable[[Any], None] | None = None,
+        on_success: Callable[[T], object] | None = None,
         on_failure: Callable[[JobPoolError], None] | None = None,
         ordered: bool = False,
         report: bool = True,
         **kwargs: Any,
-    ) -> asyncio.Task | None:
+    ) -> asyncio.Task[T | None] | None:
         """Start fn in the background; on_success / on_failure run on the GUI thread, failures are reported.
 
         Returns None (and runs nothing) once the runner is shut down.
@@ -108,7 +109,7 @@ class TaskRunner(QObject):
         if self._shut:
             return None
 
-        async def operation() -> Any:
+        async def operation() -> T | None:
             try:
                 result = await self.call(fn, *args, changes=changes, ordered=ordered, **kwargs)
             except JobPoolError as exc:
@@ -123,14 +124,14 @@ class TaskRunner(QObject):
 
         return self.start(operation())
 
-    def start(self, coroutine: Any) -> asyncio.Task:
+    def start(self, coroutine: Coroutine[Any, Any, R]) -> asyncio.Task[R]:
         """Run a coroutine on the GUI loop, keeping a reference until it ends."""
         task = self._event_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def _finish(self, callback: Callable[[Any], None] | None, value: Any) -> None:
+    def _finish(self, callback: Callable[[R], object] | None, value: R) -> None:
         if callback is None:
             return
         try:
