@@ -35,9 +35,22 @@ Statement = Select | CompoundSelect  # a card query: one column's page, or sever
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 _CARD_COLUMNS = (
-    UserJob.id, UserJob.job_pool_id, PoolJob.title, PoolJob.company, PoolJob.location, UserJob.status,
-    UserJob.position, UserJob.match_score, UserJob.gap_analysis, UserJob.notes, PoolJob.url, PoolJob.source,
-    PoolJob.is_remote, PoolJob.posted_at, UserJob.added_at, UserJob.status_changed_at,
+    UserJob.id,
+    UserJob.job_pool_id,
+    PoolJob.title,
+    PoolJob.company,
+    PoolJob.location,
+    UserJob.status,
+    UserJob.position,
+    UserJob.match_score,
+    UserJob.gap_analysis,
+    UserJob.notes,
+    PoolJob.url,
+    PoolJob.source,
+    PoolJob.is_remote,
+    PoolJob.posted_at,
+    UserJob.added_at,
+    UserJob.status_changed_at,
     UserJob.seen_at.is_not(None).label("seen"),
 )
 
@@ -73,8 +86,13 @@ def _ordered(stmt: Select, order: str) -> Select:
 def _sort_key(order: str) -> Callable[[BoardCard], tuple[Any, ...]]:
     """The Python twin of _ordered (for rows that came through UNION ALL)."""
     if order == ORDER_SCORE:
-        return lambda c: (c.match_score is None, -(c.match_score or 0), c.position is None, c.position or 0.0,
-                          c.user_job_id)
+        return lambda c: (
+            c.match_score is None,
+            -(c.match_score or 0),
+            c.position is None,
+            c.position or 0.0,
+            c.user_job_id,
+        )
     return lambda c: (c.position is None, c.position or 0.0, c.user_job_id)
 
 
@@ -82,13 +100,45 @@ def _sort_key(order: str) -> Callable[[BoardCard], tuple[Any, ...]]:
 # field, three times slower than these, and a board open builds hundreds of cards.
 _new = object.__new__
 (
-    _set_user_job_id, _set_job_pool_id, _set_title, _set_company, _set_location, _set_status, _set_position,
-    _set_match_score, _set_gap_analysis, _set_notes, _set_url, _set_source, _set_is_remote, _set_posted_at,
-    _set_added_at, _set_status_changed_at, _set_seen,
-) = (getattr(BoardCard, name).__set__ for name in (
-    "user_job_id", "job_pool_id", "title", "company", "location", "status", "position", "match_score", "gap_analysis",
-    "notes", "url", "source", "is_remote", "posted_at", "added_at", "status_changed_at", "seen",
-))
+    _set_user_job_id,
+    _set_job_pool_id,
+    _set_title,
+    _set_company,
+    _set_location,
+    _set_status,
+    _set_position,
+    _set_match_score,
+    _set_gap_analysis,
+    _set_notes,
+    _set_url,
+    _set_source,
+    _set_is_remote,
+    _set_posted_at,
+    _set_added_at,
+    _set_status_changed_at,
+    _set_seen,
+) = (
+    getattr(BoardCard, name).__set__
+    for name in (
+        "user_job_id",
+        "job_pool_id",
+        "title",
+        "company",
+        "location",
+        "status",
+        "position",
+        "match_score",
+        "gap_analysis",
+        "notes",
+        "url",
+        "source",
+        "is_remote",
+        "posted_at",
+        "added_at",
+        "status_changed_at",
+        "seen",
+    )
+)
 
 
 def card_from_row(row: Any) -> BoardCard:
@@ -131,8 +181,13 @@ class BoardQueries:
             yield connection
 
     def _rows(
-        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Statement], params: dict[str, Any],
-        *, generic: bool = False,
+        self,
+        connection: Connection,
+        key: tuple[Any, ...],
+        build: Callable[[], Statement],
+        params: dict[str, Any],
+        *,
+        generic: bool = False,
     ) -> list[Any]:
         """Rows of a statement compiled once per shape (key), prepared once per connection, read binary.
 
@@ -145,8 +200,13 @@ class BoardQueries:
         return run_prepared(connection, sql, params, generic_plan=generic, binary=True)
 
     def _card_rows(
-        self, connection: Connection, key: tuple[Any, ...], build: Callable[[], Statement], params: dict[str, Any],
-        *, generic: bool = False,
+        self,
+        connection: Connection,
+        key: tuple[Any, ...],
+        build: Callable[[], Statement],
+        params: dict[str, Any],
+        *,
+        generic: bool = False,
     ) -> list[BoardCard]:
         return [card_from_row(row) for row in self._rows(connection, key, build, params, generic=generic)]
 
@@ -154,7 +214,8 @@ class BoardQueries:
     def _bound_cards(status_param: str | None, searching: bool) -> Select:
         """The card columns of one profile (and one column, and a search), every value a bind parameter."""
         stmt = (
-            select(*_WIRE_CARD_COLUMNS).join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+            select(*_WIRE_CARD_COLUMNS)
+            .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
             .where(UserJob.user_id == bindparam("user_id"))
         )
         if status_param is not None:
@@ -217,7 +278,8 @@ class BoardQueries:
                     parts = [
                         select(
                             _ordered(self._bound_cards(f"status_{i}", query is not None), order)
-                            .limit(bindparam(f"limit_{i}")).subquery()
+                            .limit(bindparam(f"limit_{i}"))
+                            .subquery()
                         )
                         for i, (_status, order) in enumerate(wanted)
                     ]
@@ -258,11 +320,17 @@ class BoardQueries:
         def build() -> Select:
             return (
                 _ordered(self._bound_cards("status", query is not None), order)
-                .offset(bindparam("offset")).limit(bindparam("limit"))
+                .offset(bindparam("offset"))
+                .limit(bindparam("limit"))
             )
 
-        params = {"user_id": user_id, "status": JobStatus(status).value, "query": query, "offset": offset,
-                  "limit": limit}
+        params = {
+            "user_id": user_id,
+            "status": JobStatus(status).value,
+            "query": query,
+            "offset": offset,
+            "limit": limit,
+        }
         with self._read() as session:
             cards = self._card_rows(session, ("page", order, query is not None), build, params)
             if total is None:
@@ -304,11 +372,25 @@ class BoardQueries:
             )
             .scalar_subquery()
         )
-        stmt = self._base().add_columns(
-            PoolJob.description, PoolJob.apply_url, PoolJob.salary_min, PoolJob.salary_max, PoolJob.salary_currency,
-            PoolJob.salary_period, PoolJob.job_type, PoolJob.skills, PoolJob.criteria_tags, PoolJob.scraped_at,
-            UserJob.legacy_status, others, PoolJob.metadata_,
-        ).where(UserJob.id == user_job_id)
+        stmt = (
+            self._base()
+            .add_columns(
+                PoolJob.description,
+                PoolJob.apply_url,
+                PoolJob.salary_min,
+                PoolJob.salary_max,
+                PoolJob.salary_currency,
+                PoolJob.salary_period,
+                PoolJob.job_type,
+                PoolJob.skills,
+                PoolJob.criteria_tags,
+                PoolJob.scraped_at,
+                UserJob.legacy_status,
+                others,
+                PoolJob.metadata_,
+            )
+            .where(UserJob.id == user_job_id)
+        )
         with self._engine.connect() as session:
             row = session.execute(stmt).first()
         if row is None:
@@ -316,9 +398,19 @@ class BoardQueries:
         n = len(_CARD_COLUMNS)
         metadata = row[n + 12] or {}
         return JobDetail(
-            card=card_from_row(row), description=row[n], apply_url=row[n + 1], salary_min=row[n + 2],
-            salary_max=row[n + 3], salary_currency=row[n + 4], salary_period=row[n + 5], job_type=row[n + 6],
-            skills=row[n + 7], criteria_tags=row[n + 8] or [], scraped_at=row[n + 9], legacy_status=row[n + 10],
-            other_profiles=int(row[n + 11] or 0), description_html=metadata.get("description_html"),
+            card=card_from_row(row),
+            description=row[n],
+            apply_url=row[n + 1],
+            salary_min=row[n + 2],
+            salary_max=row[n + 3],
+            salary_currency=row[n + 4],
+            salary_period=row[n + 5],
+            job_type=row[n + 6],
+            skills=row[n + 7],
+            criteria_tags=row[n + 8] or [],
+            scraped_at=row[n + 9],
+            legacy_status=row[n + 10],
+            other_profiles=int(row[n + 11] or 0),
+            description_html=metadata.get("description_html"),
             metadata=metadata,
         )

@@ -47,8 +47,10 @@ _LOCK_CARDS = "SELECT id, user_id FROM user_job WHERE id = ANY(CAST(:ids AS uuid
 
 def _other_cards(user: str) -> str:
     """The rest of the target column of `user` (an SQL expression): the cards that are not moving."""
-    return (f"FROM user_job WHERE user_id = {user} AND status = CAST(:status AS job_status) "
-            "AND id <> ALL(CAST(:ids AS uuid[]))")
+    return (
+        f"FROM user_job WHERE user_id = {user} AND status = CAST(:status AS job_status) "
+        "AND id <> ALL(CAST(:ids AS uuid[]))"
+    )
 
 
 _SET_COLUMN = (
@@ -130,10 +132,21 @@ class CardService:
         if before in ids:
             before = None
         with self._engine.begin() as session:
-            placed = dict(run_prepared(session, self._move_sql, {
-                "ids": ids, "status": target.value, "before": before, "at_top": at_top, "k": len(ids),
-                "min_gap": MIN_GAP,
-            }, generic_plan=True))
+            placed = dict(
+                run_prepared(
+                    session,
+                    self._move_sql,
+                    {
+                        "ids": ids,
+                        "status": target.value,
+                        "before": before,
+                        "at_top": at_top,
+                        "k": len(ids),
+                        "min_gap": MIN_GAP,
+                    },
+                    generic_plan=True,
+                )
+            )
             if len(placed) == len(ids):
                 return MoveResult(user_job_ids=ids, status=target, positions=[placed[i] for i in ids])
             rows = session.execute(_LOCK, {"ids": ids}).all()

@@ -35,8 +35,10 @@ class Database:
         """The one line that says why nothing can be changed, or "" when writes work."""
         if self.location.read_only_reason is None:
             return ""
-        return (f"{self.location.read_only_reason} (data folder {self.location.data_dir} not writable): "
-                "JobPool is read-only. Free some space or fix the folder, then restart to make changes.")
+        return (
+            f"{self.location.read_only_reason} (data folder {self.location.data_dir} not writable): "
+            "JobPool is read-only. Free some space or fix the folder, then restart to make changes."
+        )
 
     @property
     def description(self) -> str:
@@ -62,8 +64,10 @@ def is_read_only_refusal(exc: BaseException) -> bool:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if getattr(getattr(current, "orig", None), "sqlstate", None) == "25006" or \
-                getattr(current, "sqlstate", None) == "25006":
+        if (
+            getattr(getattr(current, "orig", None), "sqlstate", None) == "25006"
+            or getattr(current, "sqlstate", None) == "25006"
+        ):
             return True
         current = current.__cause__ or current.__context__
     return False
@@ -100,8 +104,10 @@ def open_database(db_url: str | None = None, data_dir: str | Path | None = None,
         raise SchemaError("The database was written by a newer JobPool. Update JobPool to open it.")
     if upgrade and state in (SchemaState.EMPTY, SchemaState.OUTDATED) and location.read_only_reason is not None:
         engine.dispose()
-        raise SchemaError(f"{location.read_only_reason}: the data folder {location.data_dir} cannot be written, "
-                          "so the database schema cannot be prepared. Free some space and try again.")
+        raise SchemaError(
+            f"{location.read_only_reason}: the data folder {location.data_dir} cannot be written, "
+            "so the database schema cannot be prepared. Free some space and try again."
+        )
     if upgrade and state in (SchemaState.EMPTY, SchemaState.OUTDATED):
         try:
             upgrade_to_head(engine)

@@ -7,16 +7,62 @@ import re
 
 import nh3
 
-ALLOWED_TAGS = frozenset({
-    "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u", "a", "blockquote", "code", "pre",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "div", "span", "table", "tr", "td", "th", "thead", "tbody",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "ul",
+        "ol",
+        "li",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "a",
+        "blockquote",
+        "code",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "div",
+        "span",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 # Only these leave the app from a description; relative links are dropped (they would resolve to local files).
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 HEADING_MAP = {"h1": "h3", "h2": "h3", "h3": "h4", "h4": "h4", "h5": "h4", "h6": "h4"}
-DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "head", "title", "noscript",
-                               "template", "svg", "math", "form", "select", "textarea", "button"})
+DROP_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "head",
+        "title",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "form",
+        "select",
+        "textarea",
+        "button",
+    }
+)
 _HEADING_TAG = re.compile(r"<(/?)(h[1-6])>")
 _URL = re.compile(r"(https?://[^\s<>\"')\]]+)", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•·▪●]|\d+[.)])\s+")

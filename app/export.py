@@ -11,8 +11,20 @@ from app.errors import InvalidInput
 from app.records import status_label
 
 CSV_COLUMNS = (
-    "status", "title", "company", "location", "match_score", "notes", "url", "source", "is_remote", "posted_at",
-    "added_at", "status_changed_at", "user_job_id", "job_pool_id",
+    "status",
+    "title",
+    "company",
+    "location",
+    "match_score",
+    "notes",
+    "url",
+    "source",
+    "is_remote",
+    "posted_at",
+    "added_at",
+    "status_changed_at",
+    "user_job_id",
+    "job_pool_id",
 )
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,12 +46,24 @@ def export_board_csv(board: BoardQueries, user_id: uuid.UUID, path: str | Path, 
             writer = csv.writer(handle)
             writer.writerow(CSV_COLUMNS)
             for card in cards:
-                writer.writerow([
-                    status_label(card.status), _cell(card.title), _cell(card.company), _cell(card.location),
-                    _cell(card.match_score), _cell(card.notes), _cell(card.url), _cell(card.source),
-                    _cell(card.is_remote), _cell(card.posted_at), _cell(card.added_at), _cell(card.status_changed_at),
-                    str(card.user_job_id), str(card.job_pool_id),
-                ])
+                writer.writerow(
+                    [
+                        status_label(card.status),
+                        _cell(card.title),
+                        _cell(card.company),
+                        _cell(card.location),
+                        _cell(card.match_score),
+                        _cell(card.notes),
+                        _cell(card.url),
+                        _cell(card.source),
+                        _cell(card.is_remote),
+                        _cell(card.posted_at),
+                        _cell(card.added_at),
+                        _cell(card.status_changed_at),
+                        str(card.user_job_id),
+                        str(card.job_pool_id),
+                    ]
+                )
     except OSError as exc:
         raise InvalidInput(f"Cannot write {target}: {exc.strerror or exc}.") from exc
     return len(cards)

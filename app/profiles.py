@@ -47,9 +47,7 @@ class ProfileService:
 
     def list(self) -> list[Profile]:
         """Every profile with its card count, by name."""
-        counts = (
-            select(UserJob.user_id, func.count().label("n")).group_by(UserJob.user_id).subquery()
-        )
+        counts = select(UserJob.user_id, func.count().label("n")).group_by(UserJob.user_id).subquery()
         stmt = (
             select(User, func.coalesce(counts.c.n, 0))
             .outerjoin(counts, counts.c.user_id == User.id)
@@ -104,7 +102,6 @@ class ProfileService:
             n = session.scalar(select(func.count()).where(UserJob.user_id == user.id)) or 0
             session.delete(user)
             return n
-
 
     @staticmethod
     def _record(user: User, card_count: int) -> Profile:

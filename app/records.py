@@ -130,7 +130,7 @@ class JobDetail:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def salary_text(self) -> str | None:
-        """"$90,000–120,000 USD / year" style text, or None."""
+        """ "$90,000–120,000 USD / year" style text, or None."""
         if self.salary_min is None and self.salary_max is None:
             return None
         low, high = self.salary_min, self.salary_max

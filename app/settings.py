@@ -120,8 +120,7 @@ def save_apify_token(token: str | None, data_dir: str | Path | None = None) -> s
         try:
             backend.set_password(KEYRING_SERVICE, KEYRING_USER, token)
         except keyring.errors.KeyringError as exc:
-            log.warning("the keyring refused the Apify token (%s); keeping it in the settings file",
-                        type(exc).__name__)
+            log.warning("the keyring refused the Apify token (%s); keeping it in the settings file", type(exc).__name__)
         else:
             _update_section(data_dir, token=None, token_unencrypted=None)
             return TokenStorage.KEYRING.value
@@ -138,7 +137,8 @@ def load_apify_settings(data_dir: str | Path | None = None) -> ApifySettings:
     if isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0:
         hours = DEFAULT_FRESHNESS_HOURS
     return ApifySettings(
-        token=token, api_url=api_url.strip() if isinstance(api_url, str) and api_url.strip() else None,
+        token=token,
+        api_url=api_url.strip() if isinstance(api_url, str) and api_url.strip() else None,
         freshness_hours=float(hours),
     )
 

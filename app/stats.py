@@ -36,7 +36,7 @@ class LastIngestion:
 
     @property
     def summary(self) -> str:
-        """"Pool hit N · Pool insert M", the line the status bar shows (with the status of a run cut short)."""
+        """ "Pool hit N · Pool insert M", the line the status bar shows (with the status of a run cut short)."""
         counts = f"Pool hit {self.pool_hits:,} · Pool insert {self.pool_inserts:,}"
         return counts if self.status == "succeeded" else f"{counts} ({self.status})"
 
@@ -63,9 +63,12 @@ class BoardStats:
             pool_size = JobPoolService.count(session)
             if user_id is None:
                 return StatusFigures(pool_size=pool_size, card_count=0, last_ingestion=None)
-            cards = int(session.scalar(
-                select(func.coalesce(func.sum(UserJobCount.cards), 0)).where(UserJobCount.user_id == user_id)
-            ) or 0)
+            cards = int(
+                session.scalar(
+                    select(func.coalesce(func.sum(UserJobCount.cards), 0)).where(UserJobCount.user_id == user_id)
+                )
+                or 0
+            )
             latest = self._last_run(session, user_id, with_jobs=False)
             last = latest
             if latest is not None and not latest.brought_jobs:
@@ -78,8 +81,12 @@ class BoardStats:
         """A profile's latest finished run (with_jobs: the latest one that found at least one job)."""
         query = (
             select(
-                IngestionRun.source, IngestionRun.status, IngestionRun.pool_hits, IngestionRun.pool_inserts,
-                IngestionRun.links_created, IngestionRun.finished_at,
+                IngestionRun.source,
+                IngestionRun.status,
+                IngestionRun.pool_hits,
+                IngestionRun.pool_inserts,
+                IngestionRun.links_created,
+                IngestionRun.finished_at,
             )
             .where(IngestionRun.user_id == user_id, IngestionRun.status != "running")
             .order_by(IngestionRun.started_at.desc())
@@ -92,7 +99,10 @@ class BoardStats:
         if run is None:
             return None
         return LastIngestion(
-            source=run.source, status=run.status, pool_hits=int(run.pool_hits or 0),
-            pool_inserts=int(run.pool_inserts or 0), links_created=int(run.links_created or 0),
+            source=run.source,
+            status=run.status,
+            pool_hits=int(run.pool_hits or 0),
+            pool_inserts=int(run.pool_inserts or 0),
+            links_created=int(run.links_created or 0),
             finished_at=run.finished_at,
         )

@@ -95,13 +95,15 @@ def bench_ingestion(server: Server, n: int) -> dict:
     pipeline_s = time.perf_counter() - start
     assert report.pool_hits == half and report.pool_inserts == n - half, report
     with ctx.database.engine.connect() as conn:
-        new_ids = list(conn.execute(
-            text(
-                "SELECT id FROM job_pool "
-                "WHERE id NOT IN (SELECT job_pool_id FROM ingestion_run_job WHERE run_id = :r)"
-            ),
-            {"r": seed.run_id},
-        ).scalars())
+        new_ids = list(
+            conn.execute(
+                text(
+                    "SELECT id FROM job_pool "
+                    "WHERE id NOT IN (SELECT job_pool_id FROM ingestion_run_job WHERE run_id = :r)"
+                ),
+                {"r": seed.run_id},
+            ).scalars()
+        )
     start = time.perf_counter()
     embedded = ctx.embedding.embed_jobs(new_ids)
     embed_s = time.perf_counter() - start
@@ -137,17 +139,23 @@ def naive_ingest(ctx: AppContext, user_id: uuid.UUID, items: list[dict]) -> None
             pool_id = session.scalar(select(PoolJob.id).where(PoolJob.hash == key))
             if pool_id is None:
                 row = PoolJob(
-                    hash=key, source=job.source, external_id=job.external_id, url=job.url, title=job.title,
-                    company=job.company, location=job.location, description=job.description,
-                    salary_min=job.salary_min, salary_max=job.salary_max, posted_at=job.posted_at,
+                    hash=key,
+                    source=job.source,
+                    external_id=job.external_id,
+                    url=job.url,
+                    title=job.title,
+                    company=job.company,
+                    location=job.location,
+                    description=job.description,
+                    salary_min=job.salary_min,
+                    salary_max=job.salary_max,
+                    posted_at=job.posted_at,
                     metadata_=job.metadata,
                 )
                 session.add(row)
                 session.flush()
                 pool_id = row.id
-            link = session.scalar(
-                select(UserJob.id).where(UserJob.user_id == user_id, UserJob.job_pool_id == pool_id)
-            )
+            link = session.scalar(select(UserJob.id).where(UserJob.user_id == user_id, UserJob.job_pool_id == pool_id))
             if link is None:
                 session.add(UserJob(user_id=user_id, job_pool_id=pool_id, position=0.0))
                 session.flush()
@@ -156,15 +164,18 @@ def naive_ingest(ctx: AppContext, user_id: uuid.UUID, items: list[dict]) -> None
 def seed_board(ctx: AppContext, pool_size: int, link_counts: list[int]) -> dict[int, uuid.UUID]:
     """A pool of pool_size rows (no embeddings) and one profile per link count, spread over the columns."""
     with ctx.database.engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO job_pool (hash, source, title, company, location, description, url, posted_at) "
-            "SELECT md5(g::text) || md5((g * 7)::text), 'linkedin', "
-            "  (ARRAY['Backend Engineer','Data Engineer','Product Manager','Registered Nurse','SRE'])[1 + g % 5], "
-            "  'Company ' || (g % 997), (ARRAY['Berlin','Remote','London','Paris'])[1 + g % 4], "
-            "  repeat('lorem ipsum dolor sit amet ', 20), 'https://example.invalid/' || g, "
-            "  now() - (g % 60) * interval '1 day' "
-            "FROM generate_series(1, :n) g"
-        ), {"n": pool_size})
+        conn.execute(
+            text(
+                "INSERT INTO job_pool (hash, source, title, company, location, description, url, posted_at) "
+                "SELECT md5(g::text) || md5((g * 7)::text), 'linkedin', "
+                "  (ARRAY['Backend Engineer','Data Engineer','Product Manager','Registered Nurse','SRE'])[1 + g % 5], "
+                "  'Company ' || (g % 997), (ARRAY['Berlin','Remote','London','Paris'])[1 + g % 4], "
+                "  repeat('lorem ipsum dolor sit amet ', 20), 'https://example.invalid/' || g, "
+                "  now() - (g % 60) * interval '1 day' "
+                "FROM generate_series(1, :n) g"
+            ),
+            {"n": pool_size},
+        )
         users = {}
         statuses = [s.value for s in STATUSES]
         for count in link_counts:
@@ -172,12 +183,15 @@ def seed_board(ctx: AppContext, pool_size: int, link_counts: list[int]) -> dict[
                 text("INSERT INTO users (name) VALUES (:n) RETURNING id"), {"n": f"links-{count}"}
             ).scalar_one()
             users[count] = user_id
-            conn.execute(text(
-                "INSERT INTO user_job (user_id, job_pool_id, status, position, match_score) "
-                "SELECT :uid, id, (CAST(:statuses AS job_status[]))[1 + width_bucket(random(), "
-                "  ARRAY[0, 0.55, 0.75, 0.83, 0.85, 0.95, 1.0]) - 1], row_number() OVER (), (random() * 100)::int "
-                "FROM (SELECT id FROM job_pool ORDER BY random() LIMIT :count) j"
-            ), {"uid": user_id, "count": count, "statuses": statuses})
+            conn.execute(
+                text(
+                    "INSERT INTO user_job (user_id, job_pool_id, status, position, match_score) "
+                    "SELECT :uid, id, (CAST(:statuses AS job_status[]))[1 + width_bucket(random(), "
+                    "  ARRAY[0, 0.55, 0.75, 0.83, 0.85, 0.95, 1.0]) - 1], row_number() OVER (), (random() * 100)::int "
+                    "FROM (SELECT id FROM job_pool ORDER BY random() LIMIT :count) j"
+                ),
+                {"uid": user_id, "count": count, "statuses": statuses},
+            )
     # Measure a settled database, as a user's is: not one autovacuum is still working through after a bulk load.
     with ctx.database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM (ANALYZE) job_pool, user_job"))
@@ -244,8 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  pipeline {results['pipeline_items_per_s']:,.0f} items/s   (target >= 5,000)")
     print(f"  naive per-row SELECT-then-INSERT {results['naive_items_per_s']:,.0f} items/s")
     print(f"  ratio {results['ratio']:.1f}x   (target >= 10x)")
-    print(f"Embedding + HNSW indexing of {results['embed_rows']:,} new pool rows: "
-          f"{results['embed_rows_per_s']:,.0f} rows/s")
+    print(
+        f"Embedding + HNSW indexing of {results['embed_rows']:,} new pool rows: "
+        f"{results['embed_rows_per_s']:,.0f} rows/s"
+    )
     print(f"Board open (counts + the first {PAGE_SIZE} cards of each column), pool {results['pool_size']:,}:")
     for key, value in results.items():
         if key.startswith("board_open_"):
@@ -258,8 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in results.items():
         if key.startswith("full_list_"):
             p50, p95 = value
-            print(f"Full card list at {int(key.rsplit('_', 1)[1]):,} links: p50 {p50:.2f} ms, p95 {p95:.2f} ms"
-                  "   (target p95 <= 10 ms)")
+            print(
+                f"Full card list at {int(key.rsplit('_', 1)[1]):,} links: p50 {p50:.2f} ms, p95 {p95:.2f} ms"
+                "   (target p95 <= 10 ms)"
+            )
     p50, p95 = results["move"]
     print(f"Card move: p50 {p50:.2f} ms, p95 {p95:.2f} ms   (target p95 <= 3 ms)")
     return 0

@@ -89,10 +89,13 @@ def load_pool(ctx: AppContext, size: int, rng: random.Random, hnsw: str | None =
             definition = definition.rsplit(" WITH (", 1)[0] + f" WITH ({hnsw})"
         raw.execute(f"DROP INDEX {INDEX}")
         embed_seconds = 0.0
-        with raw.cursor() as cursor, cursor.copy(
-            "COPY job_pool (hash, source, title, company, location, description, skills, embedding, embedding_model)"
-            " FROM STDIN WITH (FORMAT BINARY)"
-        ) as copy:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(
+                "COPY job_pool (hash, source, title, company, location, description, skills, embedding,"
+                " embedding_model) FROM STDIN WITH (FORMAT BINARY)"
+            ) as copy,
+        ):
             copy.set_types(["text", "text", "text", "text", "text", "text", "jsonb", "vector", "text"])
             for start in range(0, size, 5000):
                 jobs = [make_job(rng) for _ in range(min(5000, size - start))]
@@ -102,8 +105,19 @@ def load_pool(ctx: AppContext, size: int, rng: random.Random, hnsw: str | None =
                 embed_seconds += time.perf_counter() - t0
                 for job, vector, job_skills in zip(jobs, vectors, skills, strict=True):
                     key = hashlib.sha256(f"{start}|{job.company}|{job.title}|{rng.random()}".encode()).hexdigest()
-                    copy.write_row((key, f"bench-{job.family}", job.title, job.company, job.location, job.description,
-                                    json.dumps(job_skills), vector, embedder.model))
+                    copy.write_row(
+                        (
+                            key,
+                            f"bench-{job.family}",
+                            job.title,
+                            job.company,
+                            job.location,
+                            job.description,
+                            json.dumps(job_skills),
+                            vector,
+                            embedder.model,
+                        )
+                    )
                 log(f"  pool: {start + len(jobs):,} / {size:,} rows")
         loaded = time.perf_counter()
         raw.execute("SET maintenance_work_mem = '512MB'")
@@ -130,9 +144,9 @@ def make_profiles(ctx: AppContext, rng: random.Random) -> list[str]:
         ctx.matching.set_resume(name, make_resume(rng, family))
         user_id = ctx.profiles.get(name).id
         with ctx.database.sessions.begin() as session:
-            ids = list(session.scalars(
-                select(PoolJob.id).where(PoolJob.source == f"bench-{family}").limit(CARDS_PER_PROFILE)
-            ))
+            ids = list(
+                session.scalars(select(PoolJob.id).where(PoolJob.source == f"bench-{family}").limit(CARDS_PER_PROFILE))
+            )
             IngestionService.link_jobs(session, user_id, ids)
         names.append(name)
     return names
@@ -155,28 +169,35 @@ def time_discover(ctx: AppContext, names: list[str], queries: int) -> dict[str, 
         assert len(items) == 20
         with ctx.database.sessions() as session:
             t0 = time.perf_counter()
-            discover_sql.nearest_unlinked(session, users[name][0], users[name][1], ctx.matching.model, 20,
-                                          iterative=True)
+            discover_sql.nearest_unlinked(
+                session, users[name][0], users[name][1], ctx.matching.model, 20, iterative=True
+            )
             sql_only.append(time.perf_counter() - t0)
     plan = ctx.matching.explain_discover(names[0], 20)
     recalls = []
     for name in names:
         with ctx.database.sessions() as session:
-            approx = discover_sql.nearest_unlinked(session, users[name][0], users[name][1], ctx.matching.model, 20,
-                                                   iterative=True)
+            approx = discover_sql.nearest_unlinked(
+                session, users[name][0], users[name][1], ctx.matching.model, 20, iterative=True
+            )
         with ctx.database.sessions() as session:
             session.execute(text("SET LOCAL enable_indexscan = off"))  # the exact answer: a full scan and sort
-            exact = discover_sql.nearest_unlinked(session, users[name][0], users[name][1], ctx.matching.model, 20,
-                                                  iterative=False)
+            exact = discover_sql.nearest_unlinked(
+                session, users[name][0], users[name][1], ctx.matching.model, 20, iterative=False
+            )
         recalls.append(len({r.id for r in approx} & {r.id for r in exact}) / 20)
         if recalls[-1] < 0.9:
-            log(f"  recall@20 {recalls[-1]:.2f} for {name}: found similarity {approx[-1].similarity:.3f}.."
-                f"{approx[0].similarity:.3f}, exact {exact[-1].similarity:.3f}..{exact[0].similarity:.3f}")
+            log(
+                f"  recall@20 {recalls[-1]:.2f} for {name}: found similarity {approx[-1].similarity:.3f}.."
+                f"{approx[0].similarity:.3f}, exact {exact[-1].similarity:.3f}..{exact[0].similarity:.3f}"
+            )
     return {
         "discover_recall_at_20": statistics.mean(recalls),
         "discover_recall_at_20_worst_profile": min(recalls),
-        "discover_p50_ms": statistics.median(whole) * 1000, "discover_p95_ms": percentile(whole, 95) * 1000,
-        "sql_p50_ms": statistics.median(sql_only) * 1000, "sql_p95_ms": percentile(sql_only, 95) * 1000,
+        "discover_p50_ms": statistics.median(whole) * 1000,
+        "discover_p95_ms": percentile(whole, 95) * 1000,
+        "sql_p50_ms": statistics.median(sql_only) * 1000,
+        "sql_p95_ms": percentile(sql_only, 95) * 1000,
         "uses_hnsw_index": f"Index Scan using {INDEX}" in plan or "Index Scan using ix_job_pool_embedding_hnsw" in plan,
         "plan": "\n".join(line[:160] for line in plan.splitlines()),
     }
@@ -187,8 +208,16 @@ def time_embedding(ctx: AppContext, names: list[str], new: int, batches: int, rn
     rates, fan_out_seconds, links = [], [], 0
     for batch in range(batches):
         jobs = [make_job(rng) for _ in range(new)]
-        items = [{"title": j.title, "companyName": j.company, "location": j.location, "description": j.description,
-                  "link": f"https://bench.example/{batch}/{i}/{rng.random()}"} for i, j in enumerate(jobs)]
+        items = [
+            {
+                "title": j.title,
+                "companyName": j.company,
+                "location": j.location,
+                "description": j.description,
+                "link": f"https://bench.example/{batch}/{i}/{rng.random()}",
+            }
+            for i, j in enumerate(jobs)
+        ]
         hooks, ctx.ingestion.after_ingest = ctx.ingestion.after_ingest, []
         try:
             ctx.ingestion.run(names[0], [items], source="bench", embed=False)

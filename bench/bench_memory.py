@@ -95,16 +95,23 @@ def main() -> int:
         db_url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
         child = subprocess.run(
             [sys.executable, "-c", CHILD, str(args.code.resolve()), db_url, str(work / "data"), str(export)],
-            cwd=args.code, capture_output=True, text=True,
+            cwd=args.code,
+            capture_output=True,
+            text=True,
         )
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kilobytes on Linux
         if child.returncode != 0:
             print(child.stderr[-3000:], file=sys.stderr)
         outcome = json.loads(child.stdout.strip().splitlines()[-1]) if child.returncode == 0 else {}
         result = {
-            "code": str(args.code.resolve()), "format": args.format, "gzip": args.gzip,
-            "export_mb": round(export.stat().st_size / (1 << 20), 1), "items": items,
-            "generate_s": round(generated, 1), "child_exit": child.returncode, "peak_rss_mb": round(peak_mb, 1),
+            "code": str(args.code.resolve()),
+            "format": args.format,
+            "gzip": args.gzip,
+            "export_mb": round(export.stat().st_size / (1 << 20), 1),
+            "items": items,
+            "generate_s": round(generated, 1),
+            "child_exit": child.returncode,
+            "peak_rss_mb": round(peak_mb, 1),
             **outcome,
         }
         if args.json:

@@ -73,16 +73,21 @@ def main() -> int:
     url = _fresh_database(server_url)
     try:
         started = time.perf_counter()
-        rows = build_bulk_v1(url, rows=args.rows, users=args.users, catalog=args.catalog,
-                             embedded_fraction=args.embedded_fraction)
-        print(f"built v1 database: {rows} legacy rows, {args.users} profiles, "
-              f"{args.embedded_fraction:.0%} with embeddings ({time.perf_counter() - started:.1f} s)")
+        rows = build_bulk_v1(
+            url, rows=args.rows, users=args.users, catalog=args.catalog, embedded_fraction=args.embedded_fraction
+        )
+        print(
+            f"built v1 database: {rows} legacy rows, {args.users} profiles, "
+            f"{args.embedded_fraction:.0%} with embeddings ({time.perf_counter() - started:.1f} s)"
+        )
         database = open_database(url, workdir, upgrade=False)
         service = MigrationService(database)
         started = time.perf_counter()
         preview = service.preview()
-        print(f"preview: {time.perf_counter() - started:.1f} s -> {preview.pool_jobs} pool jobs, {preview.links} "
-              f"cards, {preview.merged_rows} merged rows, {len(preview.unmapped)} unmapped status values")
+        print(
+            f"preview: {time.perf_counter() - started:.1f} s -> {preview.pool_jobs} pool jobs, {preview.links} "
+            f"cards, {preview.merged_rows} merged rows, {len(preview.unmapped)} unmapped status values"
+        )
 
         marks: dict[str, float] = {}
 
@@ -98,9 +103,11 @@ def main() -> int:
         verdict = "OK" if seconds < TARGET_SECONDS else "TOO SLOW"
         if args.backup:
             print(f"backup (pg_dump): {backup_seconds:.1f} s -> {report.backup_path}")
-        print(f"migration: {seconds:.1f} s for {report.legacy_rows} legacy rows (target < {TARGET_SECONDS:.0f} s: "
-              f"{verdict}); {report.pool_jobs} pool jobs, {report.links} cards, {report.embeddings_kept} embeddings "
-              f"kept; verification {'passed' if report.verification.ok else 'FAILED'}")
+        print(
+            f"migration: {seconds:.1f} s for {report.legacy_rows} legacy rows (target < {TARGET_SECONDS:.0f} s: "
+            f"{verdict}); {report.pool_jobs} pool jobs, {report.links} cards, {report.embeddings_kept} embeddings "
+            f"kept; verification {'passed' if report.verification.ok else 'FAILED'}"
+        )
         if args.backup:
             print(f"total with the backup: {total:.1f} s")
         if args.rollback:

@@ -37,8 +37,13 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
             raise InvalidInput(f"“{args.job_pool_id}” is not a job pool id (a UUID; see `board --json`).") from None
         result = ctx.cards.move_job(args.profile, job_id, args.status)
         if args.json:
-            print_json({"user_job_id": str(result.user_job_ids[0]), "status": result.status.value,
-                        "position": result.positions[0]})
+            print_json(
+                {
+                    "user_job_id": str(result.user_job_ids[0]),
+                    "status": result.status.value,
+                    "position": result.positions[0],
+                }
+            )
         else:
             print(f"Moved to {status_label(result.status)}.")
         return 0
@@ -53,7 +58,16 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
         return 0
     print_table(
         ["STATUS", "SCORE", "TITLE", "COMPANY", "LOCATION", "JOB_POOL_ID"],
-        [[c.status.value, c.match_score if c.match_score is not None else "-", truncate(c.title, 40),
-          truncate(c.company, 24), truncate(c.location, 20), c.job_pool_id] for c in cards],
+        [
+            [
+                c.status.value,
+                c.match_score if c.match_score is not None else "-",
+                truncate(c.title, 40),
+                truncate(c.company, 24),
+                truncate(c.location, 20),
+                c.job_pool_id,
+            ]
+            for c in cards
+        ],
     )
     return 0

@@ -16,7 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(NAME, help="pool jobs that match a profile's resume and are not on its board")
     parser.add_argument("--profile", required=True)
     parser.add_argument(
-        "--limit", type=int, default=DEFAULT_DISCOVER_LIMIT,
+        "--limit",
+        type=int,
+        default=DEFAULT_DISCOVER_LIMIT,
         help=f"how many jobs to list (1-{MAX_DISCOVER_LIMIT}, default {DEFAULT_DISCOVER_LIMIT})",
     )
     parser.add_argument("--add", action="store_true", help="also put the listed jobs on the profile's board")
@@ -35,8 +37,17 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
         return 0
     print_table(
         ["SCORE", "TITLE", "COMPANY", "LOCATION", "MISSING SKILLS", "JOB_POOL_ID"],
-        [[item.match_score, truncate(item.title, 40), truncate(item.company, 22), truncate(item.location, 18),
-          truncate(", ".join(item.missing[:4]), 32), item.job_pool_id] for item in items],
+        [
+            [
+                item.match_score,
+                truncate(item.title, 40),
+                truncate(item.company, 22),
+                truncate(item.location, 18),
+                truncate(", ".join(item.missing[:4]), 32),
+                item.job_pool_id,
+            ]
+            for item in items
+        ],
     )
     if args.add:
         print(f"Added {added} jobs to the Recommended column of “{args.profile}”.")

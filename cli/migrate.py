@@ -44,8 +44,10 @@ def _progress(progress: MigrationProgress) -> None:
 
 def _print_preview(preview: MigrationPreview) -> None:
     print(f"Legacy jobs: {preview.legacy_rows} of {len(preview.profiles)} profiles")
-    print(f"Pool jobs they become: {preview.pool_jobs} ({preview.shared_pool_jobs} shared by several profiles, "
-          f"{preview.joined_old_hashes} joined from rows with different old hashes)")
+    print(
+        f"Pool jobs they become: {preview.pool_jobs} ({preview.shared_pool_jobs} shared by several profiles, "
+        f"{preview.joined_old_hashes} joined from rows with different old hashes)"
+    )
     print(f"Cards: {preview.links} ({preview.merged_rows} legacy rows merge into another card of their profile)")
     print("Profiles:")
     for profile in preview.profiles:
@@ -59,14 +61,16 @@ def _print_preview(preview: MigrationPreview) -> None:
         if len(preview.merges) > MAX_LISTED:
             print(f"  … and {len(preview.merges) - MAX_LISTED} more (see --json)")
     print("Status values:")
-    for status in preview.statuses[:MAX_LISTED * 2]:
+    for status in preview.statuses[: MAX_LISTED * 2]:
         flag = "" if status.known else "   (no mapping: kept visible on the card)"
         print(f"  {status.value!r} x{status.rows} -> {status.maps_to.value}{flag}")
     if preview.unmapped:
         print(f"Values with no mapping: {', '.join(repr(s.value) for s in preview.unmapped)}")
-    print(f"Salaries parsed: {preview.salaries_parsed} of {preview.salaries}; embeddings kept: "
-          f"{preview.embeddings_kept}; tailored resumes: {preview.tailored_resumes}; "
-          f"scores clamped to 0-100: {preview.scores_clamped}")
+    print(
+        f"Salaries parsed: {preview.salaries_parsed} of {preview.salaries}; embeddings kept: "
+        f"{preview.embeddings_kept}; tailored resumes: {preview.tailored_resumes}; "
+        f"scores clamped to 0-100: {preview.scores_clamped}"
+    )
     print("Nothing was written. Run `migrate` without --dry-run to migrate (a backup is taken first).")
 
 
@@ -77,15 +81,19 @@ def _print_verification(report: VerificationReport) -> None:
     for row in report.unaccounted[:MAX_LISTED]:
         print(f"  unaccounted legacy job {row.legacy_job_id}: {row.reason}")
     if report.links_since_migration or report.cards_changed_since_migration:
-        print(f"  since the migration: {report.links_since_migration} new cards, "
-              f"{report.cards_changed_since_migration} migrated cards changed")
+        print(
+            f"  since the migration: {report.links_since_migration} new cards, "
+            f"{report.cards_changed_since_migration} migrated cards changed"
+        )
 
 
 def _print_migration(report: MigrationReport) -> None:
     print(report.message)
     for status in report.unmapped:
-        print(f"  status {status.value!r} x{status.rows} had no mapping: those cards are in "
-              f"{status.maps_to.value} and show the original text")
+        print(
+            f"  status {status.value!r} x{status.rows} had no mapping: those cards are in "
+            f"{status.maps_to.value} and show the original text"
+        )
     if report.profiles_renamed:
         print(f"  {report.profiles_renamed} profiles got a new name (empty or duplicate in v1)")
     if report.verification is not None:
@@ -95,8 +103,11 @@ def _print_migration(report: MigrationReport) -> None:
 def _print_rollback(report: RollbackReport) -> None:
     print(report.message)
     if report.profile_resumes_dropped or report.ingestion_runs_dropped:
-        print(f"  v1 cannot hold {report.profile_resumes_dropped} profile resumes and {report.ingestion_runs_dropped}"
-              " ingestion log entries; they are in the backup", file=sys.stderr)
+        print(
+            f"  v1 cannot hold {report.profile_resumes_dropped} profile resumes and {report.ingestion_runs_dropped}"
+            " ingestion log entries; they are in the backup",
+            file=sys.stderr,
+        )
 
 
 def _emit(args: argparse.Namespace, record, printer) -> None:

@@ -33,8 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _profile_json(profile) -> dict:
     return {
-        "id": str(profile.id), "name": profile.name, "email": profile.email,
-        "has_resume": profile.has_resume, "cards": profile.card_count,
+        "id": str(profile.id),
+        "name": profile.name,
+        "email": profile.email,
+        "has_resume": profile.has_resume,
+        "cards": profile.card_count,
     }
 
 
@@ -48,8 +51,10 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
         elif not profiles:
             print("No profiles yet. Create one: python main.py profiles add NAME")
         else:
-            print_table(["NAME", "CARDS", "RESUME", "EMAIL"],
-                        [[p.name, p.card_count, "yes" if p.has_resume else "-", p.email] for p in profiles])
+            print_table(
+                ["NAME", "CARDS", "RESUME", "EMAIL"],
+                [[p.name, p.card_count, "yes" if p.has_resume else "-", p.email] for p in profiles],
+            )
     elif args.action == "add":
         profile = service.add(args.name, args.email)
         if args.json:
@@ -70,13 +75,20 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
 def _set_resume(args: argparse.Namespace, ctx: AppContext) -> None:
     update = ctx.matching.set_resume_file(args.name, args.file)
     if args.json:
-        print_json({
-            "id": str(update.profile_id), "name": update.profile_name, "characters": update.characters,
-            "skills": update.skills, "links_rescored": update.links_rescored,
-        })
+        print_json(
+            {
+                "id": str(update.profile_id),
+                "name": update.profile_name,
+                "characters": update.characters,
+                "skills": update.skills,
+                "links_rescored": update.links_rescored,
+            }
+        )
         return
     skills = ", ".join(update.skills[:15]) + (" …" if len(update.skills) > 15 else "")
-    print(f"Saved the resume of “{update.profile_name}” ({update.characters:,} characters); "
-          f"rescored {update.links_rescored} cards.")
+    print(
+        f"Saved the resume of “{update.profile_name}” ({update.characters:,} characters); "
+        f"rescored {update.links_rescored} cards."
+    )
     if skills:
         print(f"Skills found: {skills}")

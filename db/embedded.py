@@ -83,8 +83,14 @@ def _service_account() -> pwd.struct_passwd | None:
 
 def _run(args: list[str], account: pwd.struct_passwd | None, timeout: float = 60) -> None:
     result = subprocess.run(
-        args, capture_output=True, text=True, timeout=timeout, check=False, cwd="/",
-        user=account.pw_uid if account else None, group=account.pw_gid if account else None,
+        args,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd="/",
+        user=account.pw_uid if account else None,
+        group=account.pw_gid if account else None,
         umask=0o077,
     )
     if result.returncode != 0:
@@ -127,8 +133,9 @@ def _socket_dir(pgdata: Path, account: pwd.struct_passwd | None) -> Path:
         base.mkdir(mode=0o711)
     info = os.lstat(base)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise DatabaseStartError(f"{base} belongs to another user or is not a folder; remove it or use --data-dir "
-                                 "with a shorter path.")
+        raise DatabaseStartError(
+            f"{base} belongs to another user or is not a folder; remove it or use --data-dir with a shorter path."
+        )
     os.chmod(base, 0o711)  # enterable to reach our own folder inside, not listable
     _private_dir(directory, account)
     return directory
@@ -151,8 +158,9 @@ def _configure(pgdata: Path, socket_dir: Path, account: pwd.struct_passwd | None
         f"unix_socket_directories = {_quote(str(socket_dir))}\n"
         "unix_socket_permissions = 0700\n"
     )
-    (pgdata / "pg_hba.conf").write_text("# Written by JobPool: local peer connections of the owner only.\n"
-                                        "local all all peer map=jobpool\n")
+    (pgdata / "pg_hba.conf").write_text(
+        "# Written by JobPool: local peer connections of the owner only.\nlocal all all peer map=jobpool\n"
+    )
     users = {pwd.getpwuid(os.getuid()).pw_name} | ({account.pw_name} if account else set())
     (pgdata / "pg_ident.conf").write_text("".join(f"jobpool {user} {ROLE}\n" for user in sorted(users)))
     for name in (_CONF, "pg_hba.conf", "pg_ident.conf"):
@@ -175,8 +183,11 @@ def _start_locked(pgdata: Path, account: pwd.struct_passwd | None) -> Path:
     if not (pgdata / "PG_VERSION").exists():
         _run([str(bin_dir / "initdb"), "--auth=peer", "--encoding=utf8", "-U", ROLE, "-D", str(pgdata)], account)
     _configure(pgdata, socket_dir, account)
-    _run([str(bin_dir / "pg_ctl"), "-w", "-t", "60", "-s", "-D", str(pgdata), "-l", str(pgdata / "log"), "start"],
-         account, timeout=90)
+    _run(
+        [str(bin_dir / "pg_ctl"), "-w", "-t", "60", "-s", "-D", str(pgdata), "-l", str(pgdata / "log"), "start"],
+        account,
+        timeout=90,
+    )
     return socket_dir
 
 

@@ -18,9 +18,7 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(
-    url: str, *, pool_size: int = 5, application_name: str = "jobpool", read_only: bool = False
-) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, application_name: str = "jobpool", read_only: bool = False) -> Engine:
     """An engine whose connections send vectors binary once the vector extension exists (read-only if asked)."""
     engine = create_engine(
         normalize_url(url),

@@ -111,8 +111,10 @@ class HandleList:
         entries = self._read()
         alive = [e for e in entries if self._alive(*e)]
         if alive != entries:
-            log.info("pruned dead JobPool processes from the server's handles: %s",
-                     [pid for pid, _ in entries if (pid, _) not in alive])
+            log.info(
+                "pruned dead JobPool processes from the server's handles: %s",
+                [pid for pid, _ in entries if (pid, _) not in alive],
+            )
             self._write(alive)
         return alive
 

@@ -159,7 +159,10 @@ class FakeApify:
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             # A short poll interval keeps shutdown (and so each test's teardown) quick.
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-apify", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="fake-apify",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -285,8 +288,13 @@ class FakeApify:
         if max_items is not None and actor.script.honour_max_items:
             produced = produced[:max_items]
         run = _Run(
-            run_id=_new_id(), actor=actor, dataset_id=_new_id(), run_input=run_input, max_items=max_items,
-            produced=produced, started_at=datetime.now(UTC),
+            run_id=_new_id(),
+            actor=actor,
+            dataset_id=_new_id(),
+            run_input=run_input,
+            max_items=max_items,
+            produced=produced,
+            started_at=datetime.now(UTC),
         )
         self._runs[run.run_id] = run
         self._datasets[run.dataset_id] = run
@@ -348,7 +356,10 @@ class FakeApify:
             "meta": {"origin": "API", "userAgent": "fake-apify"},
             "stats": {"inputBodyLen": 0, "restartCount": 0, "resurrectCount": 0, "computeUnits": 0.0},
             "options": {
-                "build": "latest", "timeoutSecs": 3600, "memoryMbytes": 1024, "diskMbytes": 2048,
+                "build": "latest",
+                "timeoutSecs": 3600,
+                "memoryMbytes": 1024,
+                "diskMbytes": 2048,
                 "maxItems": run.max_items,
             },
             "buildId": "fakeBuild00000001",

@@ -51,7 +51,8 @@ def _label_problem(label: QLabel) -> str | None:
 def _button_problem(button: QPushButton | QToolButton) -> str | None:
     text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
     shows_text = isinstance(button, QPushButton) or (
-        button.toolButtonStyle() != button.toolButtonStyle().ToolButtonIconOnly)
+        button.toolButtonStyle() != button.toolButtonStyle().ToolButtonIconOnly
+    )
     if not shows_text or not text:
         return None
     # sizeHint is the text advance plus icon, style padding and stylesheet padding/border: what the text needs.
@@ -67,8 +68,9 @@ def _combo_problem(combo: QComboBox) -> str | None:
         return None
     option = QStyleOptionComboBox()
     combo.initStyleOption(option)
-    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
-                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
     icon = combo.iconSize().width() + 4 if not combo.itemIcon(combo.currentIndex()).isNull() else 0
     needed = combo.fontMetrics().horizontalAdvance(text) + icon
     if needed > field.width():
@@ -141,4 +143,3 @@ def title_problem(dialog: QWidget) -> str | None:
     if needed > dialog.width():
         return f"title {dialog.windowTitle()!r} needs {needed}px, dialog is {dialog.width()}"
     return None
-

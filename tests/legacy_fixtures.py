@@ -35,8 +35,26 @@ CREATE TABLE tailored_resume (
 """
 
 JOB_COLUMNS = (
-    "id", "user_id", "hash", "source", "external_id", "url", "title", "company", "location", "description", "salary",
-    "job_type", "is_remote", "posted_at", "status", "match_score", "gap_analysis", "notes", "embedding", "created_at",
+    "id",
+    "user_id",
+    "hash",
+    "source",
+    "external_id",
+    "url",
+    "title",
+    "company",
+    "location",
+    "description",
+    "salary",
+    "job_type",
+    "is_remote",
+    "posted_at",
+    "status",
+    "match_score",
+    "gap_analysis",
+    "notes",
+    "embedding",
+    "created_at",
     "updated_at",
 )
 T0 = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
@@ -136,13 +154,31 @@ def insert_jobs(conn: psycopg.Connection, users: dict[str, uuid.UUID], jobs: dic
     """Insert job rows with COPY (binary vectors)."""
     with conn.cursor().copy(f"COPY job ({', '.join(JOB_COLUMNS)}) FROM STDIN") as copy:
         for job in jobs.values():
-            copy.write_row((
-                job.id, users[job.user], job.hash, job.source, job.external_id, job.url, job.title, job.company,
-                job.location, job.description, job.salary, job.job_type, job.is_remote, job.posted_at, job.status,
-                job.match_score, json.dumps(job.gap_analysis) if job.gap_analysis is not None else None, job.notes,
-                vector(job.embedding) if job.embedding is not None else None, at(job.created),
-                at(job.updated) if job.updated is not None else None,
-            ))
+            copy.write_row(
+                (
+                    job.id,
+                    users[job.user],
+                    job.hash,
+                    job.source,
+                    job.external_id,
+                    job.url,
+                    job.title,
+                    job.company,
+                    job.location,
+                    job.description,
+                    job.salary,
+                    job.job_type,
+                    job.is_remote,
+                    job.posted_at,
+                    job.status,
+                    job.match_score,
+                    json.dumps(job.gap_analysis) if job.gap_analysis is not None else None,
+                    job.notes,
+                    vector(job.embedding) if job.embedding is not None else None,
+                    at(job.created),
+                    at(job.updated) if job.updated is not None else None,
+                )
+            )
 
 
 MESSY_USERS = {
@@ -155,7 +191,7 @@ MESSY_USERS = {
     "frank": ("  Frank \t  Smith ", None, at(-30)),
 }
 
-NOTE_QUOTES = 'Called the recruiter — she said "maybe"; it\'s a \'soft\' yes.\nFollow up on Monday.'
+NOTE_QUOTES = "Called the recruiter — she said \"maybe\"; it's a 'soft' yes.\nFollow up on Monday."
 NOTE_UNICODE = "Zweites Gespräch: 日本語のメモ ✓ — naïve café, emoji 🎉\n\ttab-indented line\\backslash"
 NOTE_SHARED = "Same note saved twice."
 
@@ -165,57 +201,149 @@ def messy_jobs() -> dict[str, LegacyJob]:
     jobs = {
         # One job for three profiles, conflicting metadata; alice's copy is the most complete and wins the pool row.
         "py_alice": LegacyJob(
-            "alice", "Senior Python Developer", "Acme Corp.", "Berlin, Germany", "Applied", hash="a-1",
-            description="Build data pipelines in Python. " * 20, salary="€60,000 – €75,000 a year",
-            url="https://jobs.example/acme/1", source="linkedin", external_id="li-1", job_type="full-time",
-            is_remote=False, posted_at=at(-10), match_score=82, gap_analysis={"missing": ["Kafka"]}, embedding=1,
-            notes=NOTE_QUOTES, created=-9, updated=-5,
+            "alice",
+            "Senior Python Developer",
+            "Acme Corp.",
+            "Berlin, Germany",
+            "Applied",
+            hash="a-1",
+            description="Build data pipelines in Python. " * 20,
+            salary="€60,000 – €75,000 a year",
+            url="https://jobs.example/acme/1",
+            source="linkedin",
+            external_id="li-1",
+            job_type="full-time",
+            is_remote=False,
+            posted_at=at(-10),
+            match_score=82,
+            gap_analysis={"missing": ["Kafka"]},
+            embedding=1,
+            notes=NOTE_QUOTES,
+            created=-9,
+            updated=-5,
         ),
         "py_bob": LegacyJob(
-            "bob", "senior python developer", "ACME corp", "Berlin,  Germany", "  APPLIED ", hash=None,
-            description="Short text.", created=-8,
+            "bob",
+            "senior python developer",
+            "ACME corp",
+            "Berlin,  Germany",
+            "  APPLIED ",
+            hash=None,
+            description="Short text.",
+            created=-8,
         ),
         "py_carol": LegacyJob(
-            "carol", "Senior Python Developer!", "Acme Corporation", "berlin germany", "Phone   Screen", hash="c-9",
-            description="Python role, medium text " * 5, salary="competitive", url="https://jobs.example/acme/1b",
-            embedding=3, created=-7, updated=-2,
+            "carol",
+            "Senior Python Developer!",
+            "Acme Corporation",
+            "berlin germany",
+            "Phone   Screen",
+            hash="c-9",
+            description="Python role, medium text " * 5,
+            salary="competitive",
+            url="https://jobs.example/acme/1b",
+            embedding=3,
+            created=-7,
+            updated=-2,
         ),
         # Two rows of alice with different old hashes, one job under v2: merge, later status wins, both notes kept.
         "de_alice_1": LegacyJob(
-            "alice", "Data Engineer", "Globex, Inc.", "Remote", "Applied", hash="x-1", notes=NOTE_QUOTES,
-            salary="$90,000 - $120,000 a year", match_score=150, created=-30, updated=-20,
+            "alice",
+            "Data Engineer",
+            "Globex, Inc.",
+            "Remote",
+            "Applied",
+            hash="x-1",
+            notes=NOTE_QUOTES,
+            salary="$90,000 - $120,000 a year",
+            match_score=150,
+            created=-30,
+            updated=-20,
         ),
         "de_alice_2": LegacyJob(
-            "alice", "data engineer", "GLOBEX", "remote", " interview ", hash="x-2", notes=NOTE_UNICODE,
-            match_score=40, gap_analysis={"missing": ["Spark"]}, created=-25, updated=-21,
+            "alice",
+            "data engineer",
+            "GLOBEX",
+            "remote",
+            " interview ",
+            hash="x-2",
+            notes=NOTE_UNICODE,
+            match_score=40,
+            gap_analysis={"missing": ["Spark"]},
+            created=-25,
+            updated=-21,
         ),
         # Bob: offer then rejected for one job: rejected is later in board order and wins.
         # qa_bob_1 is the more complete row but has no embedding: the pool row keeps qa_bob_2's.
-        "qa_bob_1": LegacyJob("bob", "QA Engineer", "Initech", "Austin, TX", "Offer", hash="q-1", notes=NOTE_SHARED,
-                              description="Test things.", url="https://jobs.example/initech", created=-12),
-        "qa_bob_2": LegacyJob("bob", "QA Engineer", "Initech LLC", "Austin TX", "rejected", hash="q-2",
-                              notes=NOTE_SHARED, embedding=4, created=-11, updated=-1),
+        "qa_bob_1": LegacyJob(
+            "bob",
+            "QA Engineer",
+            "Initech",
+            "Austin, TX",
+            "Offer",
+            hash="q-1",
+            notes=NOTE_SHARED,
+            description="Test things.",
+            url="https://jobs.example/initech",
+            created=-12,
+        ),
+        "qa_bob_2": LegacyJob(
+            "bob",
+            "QA Engineer",
+            "Initech LLC",
+            "Austin TX",
+            "rejected",
+            hash="q-2",
+            notes=NOTE_SHARED,
+            embedding=4,
+            created=-11,
+            updated=-1,
+        ),
         # Carol: three copies of one job, one with an unknown status and no notes.
-        "ml_carol_1": LegacyJob("carol", "ML Engineer", "Hooli", "Palo Alto", "Maybe later", hash="m-1",
-                                notes="first", created=-15),
+        "ml_carol_1": LegacyJob(
+            "carol", "ML Engineer", "Hooli", "Palo Alto", "Maybe later", hash="m-1", notes="first", created=-15
+        ),
         "ml_carol_2": LegacyJob("carol", "ML engineer", "Hooli Inc", "Palo Alto", "saved", hash="m-2", created=-14),
-        "ml_carol_3": LegacyJob("carol", "ML Engineer ", "hooli", "palo alto", "Technical", hash=None,
-                                notes="third", created=-13, embedding=5),
+        "ml_carol_3": LegacyJob(
+            "carol",
+            "ML Engineer ",
+            "hooli",
+            "palo alto",
+            "Technical",
+            hash=None,
+            notes="third",
+            created=-13,
+            embedding=5,
+        ),
         # Odd statuses, unknown statuses, odd notes.
-        "ghost_bob": LegacyJob("bob", "Backend Developer", "Umbrella", "Paris", "GHOSTED", hash="u-1",
-                               salary="45 an hour", created=-6),
-        "withdrawn_alice": LegacyJob("alice", "Go Developer", "Stark Industries", "NYC", "Withdrawn", hash="s-1",
-                                     created=-4, match_score=-3),
-        "empty_status": LegacyJob("carol2", "Frontend Developer", "Wayne Enterprises", "Gotham", "", hash="w-1",
-                                  notes="   ", created=-3),
-        "phone_underscore": LegacyJob("carol2", "Site Reliability Engineer", "Wayne Enterprises", "Gotham",
-                                      "phone_screen", hash="w-2", created=-3),
-        "unknown_emoji": LegacyJob("frank", "Rust Developer", "Cyberdyne", None, "🤔 thinking", hash="cy-1",
-                                   notes=NOTE_UNICODE, created=-2),
-        "offer_frank": LegacyJob("frank", "Staff Engineer", None, None, "OFFER accepted", hash="cy-2", created=-1,
-                                 notes="Line one\r\nLine two\nLine three"),
-        "erin_job": LegacyJob("erin", "Product Manager", "Acme Corp", "Berlin, Germany", "Saved", hash="e-1",
-                              created=-1),
+        "ghost_bob": LegacyJob(
+            "bob", "Backend Developer", "Umbrella", "Paris", "GHOSTED", hash="u-1", salary="45 an hour", created=-6
+        ),
+        "withdrawn_alice": LegacyJob(
+            "alice", "Go Developer", "Stark Industries", "NYC", "Withdrawn", hash="s-1", created=-4, match_score=-3
+        ),
+        "empty_status": LegacyJob(
+            "carol2", "Frontend Developer", "Wayne Enterprises", "Gotham", "", hash="w-1", notes="   ", created=-3
+        ),
+        "phone_underscore": LegacyJob(
+            "carol2", "Site Reliability Engineer", "Wayne Enterprises", "Gotham", "phone_screen", hash="w-2", created=-3
+        ),
+        "unknown_emoji": LegacyJob(
+            "frank", "Rust Developer", "Cyberdyne", None, "🤔 thinking", hash="cy-1", notes=NOTE_UNICODE, created=-2
+        ),
+        "offer_frank": LegacyJob(
+            "frank",
+            "Staff Engineer",
+            None,
+            None,
+            "OFFER accepted",
+            hash="cy-2",
+            created=-1,
+            notes="Line one\r\nLine two\nLine three",
+        ),
+        "erin_job": LegacyJob(
+            "erin", "Product Manager", "Acme Corp", "Berlin, Germany", "Saved", hash="e-1", created=-1
+        ),
     }
     return jobs
 
@@ -244,9 +372,9 @@ def build_messy_v1(url: str) -> LegacyFixture:
 def table_contents(url: str) -> dict[str, list[str]]:
     """Every row of every table in the public schema, as sorted JSON text."""
     with connect(url) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-        )]
+        tables = [
+            r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        ]
         return {
             table: [r[0] for r in conn.execute(f'SELECT to_jsonb(t)::text AS j FROM "{table}" t ORDER BY 1')]
             for table in tables
@@ -258,13 +386,18 @@ def schema_dump(url: str, tables: tuple[str, ...] = ()) -> str:
     from app.migration.backup import find_pg_dump
 
     result = subprocess.run(
-        [str(find_pg_dump()), "--schema-only", "--no-owner", f"--dbname={libpq_url(url)}",
-         *(f"--table={table}" for table in tables)],
-        capture_output=True, text=True, check=True,
+        [
+            str(find_pg_dump()),
+            "--schema-only",
+            "--no-owner",
+            f"--dbname={libpq_url(url)}",
+            *(f"--table={table}" for table in tables),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    return "\n".join(
-        line for line in result.stdout.splitlines() if not line.startswith(("\\restrict", "\\unrestrict"))
-    )
+    return "\n".join(line for line in result.stdout.splitlines() if not line.startswith(("\\restrict", "\\unrestrict")))
 
 
 def snapshot(url: str) -> tuple[str, dict[str, list[str]]]:
@@ -272,13 +405,45 @@ def snapshot(url: str) -> tuple[str, dict[str, list[str]]]:
     return schema_dump(url), table_contents(url)
 
 
-COMPANIES = ("Acme Corp", "Globex, Inc.", "Initech LLC", "Umbrella", "Hooli", "Stark Industries", "Wayne GmbH",
-             "Cyberdyne", "Soylent Co", "Tyrell Corporation")
-TITLES = ("Python Developer", "Data Engineer", "QA Engineer", "Backend Developer", "ML Engineer", "SRE",
-          "Frontend Developer", "Product Manager", "Data Scientist", "Platform Engineer")
+COMPANIES = (
+    "Acme Corp",
+    "Globex, Inc.",
+    "Initech LLC",
+    "Umbrella",
+    "Hooli",
+    "Stark Industries",
+    "Wayne GmbH",
+    "Cyberdyne",
+    "Soylent Co",
+    "Tyrell Corporation",
+)
+TITLES = (
+    "Python Developer",
+    "Data Engineer",
+    "QA Engineer",
+    "Backend Developer",
+    "ML Engineer",
+    "SRE",
+    "Frontend Developer",
+    "Product Manager",
+    "Data Scientist",
+    "Platform Engineer",
+)
 CITIES = ("Berlin", "Paris", "London", "Austin, TX", "Remote", "Munich", "Amsterdam", "Lisbon")
-STATUSES = ("saved", "Applied", " applied", "Interview", "phone screen", "Offer", "rejected", "ghosted",
-            "withdrawn", "new", "Maybe", "")
+STATUSES = (
+    "saved",
+    "Applied",
+    " applied",
+    "Interview",
+    "phone screen",
+    "Offer",
+    "rejected",
+    "ghosted",
+    "withdrawn",
+    "new",
+    "Maybe",
+    "",
+)
 
 
 def _bulk_rows(rng: random.Random, user: int, count: int, catalog: int) -> Iterator[tuple[int, bool]]:
@@ -290,15 +455,35 @@ def _bulk_rows(rng: random.Random, user: int, count: int, catalog: int) -> Itera
             yield posting, True  # a second copy: other spelling and old hash, one job under the v2 rule
 
 
-def build_bulk_v1(url: str, rows: int = 100_000, users: int = 20, catalog: int = 30_000,
-                  embedded_fraction: float = 0.25, seed: int = 7) -> int:
+def build_bulk_v1(
+    url: str,
+    rows: int = 100_000,
+    users: int = 20,
+    catalog: int = 30_000,
+    embedded_fraction: float = 0.25,
+    seed: int = 7,
+) -> int:
     """A large v1 database: `rows` jobs over `users` profiles drawn from `catalog` postings, so profiles share
     jobs and some profiles hold two copies of one job; returns the row count."""
     rng = random.Random(seed)
     create_v1_schema(url)
     centroids = np.random.default_rng(seed).standard_normal((64, 1536)).astype(np.float32)
-    columns = ("user_id", "hash", "source", "url", "title", "company", "location", "description", "salary",
-               "status", "match_score", "notes", "embedding", "created_at")
+    columns = (
+        "user_id",
+        "hash",
+        "source",
+        "url",
+        "title",
+        "company",
+        "location",
+        "description",
+        "salary",
+        "status",
+        "match_score",
+        "notes",
+        "embedding",
+        "created_at",
+    )
     written = 0
     with connect(url) as conn:
         user_ids = insert_users(conn, {f"u{i}": (f"User {i}", f"u{i}@example.com", at(-400)) for i in range(users)})
@@ -313,15 +498,23 @@ def build_bulk_v1(url: str, rows: int = 100_000, users: int = 20, catalog: int =
                     if rng.random() < embedded_fraction:
                         values = centroids[posting % 64] + 0.3 * np.random.default_rng(posting).standard_normal(1536)
                         embedding = (values / np.linalg.norm(values)).astype(np.float32)
-                    copy.write_row((
-                        user_ids[f"u{u}"], None if written % 7 == 0 else f"h{u}-{posting}-{variant}", "linkedin",
-                        f"https://jobs.example/{posting}", title, company, CITIES[posting % len(CITIES)],
-                        f"Posting {posting}: " + "work on interesting things. " * rng.randint(5, 40),
-                        f"${40 + posting % 80},000 - ${60 + posting % 80},000 a year" if posting % 3 else None,
-                        STATUSES[rng.randrange(len(STATUSES))], rng.randint(0, 100) if written % 4 else None,
-                        f"note {written} for posting {posting}\nsecond line" if written % 5 == 0 else None,
-                        embedding, at(-rng.uniform(0, 365)),
-                    ))
+                    copy.write_row(
+                        (
+                            user_ids[f"u{u}"],
+                            None if written % 7 == 0 else f"h{u}-{posting}-{variant}",
+                            "linkedin",
+                            f"https://jobs.example/{posting}",
+                            title,
+                            company,
+                            CITIES[posting % len(CITIES)],
+                            f"Posting {posting}: " + "work on interesting things. " * rng.randint(5, 40),
+                            f"${40 + posting % 80},000 - ${60 + posting % 80},000 a year" if posting % 3 else None,
+                            STATUSES[rng.randrange(len(STATUSES))],
+                            rng.randint(0, 100) if written % 4 else None,
+                            f"note {written} for posting {posting}\nsecond line" if written % 5 == 0 else None,
+                            embedding,
+                            at(-rng.uniform(0, 365)),
+                        )
+                    )
                     written += 1
     return written
-

@@ -5,18 +5,56 @@ from __future__ import annotations
 import random
 
 COMPANIES = [
-    "Acme Corp", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay Industries", "Stark Industries",
-    "Wayne Enterprises", "Tyrell", "Cyberdyne Systems", "Soylent", "Massive Dynamic", "Aperture Science",
-    "Black Mesa", "Oscorp", "Wonka",
+    "Acme Corp",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Vandelay Industries",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Tyrell",
+    "Cyberdyne Systems",
+    "Soylent",
+    "Massive Dynamic",
+    "Aperture Science",
+    "Black Mesa",
+    "Oscorp",
+    "Wonka",
 ]
 TITLES = [
-    "Backend Engineer", "Senior Python Developer", "Data Engineer", "Frontend Developer", "DevOps Engineer",
-    "Machine Learning Engineer", "Site Reliability Engineer", "Product Manager", "QA Engineer", "Staff Engineer",
-    "Registered Nurse", "Data Analyst", "Mobile Developer", "Security Engineer", "Engineering Manager",
+    "Backend Engineer",
+    "Senior Python Developer",
+    "Data Engineer",
+    "Frontend Developer",
+    "DevOps Engineer",
+    "Machine Learning Engineer",
+    "Site Reliability Engineer",
+    "Product Manager",
+    "QA Engineer",
+    "Staff Engineer",
+    "Registered Nurse",
+    "Data Analyst",
+    "Mobile Developer",
+    "Security Engineer",
+    "Engineering Manager",
 ]
 CITIES = ["Berlin", "Munich", "Hamburg", "London", "Paris", "Amsterdam", "Remote", "Vienna", "Zurich", "Lisbon"]
-WORDS = ["python", "postgres", "kubernetes", "react", "team", "ship", "build", "design", "scale", "data", "mentor",
-         "product", "customers"]
+WORDS = [
+    "python",
+    "postgres",
+    "kubernetes",
+    "react",
+    "team",
+    "ship",
+    "build",
+    "design",
+    "scale",
+    "data",
+    "mentor",
+    "product",
+    "customers",
+]
 
 
 def linkedin_item(i: int, rng: random.Random | None = None, description_words: int = 120) -> dict:

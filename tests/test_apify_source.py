@@ -72,7 +72,10 @@ def test_long_run_arrives_complete_in_pages_while_the_actor_still_runs(fake: Fak
     pages, status_at_page = [], []
 
     for page in source_for(fake, page_size=400).run(
-        resolve_actor("linkedin"), {"urls": []}, max_items=None, on_progress=progress.append,
+        resolve_actor("linkedin"),
+        {"urls": []},
+        max_items=None,
+        on_progress=progress.append,
         on_started=lambda run_id, dataset_id: started.append((run_id, dataset_id)),
     ):
         pages.append(page)
@@ -91,8 +94,12 @@ def test_long_run_arrives_complete_in_pages_while_the_actor_still_runs(fake: Fak
 @pytest.mark.parametrize("status", ["FAILED", "TIMED-OUT", "ABORTED"])
 def test_failed_run_yields_the_items_before_the_failure_then_raises(fake: FakeApify, status: str) -> None:
     items = jobs(300)
-    fake.add_actor(LINKEDIN, Script(items=items, polls_running=2, final_status=status, fail_after=120,
-                                    status_message="Blocked by the job site"))
+    fake.add_actor(
+        LINKEDIN,
+        Script(
+            items=items, polls_running=2, final_status=status, fail_after=120, status_message="Blocked by the job site"
+        ),
+    )
     received: list[dict] = []
 
     with pytest.raises(ApifyRunFailed) as info:
@@ -131,8 +138,16 @@ def test_missing_token_raises_before_any_request(fake: FakeApify) -> None:
 
 def test_rate_limited_twice_then_success_delivers_the_items(fake: FakeApify) -> None:
     items = [*jobs(40), "not an object"]  # malformed items are passed on for the normalizer to reject
-    fake.add_actor(LINKEDIN, Script(items=items, polls_running=1, transient_errors=2, transient_status=429,
-                                    transient_on=("start", "poll", "items")))
+    fake.add_actor(
+        LINKEDIN,
+        Script(
+            items=items,
+            polls_running=1,
+            transient_errors=2,
+            transient_status=429,
+            transient_on=("start", "poll", "items"),
+        ),
+    )
 
     pages = list(source_for(fake, max_retries=3).run(resolve_actor("linkedin"), {}))
 
@@ -167,8 +182,14 @@ def test_unreachable_api_raises_unavailable_quickly() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # closed again below: nothing listens there
-    source = ApifySource(TOKEN, f"http://127.0.0.1:{port}", poll_interval=0.0, max_retries=1,
-                         min_delay_between_retries=timedelta(milliseconds=1), request_timeout=timedelta(seconds=2))
+    source = ApifySource(
+        TOKEN,
+        f"http://127.0.0.1:{port}",
+        poll_interval=0.0,
+        max_retries=1,
+        min_delay_between_retries=timedelta(milliseconds=1),
+        request_timeout=timedelta(seconds=2),
+    )
 
     with pytest.raises(ApifyUnavailable) as info:
         list(source.run(resolve_actor("indeed"), {}))
@@ -185,11 +206,14 @@ def test_unknown_actor_raises_not_found_naming_it(fake: FakeApify) -> None:
     assert "nobody/no-such-actor" in str(info.value) and "rented" in str(info.value)
 
 
-@pytest.mark.parametrize(("refusal", "error", "words"), [
-    ((403, "actor-is-not-rented"), ApifyNotFound, "not rented"),
-    ((403, "insufficient-permissions"), ApifyAuthError, "rejected the token"),
-    ((400, "invalid-input"), ApifyError, "invalid-input"),
-])
+@pytest.mark.parametrize(
+    ("refusal", "error", "words"),
+    [
+        ((403, "actor-is-not-rented"), ApifyNotFound, "not rented"),
+        ((403, "insufficient-permissions"), ApifyAuthError, "rejected the token"),
+        ((400, "invalid-input"), ApifyError, "invalid-input"),
+    ],
+)
 def test_refused_start_is_explained(fake: FakeApify, refusal, error, words) -> None:
     fake.add_actor(LINKEDIN, Script(refuse_start=refusal))
 
@@ -249,18 +273,37 @@ def test_max_items_is_sent_to_apify_and_enforced_when_the_actor_ignores_it(fake:
 
 
 PRESET_INPUTS = [
-    ("linkedin", LINKEDIN, {
-        "urls": ["https://www.linkedin.com/jobs/search/?keywords=Data%20Engineer%20%2F%20ML&location=Berlin%2C%20Germany"],
-        "count": 25, "scrapeCompany": False,
-    }),
-    ("linkedin-bebity", "bebity/linkedin-jobs-scraper",
-     {"title": "Data Engineer / ML", "location": "Berlin, Germany", "rows": 25}),
-    ("indeed", "misceres/indeed-scraper",
-     {"position": "Data Engineer / ML", "country": "US", "location": "Berlin, Germany", "maxItems": 25}),
-    ("indeed-valig", "valig/indeed-jobs-scraper",
-     {"country": "us", "title": "Data Engineer / ML", "location": "Berlin, Germany", "limit": 25}),
-    ("someone/custom-jobs", "someone/custom-jobs",
-     {"query": "Data Engineer / ML", "location": "Berlin, Germany", "maxItems": 25}),
+    (
+        "linkedin",
+        LINKEDIN,
+        {
+            "urls": [
+                "https://www.linkedin.com/jobs/search/?keywords=Data%20Engineer%20%2F%20ML&location=Berlin%2C%20Germany"
+            ],
+            "count": 25,
+            "scrapeCompany": False,
+        },
+    ),
+    (
+        "linkedin-bebity",
+        "bebity/linkedin-jobs-scraper",
+        {"title": "Data Engineer / ML", "location": "Berlin, Germany", "rows": 25},
+    ),
+    (
+        "indeed",
+        "misceres/indeed-scraper",
+        {"position": "Data Engineer / ML", "country": "US", "location": "Berlin, Germany", "maxItems": 25},
+    ),
+    (
+        "indeed-valig",
+        "valig/indeed-jobs-scraper",
+        {"country": "us", "title": "Data Engineer / ML", "location": "Berlin, Germany", "limit": 25},
+    ),
+    (
+        "someone/custom-jobs",
+        "someone/custom-jobs",
+        {"query": "Data Engineer / ML", "location": "Berlin, Germany", "maxItems": 25},
+    ),
 ]
 
 
@@ -281,10 +324,14 @@ def test_linkedin_count_has_a_floor_of_ten_and_location_is_optional() -> None:
     run_input = build_run_input(resolve_actor("linkedin"), "rust", "", 3)
 
     assert run_input == {
-        "urls": ["https://www.linkedin.com/jobs/search/?keywords=rust"], "count": 10, "scrapeCompany": False,
+        "urls": ["https://www.linkedin.com/jobs/search/?keywords=rust"],
+        "count": 10,
+        "scrapeCompany": False,
     }
     assert build_run_input(resolve_actor("indeed"), "rust", None, 3) == {
-        "position": "rust", "country": "US", "maxItems": 3,
+        "position": "rust",
+        "country": "US",
+        "maxItems": 3,
     }
 
 
@@ -296,13 +343,18 @@ def test_custom_template_fills_placeholders_in_nested_strings(fake: FakeApify) -
 
     assert preset.actor_id == "someone/custom-jobs" and preset.schema is None
     assert run_input == {
-        "search": {"q": "{location} python in Oslo"}, "limit": 7, "tags": ["{location} python"], "raw": True,
+        "search": {"q": "{location} python in Oslo"},
+        "limit": 7,
+        "tags": ["{location} python"],
+        "raw": True,
     }
 
 
 def test_resolve_actor_knows_the_presets_and_rejects_typos() -> None:
-    schemas = {key: (resolve_actor(key).actor_id, resolve_actor(key).schema)
-               for key in ("linkedin", "LinkedIn-Bebity", " indeed ", "indeed-valig")}
+    schemas = {
+        key: (resolve_actor(key).actor_id, resolve_actor(key).schema)
+        for key in ("linkedin", "LinkedIn-Bebity", " indeed ", "indeed-valig")
+    }
 
     assert schemas == {
         "linkedin": (LINKEDIN, "linkedin-curious"),
@@ -315,9 +367,15 @@ def test_resolve_actor_knows_the_presets_and_rejects_typos() -> None:
     assert "linkedin" in str(info.value) and "username/actor-name" in str(info.value)
 
 
-@pytest.mark.parametrize(("query", "max_items", "template"), [
-    ("", 10, None), ("python", 0, None), ("python", 10, "{not json"), ("python", 10, "[1, 2]"),
-])
+@pytest.mark.parametrize(
+    ("query", "max_items", "template"),
+    [
+        ("", 10, None),
+        ("python", 0, None),
+        ("python", 10, "{not json"),
+        ("python", 10, "[1, 2]"),
+    ],
+)
 def test_bad_search_input_is_rejected_with_a_message(query, max_items, template) -> None:
     with pytest.raises(InvalidInput):
         build_run_input(resolve_actor("someone/custom"), query, "", max_items, template=template)
@@ -330,7 +388,10 @@ def test_criteria_key_ignores_case_and_whitespace_and_preset_spelling() -> None:
     assert key == criteria_key("LINKEDIN", "\tDATA engineer\n", "berlin", 50)
     assert len(key) == 64 and int(key, 16) >= 0
     assert criteria_dict("linkedin", "Data  Engineer", " Berlin ", 50) == {
-        "actor": LINKEDIN, "query": "data engineer", "location": "berlin", "max_items": 50,
+        "actor": LINKEDIN,
+        "query": "data engineer",
+        "location": "berlin",
+        "max_items": 50,
     }
 
 

@@ -100,7 +100,11 @@ def test_moves_between_and_inside_columns(ctx) -> None:
     assert [c.user_job_id for c in ctx.board.cards_for(ana.id, JobStatus.APPLIED)] == [ids[2], ids[0], ids[1]]
     ctx.cards.move([ids[5], ids[4]], JobStatus.APPLIED, before=ids[0])  # several cards, kept in order
     assert [c.user_job_id for c in ctx.board.cards_for(ana.id, JobStatus.APPLIED)] == [
-        ids[2], ids[5], ids[4], ids[0], ids[1]
+        ids[2],
+        ids[5],
+        ids[4],
+        ids[0],
+        ids[1],
     ]
     ctx.cards.move([ids[3]], JobStatus.APPLIED, at_top=True)
     assert ctx.board.cards_for(ana.id, JobStatus.APPLIED)[0].user_job_id == ids[3]
@@ -195,15 +199,14 @@ def test_open_board_matches_the_column_pages(ctx) -> None:
 
 def _kept_counts(ctx) -> dict:
     with ctx.database.engine.connect() as conn:
-        return {(u, s): n for u, s, n in conn.execute(text("SELECT user_id, status, cards FROM user_job_count"))
-                if n}
+        return {(u, s): n for u, s, n in conn.execute(text("SELECT user_id, status, cards FROM user_job_count")) if n}
 
 
 def _true_counts(ctx) -> dict:
     with ctx.database.engine.connect() as conn:
-        return {(u, s): n for u, s, n in conn.execute(
-            text("SELECT user_id, status, count(*) FROM user_job GROUP BY 1, 2")
-        )}
+        return {
+            (u, s): n for u, s, n in conn.execute(text("SELECT user_id, status, count(*) FROM user_job GROUP BY 1, 2"))
+        }
 
 
 def test_column_counts_kept_by_triggers_stay_exact_through_every_kind_of_write(ctx) -> None:
@@ -218,8 +221,9 @@ def test_column_counts_kept_by_triggers_stay_exact_through_every_kind_of_write(c
     with ctx.database.sessions.begin() as session:  # another tool writing SQL directly is counted as well
         session.execute(text("UPDATE user_job SET status = 'rejected' WHERE id = ANY(:ids)"), {"ids": ids[10:14]})
         session.execute(text("DELETE FROM user_job WHERE id = :id"), {"id": ids[20]})
-        session.execute(text("DELETE FROM job_pool WHERE id = (SELECT job_pool_id FROM user_job WHERE id = :id)"),
-                        {"id": ids[21]})  # a pool job removed: its links go by cascade
+        session.execute(
+            text("DELETE FROM job_pool WHERE id = (SELECT job_pool_id FROM user_job WHERE id = :id)"), {"id": ids[21]}
+        )  # a pool job removed: its links go by cascade
     counts = ctx.board.column_counts(ana.id)
     assert counts[JobStatus.APPLIED] == 5 and counts[JobStatus.OFFER] == 2 and counts[JobStatus.REJECTED] == 4
     assert sum(counts.values()) == 38
@@ -249,10 +253,23 @@ def test_card_from_row_sets_every_field_as_the_constructor_would() -> None:
 
     now = datetime.now(UTC)
     values = {
-        "user_job_id": uuid.uuid4(), "job_pool_id": uuid.uuid4(), "title": "T", "company": "C", "location": "L",
-        "status": JobStatus.APPLIED, "position": 2.5, "match_score": 71, "gap_analysis": {"missing": ["x"]},
-        "notes": "n", "url": "u", "source": "s", "is_remote": True, "posted_at": now, "added_at": now,
-        "status_changed_at": now, "seen": False,
+        "user_job_id": uuid.uuid4(),
+        "job_pool_id": uuid.uuid4(),
+        "title": "T",
+        "company": "C",
+        "location": "L",
+        "status": JobStatus.APPLIED,
+        "position": 2.5,
+        "match_score": 71,
+        "gap_analysis": {"missing": ["x"]},
+        "notes": "n",
+        "url": "u",
+        "source": "s",
+        "is_remote": True,
+        "posted_at": now,
+        "added_at": now,
+        "status_changed_at": now,
+        "seen": False,
     }
     assert [f.name for f in dataclasses.fields(BoardCard)] == list(values)
     row = [*values.values()]

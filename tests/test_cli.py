@@ -46,8 +46,20 @@ def test_round_trip(db_url: str, export_file: Path, jobpool) -> None:
     assert board.returncode == 0
     cards = json.loads(board.stdout)
     assert len(cards) == 40
-    required = {"user_job_id", "job_pool_id", "title", "company", "location", "status", "position", "match_score",
-                "gap_analysis", "notes", "url", "source"}
+    required = {
+        "user_job_id",
+        "job_pool_id",
+        "title",
+        "company",
+        "location",
+        "status",
+        "position",
+        "match_score",
+        "gap_analysis",
+        "notes",
+        "url",
+        "source",
+    }
     assert required <= set(cards[0])
 
     target = cards[0]["job_pool_id"]
@@ -92,7 +104,10 @@ def test_errors_are_one_line_without_traceback(db_url: str, args, code: int, mes
 def test_unreachable_database_is_one_clear_line() -> None:
     result = subprocess.run(
         [sys.executable, "main.py", "--db-url", "postgresql://nobody@127.0.0.1:9/none", "profiles", "list"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Cannot connect" in result.stderr
@@ -117,7 +132,11 @@ def test_a_reader_that_stops_early_gets_no_traceback(db_url: str, tmp_path: Path
     # `board | head -1`: the reader closes the pipe after one line, while the board is still being written.
     board = subprocess.Popen(
         [sys.executable, "main.py", "--db-url", db_url, "board", "--profile", "me", "--json"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=1,
     )
     assert board.stdout is not None and board.stdout.readline()
     board.stdout.close()

@@ -24,11 +24,15 @@ def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
 
 # ---- JSON -----------------------------------------------------------------------------------------------------------
 def test_json_array_with_bom_and_crlf(tmp_path: Path) -> None:
-    raw = ('[\r\n  {"title": "Cook", "company": "Orchard Labs"},\r\n'
-           '  {"title": "Baker", "company": "Quillwork"}\r\n]\r\n')
+    raw = (
+        '[\r\n  {"title": "Cook", "company": "Orchard Labs"},\r\n  {"title": "Baker", "company": "Quillwork"}\r\n]\r\n'
+    )
     dataset = read_dataset_file(write(tmp_path, "export.json", b"\xef\xbb\xbf" + raw.encode()))
-    assert dataset == DatasetFile(items=[{"title": "Cook", "company": "Orchard Labs"},
-                                         {"title": "Baker", "company": "Quillwork"}], format="json", rejected=[])
+    assert dataset == DatasetFile(
+        items=[{"title": "Cook", "company": "Orchard Labs"}, {"title": "Baker", "company": "Quillwork"}],
+        format="json",
+        rejected=[],
+    )
 
 
 def test_raw_tabs_and_newlines_inside_json_strings_are_accepted(tmp_path: Path) -> None:
@@ -59,13 +63,16 @@ def test_truncated_array_keeps_the_complete_items() -> None:
     dataset = read_dataset_file(DATASETS / "truncated_array.json")
     assert [item["positionName"] for item in dataset.items] == ["Barista", "Cashier"]
     assert [(r.index, r.reason) for r in dataset.rejected] == [
-        (12, "line 12: the item is cut off (the file ends in the middle of it)")]
+        (12, "line 12: the item is cut off (the file ends in the middle of it)")
+    ]
     assert "Store Manager" in dataset.rejected[0].excerpt
 
 
 def test_broken_element_in_the_middle_of_an_array_is_skipped(tmp_path: Path) -> None:
-    raw = ('[\n  {"title": "A", "company": "X"},\n  {"title": "B", "company": oops},\n'
-           '  {"title": "C", "company": "Z"}\n]\n')
+    raw = (
+        '[\n  {"title": "A", "company": "X"},\n  {"title": "B", "company": oops},\n'
+        '  {"title": "C", "company": "Z"}\n]\n'
+    )
     dataset = read_dataset_file(write(tmp_path, "export.json", raw))
     assert [item["title"] for item in dataset.items] == ["A", "C"]
     assert len(dataset.rejected) == 1
@@ -76,7 +83,8 @@ def test_content_after_the_array_is_reported(tmp_path: Path) -> None:
     dataset = read_dataset_file(write(tmp_path, "export.json", '[{"title": "A"}]\n[{"title": "B"}]\n'))
     assert dataset.items == [{"title": "A"}]
     assert [(r.index, r.reason) for r in dataset.rejected] == [
-        (2, "line 2: more content after the end of the JSON array; it was not read")]
+        (2, "line 2: more content after the end of the JSON array; it was not read")
+    ]
 
 
 def test_broken_multiline_object_without_items_is_a_format_error(tmp_path: Path) -> None:
@@ -120,7 +128,11 @@ def test_jobspy_csv_values_arrive_as_strings() -> None:
     first = dataset.items[0]
     assert isinstance(first, dict)
     assert (first["site"], first["min_amount"], first["is_remote"], first["job_level"]) == (
-        "linkedin", "140000.0", "False", "nan")
+        "linkedin",
+        "140000.0",
+        "False",
+        "nan",
+    )
     assert first["listing_type"] is None
     assert first["description"].count("\n") > 5
     assert '"simple"' in first["description"]
@@ -133,7 +145,8 @@ def test_apify_csv_export_with_bom_crlf_multiline_cells_and_flattened_columns() 
     assert [(r.index, r.reason) for r in dataset.rejected] == [(7, "line 7: 16 cells where the header has 14")]
     first, second, third = dataset.items
     assert first["description"]["text"] == (
-        'We build "boring", reliable systems.\r\nYou will:\r\n- own services\r\n- write Go')
+        'We build "boring", reliable systems.\r\nYou will:\r\n- own services\r\n- write Go'
+    )
     assert first["employer"] == {"name": "Sable Systems"}
     assert first["baseSalary"] == {"min": "120000", "max": "140000", "unitOfWork": "YEAR", "currencyCode": "USD"}
     assert second["location"] is None
@@ -145,18 +158,24 @@ def test_apify_csv_export_with_bom_crlf_multiline_cells_and_flattened_columns() 
 
 def test_csv_in_the_windows_code_page_with_semicolons() -> None:
     dataset = read_dataset_file(DATASETS / "excel_semicolon_cp1252.csv")
-    assert dataset.items == [{
-        "site": "indeed", "title": "Ingénieur logiciel", "company": "Société Générale Café",
-        "location": "Paris, Île-de-France", "min_amount": "50000", "max_amount": "60000", "interval": "yearly",
-        "currency": "EUR", "is_remote": "False", "date_posted": "2026-11-15"}]
+    assert dataset.items == [
+        {
+            "site": "indeed",
+            "title": "Ingénieur logiciel",
+            "company": "Société Générale Café",
+            "location": "Paris, Île-de-France",
+            "min_amount": "50000",
+            "max_amount": "60000",
+            "interval": "yearly",
+            "currency": "EUR",
+            "is_remote": "False",
+            "date_posted": "2026-11-15",
+        }
+    ]
 
 
 def test_csv_shapes(tmp_path: Path) -> None:
-    raw = ("title,company,title,\n"
-           "Cook,Orchard Labs,Chef,x\n"
-           "Baker,Quillwork,,,\n"
-           "Waiter,Hooli\n"
-           ",,,\n")
+    raw = "title,company,title,\nCook,Orchard Labs,Chef,x\nBaker,Quillwork,,,\nWaiter,Hooli\n,,,\n"
     dataset = read_dataset_file(write(tmp_path, "export.txt", raw))
     assert dataset.items == [
         {"title": "Cook", "company": "Orchard Labs", "title_2": "Chef", "column_4": "x"},
@@ -180,7 +199,8 @@ def test_csv_cell_larger_than_the_default_csv_limit(tmp_path: Path) -> None:
 def test_gzip_and_utf16_files(tmp_path: Path) -> None:
     raw = '[{"title": "Cook", "company": "Café Lumen"}]'
     assert read_dataset_file(write(tmp_path, "export.json.gz", gzip.compress(raw.encode()))).items[0]["company"] == (
-        "Café Lumen")
+        "Café Lumen"
+    )
     assert read_dataset_file(write(tmp_path, "export.json", raw.encode("utf-16"))).items[0]["company"] == "Café Lumen"
 
 

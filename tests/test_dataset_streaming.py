@@ -42,8 +42,13 @@ def test_cli_deep_json_is_one_line_without_traceback(db_url: str, tmp_path: Path
     path.write_text("[" + DEEP + "]")
     run = [sys.executable, "main.py", "--db-url", db_url]
     assert subprocess.run([*run, "profiles", "add", "me"], cwd=ROOT, capture_output=True).returncode == 0
-    result = subprocess.run([*run, "ingest", "--profile", "me", "--file", str(path), "--json"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [*run, "ingest", "--profile", "me", "--file", str(path), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert "nested too deeply" in result.stderr
@@ -61,8 +66,9 @@ def test_gzip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         file_stream.open_dataset(bomb)
 
 
-def test_streamed_gzip_bomb_stops_the_run_with_a_clear_message(ctx, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_streamed_gzip_bomb_stops_the_run_with_a_clear_message(
+    ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Bigger than what is parsed in memory: the stream stops once the cap is passed, the run ends failed.
     monkeypatch.setattr(file_stream, "IN_MEMORY_BYTES", 1 << 20)
     monkeypatch.setattr(files, "MAX_DECOMPRESSED_BYTES", 3 << 20)
@@ -77,8 +83,9 @@ def test_streamed_gzip_bomb_stops_the_run_with_a_clear_message(ctx, tmp_path: Pa
 
 
 @pytest.mark.parametrize("suffix", ["json", "jsonl", "csv", "json.gz"])
-def test_big_file_is_streamed_and_ingested_completely(ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      suffix: str) -> None:
+def test_big_file_is_streamed_and_ingested_completely(
+    ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
     monkeypatch.setattr(file_stream, "IN_MEMORY_BYTES", 64 << 10)  # so a small test file takes the streamed path
     monkeypatch.setattr(files, "_parse_json_array", None)  # proves the whole-file parser is not used
     items = [linkedin_item(i, description_words=30) for i in range(1500)]

@@ -46,8 +46,7 @@ def _socket_dir(url: str) -> Path:
 
 
 def _as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["runuser", "-u", "nobody", "--", *args], capture_output=True, text=True, timeout=60,
-                          cwd="/")
+    return subprocess.run(["runuser", "-u", "nobody", "--", *args], capture_output=True, text=True, timeout=60, cwd="/")
 
 
 def _psql() -> str:
@@ -56,8 +55,10 @@ def _psql() -> str:
     return str(_bin_dir() / "psql")
 
 
-needs_root = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("runuser"),
-                                reason="switching to another OS user needs root and runuser")
+needs_root = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("runuser"),
+    reason="switching to another OS user needs root and runuser",
+)
 
 
 @needs_root
@@ -71,8 +72,9 @@ def test_another_os_user_cannot_reach_the_server(base_dir: Path, long_path: bool
         assert conn.execute("SHOW listen_addresses").fetchone() == ("",)
         assert conn.execute("SHOW unix_socket_permissions").fetchone() == ("0700",)
     # Another OS user, as superuser: refused (it cannot even reach the socket).
-    attempt = _as_nobody(_psql(), "-h", str(socket_dir), "-U", "postgres", "-d", "postgres", "-c",
-                         "COPY (SELECT 1) TO PROGRAM 'true'")
+    attempt = _as_nobody(
+        _psql(), "-h", str(socket_dir), "-U", "postgres", "-d", "postgres", "-c", "COPY (SELECT 1) TO PROGRAM 'true'"
+    )
     assert attempt.returncode != 0, attempt.stdout
     # Even given a way in, pg_hba lets in only the owner (peer authentication).
     opened = [d for d in (socket_dir, *socket_dir.parents) if not d.stat().st_mode & stat.S_IXOTH]
@@ -141,11 +143,16 @@ def test_a_stale_pid_file_naming_another_process_is_recovered_and_that_process_s
 def test_the_lock_is_per_data_folder_not_shared_in_tmp(base_dir: Path) -> None:
     """Another user holding the package's shared /tmp lock does not block JobPool."""
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fasteners, sys, tempfile, os; "
-         "lock = fasteners.InterProcessLock(os.path.join(tempfile.gettempdir(), '.lockfile')); lock.acquire(); "
-         "print('held', flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import fasteners, sys, tempfile, os; "
+            "lock = fasteners.InterProcessLock(os.path.join(tempfile.gettempdir(), '.lockfile')); lock.acquire(); "
+            "print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -160,10 +167,16 @@ def test_the_lock_is_per_data_folder_not_shared_in_tmp(base_dir: Path) -> None:
 def test_a_killed_process_is_pruned_and_the_last_one_out_stops_the_server(base_dir: Path) -> None:
     data_dir = base_dir / "data"
     killed = subprocess.run(
-        [sys.executable, "-c",
-         "import os, signal, sys; from pathlib import Path; from db.embedded import embedded_url; "
-         f"embedded_url(Path({str(data_dir)!r})); os.kill(os.getpid(), signal.SIGKILL)"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            "import os, signal, sys; from pathlib import Path; from db.embedded import embedded_url; "
+            f"embedded_url(Path({str(data_dir)!r})); os.kill(os.getpid(), signal.SIGKILL)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     pgdata = data_dir / "pgdata"
@@ -179,8 +192,14 @@ def test_two_processes_opening_one_fresh_data_folder_at_once_both_succeed(base_d
         data_dir = base_dir / f"fresh-{attempt}"
         data_dir.mkdir()
         processes = [
-            subprocess.Popen([sys.executable, "main.py", "--data-dir", str(data_dir), "profiles", "list"],
-                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "main.py", "--data-dir", str(data_dir), "profiles", "list"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(2)
         ]
         results = [(p.wait(180), p.stderr.read()) for p in processes]

@@ -134,8 +134,9 @@ def test_unknown_actor_is_404_record_not_found_and_unknown_run_is_none(fake: Fak
 
 
 def test_transient_errors_are_answered_first_then_the_normal_response(fake: FakeApify) -> None:
-    fake.add_actor(ACTOR, Script(items=jobs(3), transient_errors=2, transient_status=429,
-                                 transient_on=("start", "poll")))
+    fake.add_actor(
+        ACTOR, Script(items=jobs(3), transient_errors=2, transient_status=429, transient_on=("start", "poll"))
+    )
 
     client = client_for(fake, max_retries=3)
     run = client.actor(ACTOR).start()

@@ -26,8 +26,9 @@ def tiny_disk() -> Iterator[Path]:
     if sys.platform == "win32" or os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a tmpfs needs root")
     mount_point = Path(tempfile.mkdtemp(prefix="jobpool-disk-"))
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160m,mode=0755", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=160m,mode=0755", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         mount_point.rmdir()
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
@@ -42,8 +43,14 @@ def tiny_disk() -> Iterator[Path]:
 
 def _jobpool(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "JOBPOOL_DATABASE_URL": ""}
-    return subprocess.run([sys.executable, "main.py", "--data-dir", str(data_dir), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "main.py", "--data-dir", str(data_dir), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def _fill(disk: Path) -> None:

@@ -58,8 +58,13 @@ def test_cli_json_report_counts_dropped_links(db_url: str, tmp_path: Path) -> No
     export.write_text(json.dumps(_items()))
 
     def jobpool(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "main.py", "--db-url", db_url, *args], cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "main.py", "--db-url", db_url, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert jobpool("profiles", "add", "me").returncode == 0
     result = jobpool("ingest", "--profile", "me", "--file", str(export), "--json")

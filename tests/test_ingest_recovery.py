@@ -32,8 +32,14 @@ def big_export() -> Path:
 
 
 def _cli(db_url: str, *args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "main.py", "--db-url", db_url, *args], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    return subprocess.Popen(
+        [sys.executable, "main.py", "--db-url", db_url, *args],
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kw,
+    )
 
 
 def _wait_until(condition, process: subprocess.Popen, timeout: float = 120.0) -> None:
@@ -51,12 +57,17 @@ def _query(engine, sql: str, **params):
         return conn.execute(text(sql), params).first()
 
 
-def test_killed_ingest_is_marked_interrupted_with_its_real_counts(db_url: str, big_export: Path,
-                                                                  tmp_path: Path) -> None:
+def test_killed_ingest_is_marked_interrupted_with_its_real_counts(
+    db_url: str, big_export: Path, tmp_path: Path
+) -> None:
     engine = create_engine(db_url)
     try:
-        subprocess.run([sys.executable, "main.py", "--db-url", db_url, "profiles", "add", "me"], cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "main.py", "--db-url", db_url, "profiles", "add", "me"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         ingest = _cli(db_url, "ingest", "--profile", "me", "--file", str(big_export), "--json")
         _wait_until(lambda: _query(engine, "SELECT count(*) FROM ingestion_run_job")[0] > 0, ingest)
         ingest.send_signal(signal.SIGKILL)
@@ -71,7 +82,8 @@ def test_killed_ingest_is_marked_interrupted_with_its_real_counts(db_url: str, b
         ctx = open_context(db_url=db_url, data_dir=tmp_path / "next-start")  # the next start, window or CLI
         ctx.close()
         status, fetched, created, error = _query(
-            engine, "SELECT status, fetched, links_created, error FROM ingestion_run")
+            engine, "SELECT status, fetched, links_created, error FROM ingestion_run"
+        )
         assert (status, fetched, created) == ("interrupted", stored, stored)
         assert "Interrupted" in error and "finished_at IS NULL" not in error
         assert _query(engine, "SELECT count(*) FROM user_job")[0] == stored
@@ -80,9 +92,24 @@ def test_killed_ingest_is_marked_interrupted_with_its_real_counts(db_url: str, b
         # The next CLI ingest embeds what the killed one left without an embedding, not only its own rows.
         small = tmp_path / "small.json"
         small.write_text(json.dumps([linkedin_item(ITEMS + 1)]))
-        result = subprocess.run([sys.executable, "main.py", "--db-url", db_url, "ingest", "--profile", "me",
-                                 "--file", str(small), "--json"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=300)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "main.py",
+                "--db-url",
+                db_url,
+                "ingest",
+                "--profile",
+                "me",
+                "--file",
+                str(small),
+                "--json",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr
         assert _query(engine, "SELECT count(*) FROM job_pool WHERE embedding IS NULL")[0] == 0
     finally:
@@ -92,8 +119,12 @@ def test_killed_ingest_is_marked_interrupted_with_its_real_counts(db_url: str, b
 def test_ctrl_c_marks_the_run_interrupted_at_once(db_url: str, big_export: Path) -> None:
     engine = create_engine(db_url)
     try:
-        subprocess.run([sys.executable, "main.py", "--db-url", db_url, "profiles", "add", "me"], cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "main.py", "--db-url", db_url, "profiles", "add", "me"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         ingest = _cli(db_url, "ingest", "--profile", "me", "--file", str(big_export), "--json")
         _wait_until(lambda: _query(engine, "SELECT count(*) FROM ingestion_run_job")[0] > 0, ingest)
         ingest.send_signal(signal.SIGINT)

@@ -148,7 +148,10 @@ def test_two_processes_ingesting_overlapping_batches(db_url: str, tmp_path: Path
     procs = [
         subprocess.Popen(
             [sys.executable, "main.py", "--db-url", db_url, "ingest", "--profile", who, "--file", str(path), "--json"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for who, path in (("Ana", a), ("Ben", b))
     ]

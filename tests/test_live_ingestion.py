@@ -97,8 +97,14 @@ def test_two_threads_with_the_same_criteria_make_one_actor_run(live, fake) -> No
 
 def test_items_before_a_failed_run_are_kept(live, fake) -> None:
     fake.add_actor(
-        ACTOR, Script(items=linkedin_items(0, 500), polls_running=2, final_status="FAILED", fail_after=120,
-                      status_message="The actor crashed")
+        ACTOR,
+        Script(
+            items=linkedin_items(0, 500),
+            polls_running=2,
+            final_status="FAILED",
+            fail_after=120,
+            status_message="The actor crashed",
+        ),
     )
     report = live.live.search("Ana", SearchRequest("linkedin", "python", None, max_items=500))
     assert report.status == "failed"
@@ -121,7 +127,9 @@ def test_cancel_aborts_the_apify_run(live, fake) -> None:
         seen.append(p.phase)
 
     report = live.live.search(
-        "Ana", SearchRequest("linkedin", "python", None, max_items=100), on_progress=progress,
+        "Ana",
+        SearchRequest("linkedin", "python", None, max_items=100),
+        on_progress=progress,
         should_cancel=lambda: "scraping" in seen and len(seen) > 3,
     )
     assert report.status == "cancelled"
@@ -175,22 +183,58 @@ def test_missing_token_is_a_clear_failure(live, fake) -> None:
 
 
 def test_cli_actor_round_trip(db_url: str, fake, monkeypatch, jobpool: Callable[..., CliResult]) -> None:
-    fake.add_actor("misceres/indeed-scraper", Script(items=[
-        {"id": f"in-{i}", "positionName": f"Nurse {i}", "company": "City Hospital", "location": "Boston, MA",
-         "url": f"https://www.indeed.com/viewjob?jk={i}", "description": "Care."} for i in range(12)
-    ]))
+    fake.add_actor(
+        "misceres/indeed-scraper",
+        Script(
+            items=[
+                {
+                    "id": f"in-{i}",
+                    "positionName": f"Nurse {i}",
+                    "company": "City Hospital",
+                    "location": "Boston, MA",
+                    "url": f"https://www.indeed.com/viewjob?jk={i}",
+                    "description": "Care.",
+                }
+                for i in range(12)
+            ]
+        ),
+    )
     monkeypatch.setenv("APIFY_TOKEN", TOKEN)
     monkeypatch.setenv("APIFY_API_URL", fake.url)
     cli = functools.partial(jobpool, db_url)
 
     assert cli("profiles", "add", "me").returncode == 0
     assert cli("profiles", "add", "you").returncode == 0
-    first = cli("ingest", "--profile", "me", "--actor", "indeed", "--query", "nurse", "--location", "Boston",
-                    "--max", "12", "--json")
+    first = cli(
+        "ingest",
+        "--profile",
+        "me",
+        "--actor",
+        "indeed",
+        "--query",
+        "nurse",
+        "--location",
+        "Boston",
+        "--max",
+        "12",
+        "--json",
+    )
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["pool_inserts"] == 12
-    second = cli("ingest", "--profile", "you", "--actor", "indeed", "--query", "Nurse", "--location", "boston",
-                     "--max", "12", "--json")
+    second = cli(
+        "ingest",
+        "--profile",
+        "you",
+        "--actor",
+        "indeed",
+        "--query",
+        "Nurse",
+        "--location",
+        "boston",
+        "--max",
+        "12",
+        "--json",
+    )
     assert json.loads(second.stdout)["served_from_pool"] is True
     assert len(fake.runs_started("misceres/indeed-scraper")) == 1
     bad = cli("ingest", "--profile", "me", "--actor", "linkdin", "--query", "x")
@@ -210,7 +254,10 @@ def test_history_lists_both_runs_and_rebuilds_the_search(live, fake) -> None:
     assert all(r.is_search and r.seconds is not None for r in runs)
     rebuilt = Request.from_criteria(runs[1].criteria)
     assert (rebuilt.actor, rebuilt.query, rebuilt.location, rebuilt.max_items) == (
-        "linkedin", "Site Reliability", "Vienna", 20
+        "linkedin",
+        "Site Reliability",
+        "Vienna",
+        20,
     )
     again = live.live.search("Ana", rebuilt)
     assert again.served_from_pool and again.links_existing == 20

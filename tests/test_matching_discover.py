@@ -49,8 +49,10 @@ def test_discover_order_follows_the_scores_it_shows(pool):
     before = pool.matching.discover("Dana", limit=len(JOBS))
     near = before[1]
     with pool.database.engine.begin() as conn:
-        conn.execute(text("UPDATE job_pool SET skills = CAST(:skills AS jsonb) WHERE id = :id"),
-                     {"skills": json.dumps(["COBOL", "Fortran", "Mainframe"]), "id": near.job_pool_id})
+        conn.execute(
+            text("UPDATE job_pool SET skills = CAST(:skills AS jsonb) WHERE id = :id"),
+            {"skills": json.dumps(["COBOL", "Fortran", "Mainframe"]), "id": near.job_pool_id},
+        )
     items = pool.matching.discover("Dana", limit=len(JOBS))
     scores = [item.match_score for item in items]
     assert scores == sorted(scores, reverse=True)
@@ -84,7 +86,8 @@ def test_add_from_discover_links_scored_seen_cards_once(pool):
     with pool.database.sessions() as session:
         rows = session.execute(
             select(UserJob.job_pool_id, UserJob.status, UserJob.match_score, UserJob.seen_at, UserJob.gap_analysis)
-            .join(User, User.id == UserJob.user_id).where(User.name == "Dana")
+            .join(User, User.id == UserJob.user_id)
+            .where(User.name == "Dana")
         ).all()
     assert {row[0] for row in rows} == set(ids)
     by_id = {item.job_pool_id: item for item in items}
@@ -115,8 +118,9 @@ def test_discover_query_walks_the_hnsw_index_and_filters_links_in_a_hashed_subpl
 def test_iterative_scan_fills_the_list_when_the_nearest_jobs_are_all_linked(ctx):
     rng = random.Random(3)
     jobs = [make_job(rng, "nursing" if i % 2 else "python") for i in range(400)]
-    items = [{"title": j.title, "companyName": j.company, "location": j.location, "description": j.description}
-             for j in jobs]
+    items = [
+        {"title": j.title, "companyName": j.company, "location": j.location, "description": j.description} for j in jobs
+    ]
     ctx.profiles.add("Scout")
     ctx.profiles.add("Maria")
     ctx.matching.fanout_threshold = 1.0

@@ -58,8 +58,10 @@ def fake() -> Iterator[tuple[FakeEmbeddings, str]]:
                 self.send_response(404)
                 self.end_headers()
                 return
-            data = [{"object": "embedding", "index": i, "embedding": state.vector(text)}
-                    for i, text in enumerate(body["input"])]
+            data = [
+                {"object": "embedding", "index": i, "embedding": state.vector(text)}
+                for i, text in enumerate(body["input"])
+            ]
             payload = json.dumps({"object": "list", "data": data[::-1], "model": body["model"]}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -113,13 +115,21 @@ def test_environment_selects_the_embedder():
     local = HashingEmbedder()
     assert embedder_from_env({}, default=local) is local
     assert isinstance(embedder_from_env({}), HashingEmbedder)
-    remote = embedder_from_env({
-        "JOBPOOL_EMBEDDINGS_URL": "https://api.example.org/v1/", "JOBPOOL_EMBEDDINGS_KEY": "k",
-        "JOBPOOL_EMBEDDINGS_MODEL": "text-embedding-3-small", "JOBPOOL_EMBEDDINGS_DIMENSIONS": "512",
-    })
+    remote = embedder_from_env(
+        {
+            "JOBPOOL_EMBEDDINGS_URL": "https://api.example.org/v1/",
+            "JOBPOOL_EMBEDDINGS_KEY": "k",
+            "JOBPOOL_EMBEDDINGS_MODEL": "text-embedding-3-small",
+            "JOBPOOL_EMBEDDINGS_DIMENSIONS": "512",
+        }
+    )
     assert isinstance(remote, OpenAICompatibleEmbedder)
     assert (remote.url, remote.model, remote.api_key, remote.dimensions) == (
-        "https://api.example.org/v1/embeddings", "text-embedding-3-small", "k", 512)
+        "https://api.example.org/v1/embeddings",
+        "text-embedding-3-small",
+        "k",
+        512,
+    )
     with pytest.raises(InvalidInput, match="whole number"):
         embedder_from_env({"JOBPOOL_EMBEDDINGS_URL": "http://x", "JOBPOOL_EMBEDDINGS_DIMENSIONS": "lots"})
 

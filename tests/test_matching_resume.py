@@ -13,9 +13,11 @@ from app.matching.resume import MAX_RESUME_CHARS, clean_resume_text, read_resume
 
 def text_pdf(path: Path, lines: list[str]) -> Path:
     """A one-page PDF with a real text layer (Helvetica), written byte by byte with a correct xref table."""
-    stream = "BT /F1 11 Tf 72 740 Td 14 TL " + " ".join(
-        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines
-    ) + " ET"
+    stream = (
+        "BT /F1 11 Tf 72 740 Td 14 TL "
+        + " ".join("(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines)
+        + " ET"
+    )
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

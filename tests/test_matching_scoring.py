@@ -36,8 +36,9 @@ def _scores(embedder, job_vectors, resume_text: str) -> dict[str, int]:
     similarities = job_vectors @ embedder.embed([resume_text])[0]
     calibration = CALIBRATIONS[embedder.model]
     return {
-        job["title"]: score_link(float(sim), vocabulary.job_skills(job["title"], job["description"]), resume,
-                                 embedder.model, calibration)[0]
+        job["title"]: score_link(
+            float(sim), vocabulary.job_skills(job["title"], job["description"]), resume, embedder.model, calibration
+        )[0]
         for job, sim in zip(JOBS, similarities, strict=True)
     }
 
@@ -115,11 +116,18 @@ def test_skill_coverage_blends_into_the_score():
 
 def test_gap_analysis_shape_and_unknown_skills():
     resume = ResumeSkills("Led stakeholder alignment workshops; Python and k8s daily.", default_vocabulary())
-    score, gap = score_link(0.5, ["Python", "Kubernetes", "Stakeholder alignment", "Rust", "Rust"], resume,
-                            "local-hashing-v2", CALIBRATIONS["local-hashing-v2"])
+    score, gap = score_link(
+        0.5,
+        ["Python", "Kubernetes", "Stakeholder alignment", "Rust", "Rust"],
+        resume,
+        "local-hashing-v2",
+        CALIBRATIONS["local-hashing-v2"],
+    )
     assert gap == {
         "skills": ["Python", "Kubernetes", "Stakeholder alignment", "Rust"],
         "have": ["Python", "Kubernetes", "Stakeholder alignment"],
-        "missing": ["Rust"], "model": "local-hashing-v2", "similarity": 0.5,
+        "missing": ["Rust"],
+        "model": "local-hashing-v2",
+        "similarity": 0.5,
     }
     assert 0 <= score <= 100

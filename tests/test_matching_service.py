@@ -108,9 +108,16 @@ def test_set_resume_rejects_empty_text_and_unknown_profile(ctx):
 def _link_state(ctx, profile: str) -> dict[str, tuple]:
     with ctx.database.sessions() as session:
         rows = session.execute(
-            select(PoolJob.title, UserJob.status, UserJob.position, UserJob.match_score, UserJob.updated_at,
-                   UserJob.seen_at)
-            .join(PoolJob, PoolJob.id == UserJob.job_pool_id).join(User, User.id == UserJob.user_id)
+            select(
+                PoolJob.title,
+                UserJob.status,
+                UserJob.position,
+                UserJob.match_score,
+                UserJob.updated_at,
+                UserJob.seen_at,
+            )
+            .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+            .join(User, User.id == UserJob.user_id)
             .where(User.name == profile)
         ).all()
     return {row[0]: tuple(row[1:]) for row in rows}

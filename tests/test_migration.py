@@ -79,7 +79,11 @@ def test_preview_matches_what_the_migration_does(legacy_db, service) -> None:
     preview = service.preview()
     report = service.migrate(backup=False)
     assert (report.legacy_rows, report.pool_jobs, report.links, report.merged_rows) == (
-        preview.legacy_rows, preview.pool_jobs, preview.links, preview.merged_rows)
+        preview.legacy_rows,
+        preview.pool_jobs,
+        preview.links,
+        preview.merged_rows,
+    )
     assert {(s.value, s.rows) for s in report.unmapped} == {(s.value, s.rows) for s in preview.unmapped}
     assert report.embeddings_kept == preview.embeddings_kept
     assert report.cards_with_resume == preview.cards_with_resume
@@ -97,15 +101,18 @@ def test_profiles_keep_their_ids_and_get_unique_tidy_names(legacy_db, service) -
     service.migrate(backup=False)
     users = legacy_db.fixture.users
     names = {row["id"]: row["name"] for row in query(legacy_db.url, "SELECT id, name FROM users")}
-    assert names == {
-        users["alice"]: "Alice",
-        users["bob"]: "bob@example.com",
-        users["carol"]: "Carol",
-        users["carol2"]: f"carol ({str(users['carol2'])[:8]})",
-        users["dave"]: "Dave",  # a user without jobs is a profile too
-        users["erin"]: f"Profile {str(users['erin'])[:8]}",
-        users["frank"]: "Frank Smith",
-    }
+    assert (
+        names
+        == {
+            users["alice"]: "Alice",
+            users["bob"]: "bob@example.com",
+            users["carol"]: "Carol",
+            users["carol2"]: f"carol ({str(users['carol2'])[:8]})",
+            users["dave"]: "Dave",  # a user without jobs is a profile too
+            users["erin"]: f"Profile {str(users['erin'])[:8]}",
+            users["frank"]: "Frank Smith",
+        }
+    )
 
 
 def test_unique_jobs_go_to_the_pool_with_the_v2_hash_and_the_most_complete_row(legacy_db, service) -> None:
@@ -170,7 +177,9 @@ def test_one_card_per_legacy_row_and_merges_keep_the_later_status_and_every_note
     assert links[fx.job_id("withdrawn_alice")]["status"] == "archived"
     assert links[fx.job_id("withdrawn_alice")]["match_score"] == 0  # -3 clamped; the raw value stays in job_legacy
     assert (links[fx.job_id("empty_status")]["status"], links[fx.job_id("empty_status")]["notes"]) == (
-        "recommended", "   ")
+        "recommended",
+        "   ",
+    )
     assert links[fx.job_id("phone_underscore")]["status"] == "interviewing"
     assert links[fx.job_id("ghost_bob")]["status"] == "rejected"
     for key, job in fx.jobs.items():
@@ -186,13 +195,19 @@ def test_job_is_kept_as_job_legacy_with_every_row_and_valid_foreign_keys(legacy_
     after = query(legacy_db.url, "SELECT * FROM job_legacy ORDER BY id")
     mapped = {row.pop("migrated_to_user_job_id") for row in after}
     assert [{k: v for k, v in r.items() if k != "embedding"} for r in after] == [
-        {k: v for k, v in r.items() if k != "embedding"} for r in before]
+        {k: v for k, v in r.items() if k != "embedding"} for r in before
+    ]
     assert mapped == {r["id"] for r in query(legacy_db.url, "SELECT id FROM user_job")}
-    referenced = query(legacy_db.url, "SELECT confrelid::regclass::text AS t FROM pg_constraint "
-                                      "WHERE conrelid = 'tailored_resume'::regclass AND contype = 'f'")
+    referenced = query(
+        legacy_db.url,
+        "SELECT confrelid::regclass::text AS t FROM pg_constraint "
+        "WHERE conrelid = 'tailored_resume'::regclass AND contype = 'f'",
+    )
     assert referenced == [{"t": "job_legacy"}]
-    resumes = query(legacy_db.url, "SELECT u.tailored_resume_id, t.job_id FROM user_job u "
-                                   "JOIN tailored_resume t ON t.id = u.tailored_resume_id")
+    resumes = query(
+        legacy_db.url,
+        "SELECT u.tailored_resume_id, t.job_id FROM user_job u JOIN tailored_resume t ON t.id = u.tailored_resume_id",
+    )
     assert len(resumes) == 2
 
 
@@ -205,8 +220,10 @@ def test_migrated_cards_show_on_each_profile_board(legacy_db, service) -> None:
         fx = legacy_db.fixture
         cards = ctx.board.cards_for(fx.users["alice"])
         assert [(c.title, c.status) for c in cards] == [
-            ("Senior Python Developer", JobStatus.APPLIED), ("Data Engineer", JobStatus.INTERVIEWING),
-            ("Go Developer", JobStatus.ARCHIVED)]
+            ("Senior Python Developer", JobStatus.APPLIED),
+            ("Data Engineer", JobStatus.INTERVIEWING),
+            ("Go Developer", JobStatus.ARCHIVED),
+        ]
         frank = {c.title: c for c in ctx.board.cards_for(fx.users["frank"])}
         assert frank["Rust Developer"].notes == NOTE_UNICODE
         assert ctx.board.detail(frank["Rust Developer"].user_job_id).legacy_status == "🤔 thinking"
@@ -223,7 +240,9 @@ def test_later_ingestion_dedups_against_migrated_jobs(legacy_db, service) -> Non
         report = ctx.ingestion.run(
             legacy_db.fixture.users["dave"],
             [[{"title": "Senior Python Developer", "companyName": "ACME Inc.", "location": "Berlin, Germany"}]],
-            source="test", schema="generic", embed=False,
+            source="test",
+            schema="generic",
+            embed=False,
         )
         assert (report.pool_hits, report.pool_inserts, report.links_created) == (1, 0, 1)
     finally:
@@ -257,7 +276,10 @@ def test_verification_accounts_for_every_row_and_reports_gaps(legacy_db, service
     broken = service.verify()
     assert not broken.ok
     assert {row.legacy_job_id for row in broken.unaccounted} == {
-        fx.job_id("ml_carol_1"), fx.job_id("ml_carol_2"), fx.job_id("ml_carol_3")}
+        fx.job_id("ml_carol_1"),
+        fx.job_id("ml_carol_2"),
+        fx.job_id("ml_carol_3"),
+    }
     assert {row.reason for row in broken.unaccounted} == {"its card no longer exists"}
     assert "not accounted for" in broken.message
 

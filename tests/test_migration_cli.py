@@ -31,7 +31,11 @@ def test_dry_run_json_writes_nothing(capsys, legacy_db) -> None:
     assert code == 0
     preview = json.loads(out)
     assert (preview["state"], preview["legacy_rows"], preview["pool_jobs"], preview["links"]) == (
-        "legacy_v1", 17, 11, 13)
+        "legacy_v1",
+        17,
+        11,
+        13,
+    )
     assert {s["value"] for s in preview["unmapped"]} == {"Maybe later", "🤔 thinking"}
     assert len(preview["merges"]) == 3
     assert snapshot(legacy_db.url) == before

@@ -91,8 +91,9 @@ def test_preview_migrate_verify_and_roll_back_from_the_dialog(window, legacy_db,
     assert window.prompts.confirmations and "Roll back to the v1 schema" in window.prompts.confirmations[0]
     assert dialog.rollback_report.restored_rows == 17
     assert "saved to" in dialog.backup_label.text()
-    qtbot.waitUntil(lambda: dialog.preview_result.state == "legacy_v1" and dialog.migrate_button.isEnabled(),
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: dialog.preview_result.state == "legacy_v1" and dialog.migrate_button.isEnabled(), timeout=20_000
+    )
     assert window.ctx.needs_migration
     assert snapshot(legacy_db.url) == before
 
@@ -142,15 +143,26 @@ def _settled(window) -> bool:
 
 def test_after_a_rollback_the_window_needs_a_migration_again_without_errors(window, qtbot, caplog) -> None:
     dialog = _migrate_in_dialog(window, qtbot)
-    qtbot.waitUntil(lambda: window.stack.currentIndex() in (PAGE_BOARD, PAGE_EMPTY) and window.current_profile
-                    and window.status.pool_label.text().startswith("Pool: ") and _settled(window), timeout=60_000)
+    qtbot.waitUntil(
+        lambda: (
+            window.stack.currentIndex() in (PAGE_BOARD, PAGE_EMPTY)
+            and window.current_profile
+            and window.status.pool_label.text().startswith("Pool: ")
+            and _settled(window)
+        ),
+        timeout=60_000,
+    )
     assert window.status.cards_label.text().startswith(window.current_profile.name)
     caplog.clear()
     with caplog.at_level(logging.WARNING):
         qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
-        qtbot.waitUntil(lambda: window.stack.currentIndex() == PAGE_MIGRATE and _settled(window)
-                        and dialog.migrate_button.isEnabled(), timeout=30_000)
+        qtbot.waitUntil(
+            lambda: (
+                window.stack.currentIndex() == PAGE_MIGRATE and _settled(window) and dialog.migrate_button.isEnabled()
+            ),
+            timeout=30_000,
+        )
     assert window.message_bar.text == ""  # no "Could not read the board: … UndefinedTable" banner
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert window.status.pool_label.text() == "" and window.status.ingestion_label.text() == ""
@@ -171,8 +183,12 @@ def test_the_rollback_says_what_it_cannot_keep_and_counts_in_proper_plurals(wind
     profile = window.profiles[0]
     ctx.ingestion.run(profile.id, [linkedin_items(0, 1)], source="test", embed=False)  # one card added since
     with ctx.database.engine.begin() as conn:  # one migrated card gets a new note: one legacy row to update
-        conn.execute(text("UPDATE user_job SET notes = 'called back' WHERE id = "
-                          "(SELECT id FROM user_job WHERE legacy_job_id IS NOT NULL ORDER BY id LIMIT 1)"))
+        conn.execute(
+            text(
+                "UPDATE user_job SET notes = 'called back' WHERE id = "
+                "(SELECT id FROM user_job WHERE legacy_job_id IS NOT NULL ORDER BY id LIMIT 1)"
+            )
+        )
     qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
     question = window.prompts.confirmations[-1]
@@ -200,7 +216,6 @@ def test_a_note_typed_just_before_the_rollback_is_carried_back(window, legacy_db
     assert window.message_bar.text == ""
 
 
-
 def test_a_shared_database_says_plainly_there_is_nothing_to_migrate(ctx, qtbot, loop, tmp_path) -> None:
     main_window = MainWindow(ctx, settings=AppSettings(tmp_path / "settings.ini"), prompts=ScriptedPrompts())
     qtbot.addWidget(main_window)
@@ -211,8 +226,13 @@ def test_a_shared_database_says_plainly_there_is_nothing_to_migrate(ctx, qtbot, 
         "This database uses the shared pool and was never a v1 database: there is nothing to migrate."
     )
     assert dialog.tabs.isHidden(), "empty tables for a database with nothing to migrate"
-    for part in (dialog.backup_box, dialog.backup_label, dialog.migrate_button, dialog.verify_button,
-                 dialog.rollback_button):
+    for part in (
+        dialog.backup_box,
+        dialog.backup_label,
+        dialog.migrate_button,
+        dialog.verify_button,
+        dialog.rollback_button,
+    ):
         assert part.isHidden()
     assert dialog.close_button.isVisible() and dialog.close_button.isEnabled() and dialog.close_button.isDefault()
     dialog.reject()

@@ -22,9 +22,15 @@ def _migrated_contents(url: str) -> dict[str, list[str]]:
         if table == "alembic_version":
             continue
         ignored = _STAMPED.get(table, ())
-        columns = [c["column_name"] for c in query(
-            url, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
-                 "AND table_name = %s ORDER BY ordinal_position", (table,))]
+        columns = [
+            c["column_name"]
+            for c in query(
+                url,
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND table_name = %s ORDER BY ordinal_position",
+                (table,),
+            )
+        ]
         picked = ", ".join(f'"{c}"' for c in columns if c not in ignored)
         sql = f'SELECT to_jsonb(t)::text AS j FROM (SELECT {picked} FROM "{table}") t ORDER BY 1'
         contents[table] = [r["j"] for r in query(url, sql)]
@@ -66,8 +72,13 @@ def test_cards_and_profiles_added_after_the_migration_are_carried_back(legacy_db
         zoe = ctx.profiles.add("Zoe", "zoe@example.com")
         items = [
             {"title": "Product Manager", "companyName": "Acme Corp", "location": "Berlin, Germany"},  # pooled already
-            {"title": "Kotlin Developer", "companyName": "Vandelay", "location": "Oslo",
-             "salary": "$100,000 - $130,000 a year", "url": "https://jobs.example/vandelay"},
+            {
+                "title": "Kotlin Developer",
+                "companyName": "Vandelay",
+                "location": "Oslo",
+                "salary": "$100,000 - $130,000 a year",
+                "url": "https://jobs.example/vandelay",
+            },
         ]
         alice_run = ctx.ingestion.run(fx.users["alice"], [items], source="test", schema="generic", embed=False)
         zoe_run = ctx.ingestion.run(zoe.id, [items[1:]], source="test", schema="generic", embed=False)
@@ -83,11 +94,15 @@ def test_cards_and_profiles_added_after_the_migration_are_carried_back(legacy_db
     assert len(rows) == 20
     for job_id, row in before.items():  # every legacy row back unchanged
         assert {k: v for k, v in rows[job_id].items() if k != "embedding"} == {
-            k: v for k, v in row.items() if k != "embedding"}
+            k: v for k, v in row.items() if k != "embedding"
+        }
     kotlin_alice = rows[alice_links["Kotlin Developer"]]  # the card's id becomes the row's id
     assert kotlin_alice["user_id"] == fx.users["alice"]
     assert (kotlin_alice["status"], kotlin_alice["company"], kotlin_alice["location"]) == (
-        "recommended", "Vandelay", "Oslo")
+        "recommended",
+        "Vandelay",
+        "Oslo",
+    )
     assert kotlin_alice["salary"] == "USD 100000–130000 per year"  # rebuilt from the parsed range
     assert kotlin_alice["hash"] == job_hash("Vandelay", "Kotlin Developer", "Oslo")
     assert rows[alice_links["Product Manager"]]["title"] == "Product Manager"
@@ -119,7 +134,8 @@ def test_changes_made_on_migrated_cards_are_carried_back(legacy_db, service) -> 
     untouched = set(before) - {fx.job_id("py_alice"), fx.job_id("de_alice_2")}
     for job_id in untouched:
         assert {k: v for k, v in rows[job_id].items() if k != "embedding"} == {
-            k: v for k, v in before[job_id].items() if k != "embedding"}
+            k: v for k, v in before[job_id].items() if k != "embedding"
+        }
     names = {r["id"]: r["name"] for r in query(legacy_db.url, "SELECT id, name FROM users")}
     assert names[fx.users["bob"]] == "Robert"  # renamed on purpose since: kept
     assert names[fx.users["erin"]] is None  # the name the migration made up: gone again

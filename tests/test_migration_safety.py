@@ -41,8 +41,13 @@ finally:
 def _start_migration(url: str, data_dir: Path, pause_at: str, action: str = "migrate") -> subprocess.Popen:
     env = {**os.environ, PAUSE_ENV: pause_at, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
-        [sys.executable, "-c", MIGRATE_SCRIPT, url, str(data_dir), action], cwd=REPO, env=env, text=True,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-c", MIGRATE_SCRIPT, url, str(data_dir), action],
+        cwd=REPO,
+        env=env,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -88,8 +93,9 @@ def test_backup_is_taken_first_and_restores_the_v1_database(legacy_db, service, 
     assert path.stat().st_size > 0
     assert str(path) in report.message
     pg_restore = find_pg_dump(tool="pg_restore")
-    subprocess.run([str(pg_restore), "--no-owner", f"--dbname={libpq_url(restore_db)}", str(path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(pg_restore), "--no-owner", f"--dbname={libpq_url(restore_db)}", str(path)], check=True, capture_output=True
+    )
     assert snapshot(restore_db) == before
 
 

@@ -38,7 +38,11 @@ def data_dir() -> Iterator[Path]:
 def test_a_cli_run_leaves_nothing_readable_by_others_in_the_data_folder(data_dir: Path) -> None:
     result = subprocess.run(
         [sys.executable, "main.py", "--data-dir", str(data_dir), "profiles", "add", "me"],
-        cwd=ROOT, capture_output=True, text=True, timeout=180, env={**os.environ, "JOBPOOL_DATABASE_URL": ""},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "JOBPOOL_DATABASE_URL": ""},
     )
     assert result.returncode == 0, result.stderr
     assert _mode(data_dir) == 0o700

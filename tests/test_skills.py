@@ -38,10 +38,20 @@ def test_no_spelling_belongs_to_two_skills():
 @pytest.mark.parametrize(
     ("alias", "canonical"),
     [
-        ("k8s", "Kubernetes"), ("postgres", "PostgreSQL"), ("js", "JavaScript"), ("golang", "Go"),
-        ("TS", "TypeScript"), ("node.js", "Node.js"), ("dotnet", ".NET"), ("sklearn", "scikit-learn"),
-        ("GCP", "Google Cloud Platform"), ("ms excel", "Excel"), ("BLS", "Basic Life Support"),
-        ("EHR", "Electronic Health Records"), ("med-surg", "Medical-Surgical Nursing"), ("CDL", "Commercial Driving"),
+        ("k8s", "Kubernetes"),
+        ("postgres", "PostgreSQL"),
+        ("js", "JavaScript"),
+        ("golang", "Go"),
+        ("TS", "TypeScript"),
+        ("node.js", "Node.js"),
+        ("dotnet", ".NET"),
+        ("sklearn", "scikit-learn"),
+        ("GCP", "Google Cloud Platform"),
+        ("ms excel", "Excel"),
+        ("BLS", "Basic Life Support"),
+        ("EHR", "Electronic Health Records"),
+        ("med-surg", "Medical-Surgical Nursing"),
+        ("CDL", "Commercial Driving"),
     ],
 )
 def test_aliases_map_to_canonical_names(vocabulary, alias, canonical):
@@ -52,7 +62,15 @@ def test_aliases_map_to_canonical_names(vocabulary, alias, canonical):
 def test_spelling_variants_match_across_hyphens_slashes_and_case(vocabulary):
     text = "Machine-learning engineer: CI/CD, c++17, C#, ASP.NET Core, .NET, scikit learn, POSTGRESQL, ReactJS."
     assert vocabulary.extract(text) == [
-        "Machine Learning", "CI/CD", "C++", "C#", "ASP.NET", ".NET", "scikit-learn", "PostgreSQL", "React",
+        "Machine Learning",
+        "CI/CD",
+        "C++",
+        "C#",
+        "ASP.NET",
+        ".NET",
+        "scikit-learn",
+        "PostgreSQL",
+        "React",
     ]
 
 
@@ -112,10 +130,12 @@ def test_job_skills_keep_listed_skills_first_canonicalized(vocabulary):
 
 
 def test_a_vocabulary_can_be_built_from_entries():
-    small = SkillVocabulary.from_entries([
-        {"name": "Widgets", "category": "tool", "aliases": ["widgetry"]},
-        {"name": "Spin", "category": "tool", "ambiguous": ["Spin"], "context": ["lathe"]},
-    ])
+    small = SkillVocabulary.from_entries(
+        [
+            {"name": "Widgets", "category": "tool", "aliases": ["widgetry"]},
+            {"name": "Spin", "category": "tool", "ambiguous": ["Spin"], "context": ["lathe"]},
+        ]
+    )
     assert small.extract("widgetry and Spin on the lathe") == ["Widgets", "Spin"]
     assert small.extract("Spin the wheel") == []
     with pytest.raises(ValueError, match="twice"):

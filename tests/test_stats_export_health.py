@@ -52,7 +52,7 @@ def test_export_writes_every_card_and_defuses_formulas(ctx, tmp_path):
     ctx.ingestion.run(alex.id, [linkedin_items(0, 5)], source="test", embed=False)
     cards = ctx.board.cards_for(alex.id)
     ctx.cards.move([cards[0].user_job_id], JobStatus.OFFER)
-    ctx.cards.set_notes(cards[1].user_job_id, "=HYPERLINK(\"http://evil\")")
+    ctx.cards.set_notes(cards[1].user_job_id, '=HYPERLINK("http://evil")')
     target = tmp_path / "board.csv"
     assert export_board_csv(ctx.board, alex.id, target) == 5
     with target.open(encoding="utf-8-sig") as handle:

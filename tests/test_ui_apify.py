@@ -271,8 +271,11 @@ def test_history_lists_both_runs_passes_the_model_tester_and_reruns(window, fake
 
     assert text(ana, h.COL_SOURCE) == "Apify · LinkedIn" and text(ben, h.COL_SOURCE) == "Pool ← LinkedIn"
     assert text(ana, h.COL_CRITERIA) == "Backend Engineer · Madrid · max 20"
-    assert (text(ana, h.COL_STATUS), text(ana, h.COL_FETCHED), text(ana, h.COL_POOL_INSERTS)) == ("Succeeded",
-                                                                                                  "20", "20")
+    assert (text(ana, h.COL_STATUS), text(ana, h.COL_FETCHED), text(ana, h.COL_POOL_INSERTS)) == (
+        "Succeeded",
+        "20",
+        "20",
+    )
     assert (text(ben, h.COL_POOL_HITS), text(ben, h.COL_POOL_INSERTS), text(ben, h.COL_LINKS)) == ("20", "0", "20")
     assert (text(ana, h.COL_FROM_POOL), text(ben, h.COL_FROM_POOL)) == ("", "✓")
     assert model.index(ben, h.COL_FROM_POOL).data(Qt.ItemDataRole.ToolTipRole) == h.POOL_TOOLTIP
@@ -282,8 +285,12 @@ def test_history_lists_both_runs_passes_the_model_tester_and_reruns(window, fake
     assert history.selected_record().profile == "Ana" and history.rerun_button.isEnabled()
     qtbot.mouseClick(history.rerun_button, Qt.MouseButton.LeftButton)
     rerun = history.rerun_dialog
-    assert (rerun.preset_combo.currentData(), rerun.query_edit.text(), rerun.location_edit.text(),
-            rerun.max_spin.value()) == ("linkedin", "Backend Engineer", "Madrid", 20)
+    assert (
+        rerun.preset_combo.currentData(),
+        rerun.query_edit.text(),
+        rerun.location_edit.text(),
+        rerun.max_spin.value(),
+    ) == ("linkedin", "Backend Engineer", "Madrid", 20)
     wait_probe(rerun, qtbot, "Fresh in the pool")
     rerun.force_check.setChecked(True)  # scrape again: a real second actor run
     wait_probe(rerun, qtbot, "you asked to scrape again")
@@ -295,8 +302,17 @@ def test_history_lists_both_runs_passes_the_model_tester_and_reruns(window, fake
 
 
 def test_history_shows_a_failed_run_with_its_error_and_no_rerun_for_files(window, fake, qtbot, tmp_path) -> None:
-    fake.add_actor(ACTOR, Script(items=linkedin_items(0, 30), polls_running=1, final_status="FAILED", fail_after=12,
-                                 status_message="The actor crashed", token=TOKEN))
+    fake.add_actor(
+        ACTOR,
+        Script(
+            items=linkedin_items(0, 30),
+            polls_running=1,
+            final_status="FAILED",
+            fail_after=12,
+            status_message="The actor crashed",
+            token=TOKEN,
+        ),
+    )
     window.ctx.live.config = ApifyConfig(token=TOKEN, api_url=fake.url, poll_interval=0.0)
     window.ctx.live.search("Ana", SearchRequest("linkedin", "qa", None, max_items=30))
     export = tmp_path / "export.json"

@@ -90,8 +90,11 @@ def test_drop_event_on_an_empty_column_and_inside_a_column(board, ctx, qtbot):
     before = column_ids(ctx, profile, "recommended")
     below_third = source.visualRect(source.model().index(3, 0))
     with qtbot.waitSignal(view.controller.move_settled, timeout=10_000):
-        deliver_drop(source, source.model().mimeData([source.model().index(0, 0)]),
-                     QPoint(below_third.center().x(), below_third.bottom() - 6))
+        deliver_drop(
+            source,
+            source.model().mimeData([source.model().index(0, 0)]),
+            QPoint(below_third.center().x(), below_third.bottom() - 6),
+        )
     assert column_ids(ctx, profile, "recommended") == [*before[1:4], before[0], *before[4:]]
 
 
@@ -190,11 +193,14 @@ def test_recommended_sorts_best_match_first_and_takes_drops_by_score(board, ctx,
 
     view, profile = board
     with ctx.database.sessions.begin() as session:  # scores 0..96 in a scrambled order, every fifth card unscored
-        session.execute(text(
-            "UPDATE user_job SET match_score = CASE WHEN rn % 5 = 0 THEN NULL ELSE (rn * 37) % 97 END "
-            "FROM (SELECT id, row_number() OVER (ORDER BY position) AS rn FROM user_job WHERE user_id = :uid) r "
-            "WHERE user_job.id = r.id"
-        ), {"uid": profile.id})
+        session.execute(
+            text(
+                "UPDATE user_job SET match_score = CASE WHEN rn % 5 = 0 THEN NULL ELSE (rn * 37) % 97 END "
+                "FROM (SELECT id, row_number() OVER (ORDER BY position) AS rn FROM user_job WHERE user_id = :uid) r "
+                "WHERE user_job.id = r.id"
+            ),
+            {"uid": profile.id},
+        )
     controller = view.controller
     recommended = controller.models[JobStatus.RECOMMENDED]
     own_order = [c.user_job_id for c in recommended.cards]
@@ -243,8 +249,10 @@ def test_a_card_dropped_below_the_loaded_part_of_a_score_sorted_column_hides_no_
     ids = column_ids(ctx, profile, "recommended")
     ctx.cards.move(ids[:1], JobStatus.APPLIED)
     with ctx.database.sessions.begin() as session:  # Recommended scores 50..99; the Applied card scores 1
-        session.execute(text("UPDATE user_job SET match_score = 50 + abs(hashtext(id::text)) % 50 WHERE user_id = :u"),
-                        {"u": profile.id})
+        session.execute(
+            text("UPDATE user_job SET match_score = 50 + abs(hashtext(id::text)) % 50 WHERE user_id = :u"),
+            {"u": profile.id},
+        )
         session.execute(text("UPDATE user_job SET match_score = 1 WHERE id = :i"), {"i": ids[0]})
     controller, tasks = _bare_controller(ctx)
     controller.set_order(JobStatus.RECOMMENDED, ORDER_SCORE)

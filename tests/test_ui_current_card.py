@@ -59,9 +59,9 @@ def test_pane_and_notes_follow_every_click_across_columns(window, ctx, qtbot):
     assert recommended.rowCount() == 3 and applied.rowCount() == 1
     sequence = [
         (JobStatus.RECOMMENDED, 1),
-        (JobStatus.APPLIED, 0),       # into the one-card column
-        (JobStatus.RECOMMENDED, 1),   # back to the same card
-        (JobStatus.APPLIED, 0),       # the one-card column again
+        (JobStatus.APPLIED, 0),  # into the one-card column
+        (JobStatus.RECOMMENDED, 1),  # back to the same card
+        (JobStatus.APPLIED, 0),  # the one-card column again
         (JobStatus.RECOMMENDED, 2),
         (JobStatus.RECOMMENDED, 1),
     ]
@@ -90,8 +90,9 @@ def test_arrow_keys_move_the_pane_and_a_blank_click_clears_it(window, ctx, qtbot
     applied_view = window.board_view.view(JobStatus.APPLIED)
     below = applied_view.visualRect(applied_view.model().index(0, 0)).bottom() + 40
     assert not applied_view.indexAt(QPoint(20, below)).isValid()
-    QTest.mouseClick(applied_view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     QPoint(20, below))
+    QTest.mouseClick(
+        applied_view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, below)
+    )
     assert window.detail.card is None and window.detail.currentIndex() == 0, "the pane still shows a card"
     assert window.board_view.selected_cards() == []
     assert not window.board_view.send_selection_to(JobStatus.ARCHIVED), "an action reached a card no one sees"

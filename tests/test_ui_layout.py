@@ -50,8 +50,12 @@ def window(ctx, qtbot, loop, tmp_path):
     long_one = {**linkedin_item(900), "companyName": LONG_COMPANY, "title": "Senior Platform Reliability Engineer"}
     ctx.ingestion.run(alex.id, [[long_one]], source="test", embed=False)
     cards = [card for card in ctx.board.cards_for(alex.id) if card.company != LONG_COMPANY]
-    for status, chunk in ((JobStatus.APPLIED, cards[:4]), (JobStatus.INTERVIEWING, cards[4:6]),
-                          (JobStatus.REJECTED, cards[6:8]), (JobStatus.ARCHIVED, cards[8:9])):
+    for status, chunk in (
+        (JobStatus.APPLIED, cards[:4]),
+        (JobStatus.INTERVIEWING, cards[4:6]),
+        (JobStatus.REJECTED, cards[6:8]),
+        (JobStatus.ARCHIVED, cards[8:9]),
+    ):
         ctx.cards.move([card.user_job_id for card in chunk], status)
     settings = AppSettings(tmp_path / "settings.ini")
     settings.last_profile_id = alex.id
@@ -119,8 +123,10 @@ def test_notes_stay_reachable_on_a_small_screen(window, ctx, qtbot):
     cards = window.controller.models[JobStatus.RECOMMENDED].cards
     card = max(cards, key=lambda c: len(c.title) + 10 * len((c.gap_analysis or {}).get("missing") or []))
     window.board_view.select_cards(JobStatus.RECOMMENDED, [card.user_job_id])
-    qtbot.waitUntil(lambda: window.detail.detail is not None
-                    and window.detail.detail.card.user_job_id == card.user_job_id, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.detail.detail is not None and window.detail.detail.card.user_job_id == card.user_job_id,
+        timeout=10_000,
+    )
     window.resize(1024, 700)
     _settle(qtbot, window)
     qtbot.waitUntil(lambda: window.height() == 700, timeout=5_000)
@@ -142,8 +148,18 @@ def test_import_summary_dialog_shows_its_whole_report(window, qtbot):
     qtbot.addWidget(dialog)
     dialog.show()
     report = IngestReport(
-        run_id=None, source="file", status="succeeded", fetched=1_240, rejected=[{"index": 3, "reason": "no title"}],
-        cleaned=0, pool_inserts=1_100, pool_hits=120, links_created=1_180, links_existing=40, embedded=0, seconds=2.5,
+        run_id=None,
+        source="file",
+        status="succeeded",
+        fetched=1_240,
+        rejected=[{"index": 3, "reason": "no title"}],
+        cleaned=0,
+        pool_inserts=1_100,
+        pool_hits=120,
+        links_created=1_180,
+        links_existing=40,
+        embedded=0,
+        seconds=2.5,
     )
     dialog._succeeded(report)
     QApplication.processEvents()
@@ -162,8 +178,8 @@ def test_apify_dialog_fields_stay_whole_when_its_status_lines_appear(window, qtb
     dialog.query_edit.setText("senior python developer")
     dialog.location_edit.setText("Berlin, Germany")
     dialog.run_view.show_result(
-        "The Apify token was refused (401). Open Settings to paste a valid token, then start the search again.",
-        "error")
+        "The Apify token was refused (401). Open Settings to paste a valid token, then start the search again.", "error"
+    )
     QApplication.processEvents()
     assert clipped_text(dialog) == []
     assert title_problem(dialog) is None
@@ -180,8 +196,10 @@ def test_new_profile_dialog_shows_its_title_and_question(window, qtbot):
     dialog.reject()
 
 
-LONG_STATUS = ("The service did not answer in time: check the network connection and the address in Settings, then "
-               "try again; what was stored before stays as it was.")
+LONG_STATUS = (
+    "The service did not answer in time: check the network connection and the address in Settings, then "
+    "try again; what was stored before stays as it was."
+)
 
 
 def _show_status_lines(key: str, dialog) -> None:
@@ -200,8 +218,9 @@ def test_window_dialogs_fit_their_text(window, qtbot, key):
     dialog = window.open_dialog(key)
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)
-    qtbot.waitUntil(lambda: not getattr(dialog, "loading", False) and not getattr(dialog, "busy", False),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: not getattr(dialog, "loading", False) and not getattr(dialog, "busy", False), timeout=10_000
+    )
     assert clipped_text(dialog) == [], "at its default size"
     _show_status_lines(key, dialog)
     QApplication.processEvents()

@@ -85,8 +85,10 @@ def _window_on_one_card(ctx, qtbot, tmp_path, url: str, apply_url: str | None):
     ctx.ingestion.run(profile.id, [linkedin_items(0, 1)], source="test", embed=False)
     card = ctx.board.cards_for(profile.id)[0]
     with ctx.database.engine.begin() as conn:
-        conn.execute(text("UPDATE job_pool SET url = :url, apply_url = :apply WHERE id = :id"),
-                     {"url": url, "apply": apply_url, "id": card.job_pool_id})
+        conn.execute(
+            text("UPDATE job_pool SET url = :url, apply_url = :apply WHERE id = :id"),
+            {"url": url, "apply": apply_url, "id": card.job_pool_id},
+        )
     window = MainWindow(ctx, settings=AppSettings(tmp_path / "s.ini"), prompts=ScriptedPrompts())
     qtbot.addWidget(window)
     window.show()
@@ -138,10 +140,20 @@ def test_description_links_go_through_the_same_check(ctx, qtbot, loop, tmp_path,
     window.close()
 
 
-@pytest.mark.parametrize("href", [
-    "javascript:alert(1)", " javascript:alert(1)", "jav&#x09;ascript:alert(1)", "file:///etc/passwd",
-    "data:text/html;base64,PHNjcmlwdD4=", "smb://evil.example/share", "/etc/passwd", "../secret", "vbscript:x",
-])
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        " javascript:alert(1)",
+        "jav&#x09;ascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "smb://evil.example/share",
+        "/etc/passwd",
+        "../secret",
+        "vbscript:x",
+    ],
+)
 def test_description_links_keep_only_http_https_and_mailto(href):
     clean = sanitize_html(f'<p><a href="{href}">link</a> <a href="mailto:jobs@example.com">mail</a></p>')
     assert "href" not in clean.split("mail</a>")[0].split("link</a>")[0]

@@ -166,8 +166,7 @@ def test_delete_profile_confirms_and_keeps_the_pool(open_window, ctx, qtbot):
     pool_before = window.stats.figures(None).pool_size
     window.menu_actions["delete_profile"].trigger()
     assert "the jobs stay in the shared pool" in window.prompts.confirmations[0].lower()
-    qtbot.waitUntil(lambda: window.current_profile is not None and window.current_profile.name == "Sam",
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: window.current_profile is not None and window.current_profile.name == "Sam", timeout=10_000)
     wait_board(qtbot, window, 2)
     assert [p.name for p in ctx.profiles.list()] == ["Sam"]
     assert window.stats.figures(None).pool_size == pool_before

@@ -51,8 +51,10 @@ def test_a_markup_title_shows_literally_in_the_pane_the_tooltip_and_the_status_b
     ctx.ingestion.run(profile.id, [linkedin_items(0, 1)], source="test", embed=False)
     card = ctx.board.cards_for(profile.id)[0]
     with ctx.database.engine.begin() as conn:
-        conn.execute(text("UPDATE job_pool SET title = :title, company = :company WHERE id = :id"),
-                     {"title": TITLE, "company": COMPANY, "id": card.job_pool_id})
+        conn.execute(
+            text("UPDATE job_pool SET title = :title, company = :company WHERE id = :id"),
+            {"title": TITLE, "company": COMPANY, "id": card.job_pool_id},
+        )
     window = MainWindow(ctx, settings=AppSettings(tmp_path / "s.ini"), prompts=ScriptedPrompts())
     qtbot.addWidget(window)
     window.show()
@@ -63,8 +65,11 @@ def test_a_markup_title_shows_literally_in_the_pane_the_tooltip_and_the_status_b
     qtbot.waitUntil(lambda: window.status.cards_label.text().startswith(PROFILE), timeout=10_000)
 
     assert pane.title.text() == TITLE and COMPANY in pane.subtitle.text()
-    showing_data = [label for label in window.findChildren(QLabel)
-                    if any(marker in label.text() for marker in ("<b>", "<i>", "<u>"))]
+    showing_data = [
+        label
+        for label in window.findChildren(QLabel)
+        if any(marker in label.text() for marker in ("<b>", "<i>", "<u>"))
+    ]
     assert {pane.title, pane.subtitle, window.status.cards_label} <= set(showing_data)
     assert [label.objectName() for label in showing_data if not shows_literally(label)] == []
 

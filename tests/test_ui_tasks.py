@@ -71,9 +71,12 @@ def test_ordered_calls_run_one_after_another_in_order(runner, qtbot):
 def test_unreachable_database_raises_database_lost(runner, qtbot, tmp_path):
     url = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
     engine = make_engine(url)
-    database = Database(engine=engine, sessions=make_session_factory(engine),
-                        location=DatabaseLocation(url=url, embedded=False, data_dir=tmp_path),
-                        state=SchemaState.CURRENT)
+    database = Database(
+        engine=engine,
+        sessions=make_session_factory(engine),
+        location=DatabaseLocation(url=url, embedded=False, data_dir=tmp_path),
+        state=SchemaState.CURRENT,
+    )
     with qtbot.waitSignal(runner.hub.database_lost, timeout=15_000) as lost:
         runner.run(check_connection, database, report=False)
     assert "not answering" in lost.args[0]

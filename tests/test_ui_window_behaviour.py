@@ -67,8 +67,9 @@ def test_clearing_a_search_keeps_the_selected_card(open_window, ctx, qtbot):
     view = window.board_view.view(JobStatus.RECOMMENDED)
     model = view.column_model
     qtbot.waitUntil(lambda: window.controller.total == 80 and model.row_of(last.user_job_id) >= 0, timeout=10_000)
-    qtbot.waitUntil(lambda: view.selectionModel().isSelected(model.index(model.row_of(last.user_job_id), 0)),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: view.selectionModel().isSelected(model.index(model.row_of(last.user_job_id), 0)), timeout=10_000
+    )
     assert window.detail.card is not None and window.detail.card.user_job_id == last.user_job_id
     assert window.detail.title.text() == last.title
     assert window.board_view.selected_cards() == [model.card_at(model.row_of(last.user_job_id))]
@@ -81,8 +82,10 @@ def test_switching_profiles_starts_every_column_at_its_top(open_window, ctx, qtb
         ctx.cards.move(column_ids(ctx, profile, "recommended")[:20], JobStatus.APPLIED)
     window = open_window()
     qtbot.waitUntil(lambda: window.controller.has_loaded and window.controller.total == 40, timeout=10_000)
-    bars = {status: window.board_view.view(status).verticalScrollBar()
-            for status in (JobStatus.RECOMMENDED, JobStatus.APPLIED)}
+    bars = {
+        status: window.board_view.view(status).verticalScrollBar()
+        for status in (JobStatus.RECOMMENDED, JobStatus.APPLIED)
+    }
     for bar in bars.values():
         assert bar.maximum() > 0
         bar.setValue(bar.maximum())

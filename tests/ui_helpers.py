@@ -54,8 +54,14 @@ def column_ids(ctx: AppContext, profile: Profile, status: str, limit: int = 500)
 class ScriptedPrompts(Prompts):
     """Answers the window's questions from preset values and records what it told the user."""
 
-    def __init__(self, parent=None, dataset: str | None = None, csv_path: str | None = None,
-                 texts: list[str] | None = None, confirm: bool = True) -> None:
+    def __init__(
+        self,
+        parent=None,
+        dataset: str | None = None,
+        csv_path: str | None = None,
+        texts: list[str] | None = None,
+        confirm: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.dataset = dataset
         self.csv_path = csv_path

@@ -263,8 +263,10 @@ class ApifySource:
             raise self._api_error(exc, preset) from None
         except (impit.HTTPError, TimeoutError, OSError) as exc:
             reason = _network_reason(exc)
-            raise ApifyUnavailable(f"Cannot reach Apify at {self.api_host}: {reason}. Check the network and the "
-                                   "API URL in Settings, then try again.") from None
+            raise ApifyUnavailable(
+                f"Cannot reach Apify at {self.api_host}: {reason}. Check the network and the "
+                "API URL in Settings, then try again."
+            ) from None
         except (ApifyClientError, ValueError, KeyError) as exc:
             detail = self._mask(str(exc)) or type(exc).__name__
             raise ApifyUnavailable(

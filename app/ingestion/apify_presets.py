@@ -91,7 +91,7 @@ def parse_template(template: Mapping[str, Any] | str | None) -> dict[str, Any]:
         except ValueError as exc:
             raise InvalidInput(f"the actor input template is not valid JSON: {exc}") from None
     if not isinstance(template, Mapping):
-        raise InvalidInput("the actor input template must be a JSON object, such as {\"query\": \"{query}\"}")
+        raise InvalidInput('the actor input template must be a JSON object, such as {"query": "{query}"}')
     return dict(template)
 
 

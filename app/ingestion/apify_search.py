@@ -45,9 +45,16 @@ def probe_search(live: LiveIngestionService, data_dir: str | Path, request: Sear
     return SearchProbe(fresh, bool(live.config.token), window.total_seconds() / 3600)
 
 
-def run_search(live: LiveIngestionService, data_dir: str | Path, profile: str | uuid.UUID, request: SearchRequest, *,
-               force: bool = False, on_progress: Callable[[IngestProgress], None] | None = None,
-               should_cancel: Callable[[], bool] | None = None) -> IngestReport:
+def run_search(
+    live: LiveIngestionService,
+    data_dir: str | Path,
+    profile: str | uuid.UUID,
+    request: SearchRequest,
+    *,
+    force: bool = False,
+    on_progress: Callable[[IngestProgress], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> IngestReport:
     """Run the search for a profile (name or id) with the saved settings; with no token, stop before any request."""
     probe = probe_search(live, data_dir, request)
     if not probe.has_token and (force or not probe.fresh):

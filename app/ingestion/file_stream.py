@@ -112,7 +112,7 @@ def open_dataset(path: str | Path) -> DatasetStream:
 
 def _streamed(head: bytes, rest: BinaryIO, name: str) -> DatasetStream:
     if head.startswith(codecs.BOM_UTF8):
-        head = head[len(codecs.BOM_UTF8):]
+        head = head[len(codecs.BOM_UTF8) :]
     files.refuse_binary(head[:65_536], name)
     source = io.BufferedReader(_Capped(head, rest, name), buffer_size=_PIECE)
     first = head.lstrip()[:1]
@@ -162,8 +162,9 @@ def _json_lines(source: BinaryIO, rejected: list[Rejection]) -> Iterator[object]
     try:
         for number, raw in enumerate(source, start=1):
             if len(raw) > files.MAX_ITEM_BYTES:
-                rejected.append(Rejection(number, f"line {number}: longer than {files.MAX_ITEM_BYTES >> 20} MB; "
-                                                  "skipped"))
+                rejected.append(
+                    Rejection(number, f"line {number}: longer than {files.MAX_ITEM_BYTES >> 20} MB; skipped")
+                )
                 continue
             line = raw.decode("utf-8", errors="replace").strip()
             if not line:
@@ -183,8 +184,9 @@ def _csv_rows(source: BinaryIO, name: str, rejected: list[Rejection]) -> Iterato
         header_line = text.readline()
         delimiter = max(files.CSV_DELIMITERS, key=lambda candidate: files.unquoted_count(header_line, candidate))
         if files.unquoted_count(header_line, delimiter) == 0:
-            raise DatasetFormatError(f"{name} is neither JSON nor a CSV with a header row of column names. "
-                                     f"{files.EXPECTED}")
+            raise DatasetFormatError(
+                f"{name} is neither JSON nor a CSV with a header row of column names. {files.EXPECTED}"
+            )
         header = files.header_names(next(csv.reader([header_line], delimiter=delimiter)))
         csv.field_size_limit(files.MAX_ITEM_BYTES)
         reader = csv.reader(text, delimiter=delimiter)

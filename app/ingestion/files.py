@@ -121,8 +121,10 @@ def refuse_binary(sample: bytes, name: str) -> None:
 
 def too_big_message(name: str) -> str:
     """The one-line refusal of an archive that unpacks to more than MAX_DECOMPRESSED_BYTES."""
-    return (f"{name} unpacks to more than {MAX_DECOMPRESSED_BYTES / (1 << 30):g} GiB; that is not a dataset export "
-            "JobPool reads (split it, or unpack only the part you need).")
+    return (
+        f"{name} unpacks to more than {MAX_DECOMPRESSED_BYTES / (1 << 30):g} GiB; that is not a dataset export "
+        "JobPool reads (split it, or unpack only the part you need)."
+    )
 
 
 def _gunzip(data: bytes, name: str) -> bytes:
@@ -163,8 +165,11 @@ def _parse_json_array(text: str) -> DatasetFile:
             return _salvage_array(text, text.index("[") + 1)
         document, _end = _DECODER.raw_decode(text, text.index("["))
         line = _line_of(text, error.pos)
-        trailing = Rejection(line, f"line {line}: more content after the end of the JSON array; it was not read",
-                             excerpt(text[error.pos : error.pos + _MAX_LINE_EXCERPT * 2], _MAX_LINE_EXCERPT))
+        trailing = Rejection(
+            line,
+            f"line {line}: more content after the end of the JSON array; it was not read",
+            excerpt(text[error.pos : error.pos + _MAX_LINE_EXCERPT * 2], _MAX_LINE_EXCERPT),
+        )
         return DatasetFile(items=list(document), format="json", rejected=[trailing])
     return DatasetFile(items=list(document), format="json")
 

@@ -46,7 +46,7 @@ class RunRecord:
 
     @property
     def criteria_text(self) -> str:
-        """"python developer · berlin · max 100" or the file name."""
+        """ "python developer · berlin · max 100" or the file name."""
         c = self.criteria
         if "file" in c:
             return str(c["file"])
@@ -80,9 +80,20 @@ class IngestionHistory:
     @staticmethod
     def _record(run: IngestionRun, profile: str | None) -> RunRecord:
         return RunRecord(
-            id=run.id, profile=profile, source=run.source, criteria=dict(run.criteria or {}), status=run.status,
-            fetched=run.fetched, rejected=run.rejected, pool_hits=run.pool_hits, pool_inserts=run.pool_inserts,
-            links_created=run.links_created, links_existing=run.links_existing,
-            served_from_pool=run.served_from_run_id is not None, apify_run_id=run.apify_run_id, error=run.error,
-            started_at=run.started_at, finished_at=run.finished_at,
+            id=run.id,
+            profile=profile,
+            source=run.source,
+            criteria=dict(run.criteria or {}),
+            status=run.status,
+            fetched=run.fetched,
+            rejected=run.rejected,
+            pool_hits=run.pool_hits,
+            pool_inserts=run.pool_inserts,
+            links_created=run.links_created,
+            links_existing=run.links_existing,
+            served_from_pool=run.served_from_run_id is not None,
+            apify_run_id=run.apify_run_id,
+            error=run.error,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
         )

@@ -158,8 +158,14 @@ class LiveIngestionService:
                 session.scalars(select(IngestionRunJob.job_pool_id).where(IngestionRunJob.run_id == source_run))
             )
             run = IngestionRun(
-                user_id=user_id, source="pool", criteria=criteria, criteria_key=key, status="succeeded",
-                served_from_run_id=source_run, fetched=len(pool_ids), pool_hits=len(pool_ids),
+                user_id=user_id,
+                source="pool",
+                criteria=criteria,
+                criteria_key=key,
+                status="succeeded",
+                served_from_run_id=source_run,
+                fetched=len(pool_ids),
+                pool_hits=len(pool_ids),
                 finished_at=func.now(),
             )
             session.add(run)
@@ -173,9 +179,19 @@ class LiveIngestionService:
             )
             run_id = run.id
         return IngestReport(
-            run_id=run_id, source="pool", status="succeeded", fetched=len(pool_ids), rejected=[], cleaned=0,
-            pool_inserts=0, pool_hits=len(pool_ids), links_created=created, links_existing=len(pool_ids) - created,
-            embedded=0, seconds=time.perf_counter() - started, served_from_pool=True,
+            run_id=run_id,
+            source="pool",
+            status="succeeded",
+            fetched=len(pool_ids),
+            rejected=[],
+            cleaned=0,
+            pool_inserts=0,
+            pool_hits=len(pool_ids),
+            links_created=created,
+            links_existing=len(pool_ids) - created,
+            embedded=0,
+            seconds=time.perf_counter() - started,
+            served_from_pool=True,
         )
 
     def _run_actor(
@@ -203,18 +219,34 @@ class LiveIngestionService:
 
         def scraping(progress: ApifyProgress) -> None:
             if on_progress:
-                on_progress(IngestProgress(
-                    "scraping", progress.items, request.max_items,
-                    f"Apify run {progress.status.lower()}: {progress.items} items so far",
-                ))
+                on_progress(
+                    IngestProgress(
+                        "scraping",
+                        progress.items,
+                        request.max_items,
+                        f"Apify run {progress.status.lower()}: {progress.items} items so far",
+                    )
+                )
 
         pages = source.run(
-            preset, run_input, max_items=request.max_items, on_progress=scraping,
-            should_cancel=should_cancel, on_started=started,
+            preset,
+            run_input,
+            max_items=request.max_items,
+            on_progress=scraping,
+            should_cancel=should_cancel,
+            on_started=started,
         )
         tags = [t for t in (request.query.strip(), (request.location or "").strip()) if t]
         return self._ingestion.run(
-            user_id, pages, source=f"apify:{preset.key}", schema=preset.schema, criteria=criteria,
-            criteria_key=key, criteria_tags=tags, total=request.max_items, on_progress=on_progress,
-            should_cancel=should_cancel, on_run_started=our_run.append,
+            user_id,
+            pages,
+            source=f"apify:{preset.key}",
+            schema=preset.schema,
+            criteria=criteria,
+            criteria_key=key,
+            criteria_tags=tags,
+            total=request.max_items,
+            on_progress=on_progress,
+            should_cancel=should_cancel,
+            on_run_started=our_run.append,
         )

@@ -18,13 +18,30 @@ _TITLE = ("title", "jobTitle", "positionName", "position", "job_title", "display
 _COMPANY = ("companyName", "company", "employer", "company_name", "employerName", "hiringOrganization", "organization")
 _LOCATION = ("location", "formattedLocation", "jobLocation", "locationName", "place")
 _URL = ("url", "link", "jobUrl", "job_url", "jobLink", "jobPostingUrl", "viewJobLink")
-_APPLY_URL = ("applyUrl", "applyLink", "externalApplyLink", "job_url_direct", "apply_url", "applicationUrl",
-              "thirdPartyApplyUrl", "companyApplyUrl")
+_APPLY_URL = (
+    "applyUrl",
+    "applyLink",
+    "externalApplyLink",
+    "job_url_direct",
+    "apply_url",
+    "applicationUrl",
+    "thirdPartyApplyUrl",
+    "companyApplyUrl",
+)
 _EXTERNAL_ID = ("id", "jobId", "job_id", "key", "jobKey", "jk", "jobPostingId")
 _DESCRIPTION_TEXT = ("descriptionText", "description", "description_text", "jobDescription", "descriptionPlain")
 _DESCRIPTION_HTML = ("descriptionHtml", "description_html", "jobDescriptionHtml", "descriptionRaw")
-_SALARY = ("salary", "salaryInfo", "baseSalary", "salaryText", "salary_text", "estimatedSalary", "salaryRange",
-           "compensation", "pay")
+_SALARY = (
+    "salary",
+    "salaryInfo",
+    "baseSalary",
+    "salaryText",
+    "salary_text",
+    "estimatedSalary",
+    "salaryRange",
+    "compensation",
+    "pay",
+)
 _SALARY_MIN = ("min_amount", "salaryMin", "minSalary", "salary_min")
 _SALARY_MAX = ("max_amount", "salaryMax", "maxSalary", "salary_max")
 _SALARY_CURRENCY = ("currency", "salaryCurrency", "salary_currency")
@@ -32,8 +49,21 @@ _SALARY_PERIOD = ("interval", "salaryPeriod", "salary_period", "payPeriod")
 _JOB_TYPE = ("employmentType", "contractType", "jobType", "jobTypes", "job_type", "employment_type")
 _REMOTE_FLAG = ("isRemote", "is_remote", "remote", "workRemoteAllowed", "remoteAllowed")
 _REMOTE_HINT = ("workType", "workplaceType", "workplaceTypes", "work_type", "remoteType", "workArrangement")
-_POSTED_AT = ("postingDateParsed", "publishedAt", "datePublished", "postedAt", "postedAtTimestamp", "date_posted",
-              "datePosted", "postedDate", "listedAt", "postedTime", "pubDate", "dateOnIndeed", "age")
+_POSTED_AT = (
+    "postingDateParsed",
+    "publishedAt",
+    "datePublished",
+    "postedAt",
+    "postedAtTimestamp",
+    "date_posted",
+    "datePosted",
+    "postedDate",
+    "listedAt",
+    "postedTime",
+    "pubDate",
+    "dateOnIndeed",
+    "age",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +97,23 @@ def _prefer(preferred: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
 
 def _spec(name: str, source: str, **preferred: tuple[str, ...]) -> SchemaSpec:
     known = {
-        "title": _TITLE, "company": _COMPANY, "location": _LOCATION, "url": _URL, "apply_url": _APPLY_URL,
-        "external_id": _EXTERNAL_ID, "description_text": _DESCRIPTION_TEXT, "description_html": _DESCRIPTION_HTML,
-        "salary": _SALARY, "salary_min": _SALARY_MIN, "salary_max": _SALARY_MAX,
-        "salary_currency": _SALARY_CURRENCY, "salary_period": _SALARY_PERIOD, "job_type": _JOB_TYPE,
-        "remote_flag": _REMOTE_FLAG, "remote_hint": _REMOTE_HINT, "posted_at": _POSTED_AT,
+        "title": _TITLE,
+        "company": _COMPANY,
+        "location": _LOCATION,
+        "url": _URL,
+        "apply_url": _APPLY_URL,
+        "external_id": _EXTERNAL_ID,
+        "description_text": _DESCRIPTION_TEXT,
+        "description_html": _DESCRIPTION_HTML,
+        "salary": _SALARY,
+        "salary_min": _SALARY_MIN,
+        "salary_max": _SALARY_MAX,
+        "salary_currency": _SALARY_CURRENCY,
+        "salary_period": _SALARY_PERIOD,
+        "job_type": _JOB_TYPE,
+        "remote_flag": _REMOTE_FLAG,
+        "remote_hint": _REMOTE_HINT,
+        "posted_at": _POSTED_AT,
     }
     fields = {field: _prefer(preferred.get(field, ()), names) for field, names in known.items()}
     return SchemaSpec(name=name, source=source, **fields)
@@ -79,35 +121,60 @@ def _spec(name: str, source: str, **preferred: tuple[str, ...]) -> SchemaSpec:
 
 SPECS: dict[str, SchemaSpec] = {
     "linkedin-curious": _spec(
-        "linkedin-curious", "linkedin",
-        url=("link", "jobUrl", "url"), description_text=("descriptionText",), description_html=("descriptionHtml",),
-        salary=("salaryInfo", "salary"), job_type=("employmentType",),
+        "linkedin-curious",
+        "linkedin",
+        url=("link", "jobUrl", "url"),
+        description_text=("descriptionText",),
+        description_html=("descriptionHtml",),
+        salary=("salaryInfo", "salary"),
+        job_type=("employmentType",),
         posted_at=("postedAt", "postedAtTimestamp", "publishedAt", "postedDate", "listedAt"),
     ),
     "linkedin-bebity": _spec(
-        "linkedin-bebity", "linkedin",
-        url=("jobUrl", "link", "url"), description_text=("description", "descriptionText"),
-        job_type=("contractType", "employmentType"), remote_hint=("workType",),
+        "linkedin-bebity",
+        "linkedin",
+        url=("jobUrl", "link", "url"),
+        description_text=("description", "descriptionText"),
+        job_type=("contractType", "employmentType"),
+        remote_hint=("workType",),
         posted_at=("publishedAt", "postedTime", "postedAt"),
     ),
     "indeed-misceres": _spec(
-        "indeed-misceres", "indeed",
-        title=("positionName",), company=("company",), url=("url",), apply_url=("externalApplyLink",),
-        description_html=("descriptionHTML", "descriptionHtml"), job_type=("jobType",),
+        "indeed-misceres",
+        "indeed",
+        title=("positionName",),
+        company=("company",),
+        url=("url",),
+        apply_url=("externalApplyLink",),
+        description_html=("descriptionHTML", "descriptionHtml"),
+        job_type=("jobType",),
         posted_at=("postingDateParsed", "postedAt"),
     ),
     "indeed-valig": _spec(
-        "indeed-valig", "indeed",
-        company=("employer", "companyName", "company"), url=("url", "link", "viewJobLink"),
-        apply_url=("applyUrl", "thirdPartyApplyUrl", "jobUrl"), external_id=("key", "jobKey", "id"),
-        salary=("baseSalary", "salary", "estimatedSalary"), job_type=("jobTypes", "jobType"),
+        "indeed-valig",
+        "indeed",
+        company=("employer", "companyName", "company"),
+        url=("url", "link", "viewJobLink"),
+        apply_url=("applyUrl", "thirdPartyApplyUrl", "jobUrl"),
+        external_id=("key", "jobKey", "id"),
+        salary=("baseSalary", "salary", "estimatedSalary"),
+        job_type=("jobTypes", "jobType"),
         posted_at=("datePublished", "dateOnIndeed", "datePosted", "age"),
     ),
     "jobspy": _spec(
-        "jobspy", "jobspy",
-        url=("job_url",), apply_url=("job_url_direct",), external_id=("id",), description_text=("description",),
-        salary_min=("min_amount",), salary_max=("max_amount",), salary_currency=("currency",),
-        salary_period=("interval",), job_type=("job_type",), remote_flag=("is_remote",), posted_at=("date_posted",),
+        "jobspy",
+        "jobspy",
+        url=("job_url",),
+        apply_url=("job_url_direct",),
+        external_id=("id",),
+        description_text=("description",),
+        salary_min=("min_amount",),
+        salary_max=("max_amount",),
+        salary_currency=("currency",),
+        salary_period=("interval",),
+        job_type=("job_type",),
+        remote_flag=("is_remote",),
+        posted_at=("date_posted",),
     ),
     "generic": _spec("generic", "file"),
 }
@@ -115,26 +182,63 @@ SPECS: dict[str, SchemaSpec] = {
 # Keys (in folded form) that betray each shape, with how strongly; the highest total wins.
 _MARKERS: dict[str, dict[str, int]] = {
     "jobspy": {
-        "site": 2, "joburldirect": 4, "minamount": 3, "maxamount": 3, "dateposted": 2, "interval": 1,
-        "companyindustry": 2, "companyurldirect": 2, "salarysource": 2, "listingtype": 1, "joblevel": 1,
+        "site": 2,
+        "joburldirect": 4,
+        "minamount": 3,
+        "maxamount": 3,
+        "dateposted": 2,
+        "interval": 1,
+        "companyindustry": 2,
+        "companyurldirect": 2,
+        "salarysource": 2,
+        "listingtype": 1,
+        "joblevel": 1,
         "companynumemployees": 2,
     },
     "indeed-valig": {
-        "employer": 3, "basesalary": 4, "datepublished": 2, "jobtypes": 2, "key": 1, "dateonindeed": 3,
+        "employer": 3,
+        "basesalary": 4,
+        "datepublished": 2,
+        "jobtypes": 2,
+        "key": 1,
+        "dateonindeed": 3,
         "thirdpartyapplyurl": 2,
     },
     "indeed-misceres": {
-        "positionname": 4, "externalapplylink": 3, "postingdateparsed": 4, "isexpired": 2, "reviewscount": 2,
-        "rating": 1, "searchinput": 1,
+        "positionname": 4,
+        "externalapplylink": 3,
+        "postingdateparsed": 4,
+        "isexpired": 2,
+        "reviewscount": 2,
+        "rating": 1,
+        "searchinput": 1,
     },
     "linkedin-curious": {
-        "companylinkedinurl": 4, "descriptionhtml": 2, "descriptiontext": 2, "salaryinfo": 3, "link": 1,
-        "applicantscount": 2, "senioritylevel": 1, "employmenttype": 1, "jobfunction": 1, "industries": 1,
-        "trackingid": 2, "postedattimestamp": 2, "companylogo": 1, "inputurl": 1,
+        "companylinkedinurl": 4,
+        "descriptionhtml": 2,
+        "descriptiontext": 2,
+        "salaryinfo": 3,
+        "link": 1,
+        "applicantscount": 2,
+        "senioritylevel": 1,
+        "employmenttype": 1,
+        "jobfunction": 1,
+        "industries": 1,
+        "trackingid": 2,
+        "postedattimestamp": 2,
+        "companylogo": 1,
+        "inputurl": 1,
     },
     "linkedin-bebity": {
-        "postedtime": 3, "applicationscount": 3, "contracttype": 2, "experiencelevel": 2, "worktype": 2,
-        "sector": 2, "joburl": 1, "publishedat": 1, "companyurl": 1,
+        "postedtime": 3,
+        "applicationscount": 3,
+        "contracttype": 2,
+        "experiencelevel": 2,
+        "worktype": 2,
+        "sector": 2,
+        "joburl": 1,
+        "publishedat": 1,
+        "companyurl": 1,
     },
 }
 _MINIMUM_SCORE = 2

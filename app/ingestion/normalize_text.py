@@ -27,8 +27,32 @@ _HTML_DROPPED_BLOCKS = re.compile(r"<(script|style|head|template)\b[^>]*>.*?</\1
 _HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 
 _PARAGRAPH_TAGS = frozenset(
-    {"p", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "table",
-     "blockquote", "pre", "ul", "ol", "dl", "hr", "main", "aside", "nav", "form", "figure"}
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "dl",
+        "hr",
+        "main",
+        "aside",
+        "nav",
+        "form",
+        "figure",
+    }
 )
 _LINE_TAGS = frozenset({"br", "tr", "dt", "dd"})
 _CELL_TAGS = frozenset({"td", "th"})

@@ -45,17 +45,42 @@ _REMOTE_WORD = re.compile(r"\bremote\b|\bwork from home\b|\bwfh\b", re.IGNORECAS
 _HYBRID_WORD = re.compile(r"\bhybrid\b", re.IGNORECASE)
 _ON_SITE_WORD = re.compile(r"\bon[- ]?site\b|\bin[- ]office\b", re.IGNORECASE)
 _JOB_TYPE_WORDS = {
-    "fulltime": "Full-time", "parttime": "Part-time", "contract": "Contract", "contractor": "Contract",
-    "internship": "Internship", "intern": "Internship", "temporary": "Temporary", "temp": "Temporary",
-    "perdiem": "Per diem", "volunteer": "Volunteer", "other": "Other",
+    "fulltime": "Full-time",
+    "parttime": "Part-time",
+    "contract": "Contract",
+    "contractor": "Contract",
+    "internship": "Internship",
+    "intern": "Internship",
+    "temporary": "Temporary",
+    "temp": "Temporary",
+    "perdiem": "Per diem",
+    "volunteer": "Volunteer",
+    "other": "Other",
 }
 _NAME_KEYS = ("name", "companyName", "displayName", "title", "label", "text")
-_LOCATION_TEXT_KEYS = ("formattedAddressShort", "formattedAddress", "formattedAddressLong", "fullAddress",
-                       "displayName", "name", "text", "label", "linkedText")
-_LOCATION_PART_KEYS = (("city", "locality", "addressLocality"), ("admin1Code", "state", "region", "addressRegion"),
-                       ("countryName", "country", "countryCode", "addressCountry"))
-_KINDS = ((bool, "true/false"), (str, "a string"), (int | float, "a number"), (list | tuple, "a list"),
-          (Mapping, "an object"))
+_LOCATION_TEXT_KEYS = (
+    "formattedAddressShort",
+    "formattedAddress",
+    "formattedAddressLong",
+    "fullAddress",
+    "displayName",
+    "name",
+    "text",
+    "label",
+    "linkedText",
+)
+_LOCATION_PART_KEYS = (
+    ("city", "locality", "addressLocality"),
+    ("admin1Code", "state", "region", "addressRegion"),
+    ("countryName", "country", "countryCode", "addressCountry"),
+)
+_KINDS = (
+    (bool, "true/false"),
+    (str, "a string"),
+    (int | float, "a number"),
+    (list | tuple, "a list"),
+    (Mapping, "an object"),
+)
 
 
 def _kind(value: object) -> str:
@@ -216,8 +241,7 @@ class _ItemNormalizer:
         """Salary from explicit min/max columns, a salary object, or salary text, in that order."""
         minimum = next((d for _k, v in self.candidates("salary_min") if (d := _amount(v)) is not None), None)
         maximum = next((d for _k, v in self.candidates("salary_max") if (d := _amount(v)) is not None), None)
-        currency = next((c for _k, v in self.candidates("salary_currency") if (c := currency_from_text(v))),
-                        None)
+        currency = next((c for _k, v in self.candidates("salary_currency") if (c := currency_from_text(v))), None)
         period = next((p for _k, v in self.candidates("salary_period") if (p := period_from_word(v))), None)
         if minimum is None and maximum is None:
             for _key, value in self.candidates("salary"):
@@ -277,7 +301,7 @@ class _ItemNormalizer:
         return None
 
     def source(self) -> str:
-        """"linkedin", "indeed", JobSpy's site column lower-cased, or "file"."""
+        """ "linkedin", "indeed", JobSpy's site column lower-cased, or "file"."""
         if self.spec.name == "jobspy":
             site = self.item.get("site")
             return site.strip().lower() if isinstance(site, str) and site.strip() else "jobspy"
@@ -289,8 +313,11 @@ class _ItemNormalizer:
         title = self.name_field("title", "title")
         company = self.name_field("company", "company")
         if title is None or company is None:
-            reason = "no title and no company" if title is None and company is None else (
-                "no title" if title is None else "no company")
+            reason = (
+                "no title and no company"
+                if title is None and company is None
+                else ("no title" if title is None else "no company")
+            )
             return Rejection(index, reason, excerpt(self.item))
         location = self.location()
         description, markup = self.description()
@@ -395,8 +422,9 @@ def normalize_items(
         try:
             outcome = normalizer.run(index)
         except Exception as error:  # one odd item must not sink the batch; say what broke
-            rejected.append(Rejection(index, f"item could not be read ({type(error).__name__}: {error})"[:200],
-                                      excerpt(item)))
+            rejected.append(
+                Rejection(index, f"item could not be read ({type(error).__name__}: {error})"[:200], excerpt(item))
+            )
             continue
         if isinstance(outcome, Rejection):
             rejected.append(outcome)

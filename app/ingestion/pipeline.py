@@ -65,8 +65,12 @@ class _Tally:
 
 def _counts(tally: _Tally) -> dict[str, int]:
     return {
-        "fetched": tally.fetched, "rejected": len(tally.rejected), "pool_inserts": tally.pool_inserts,
-        "pool_hits": tally.pool_hits, "links_created": tally.links_created, "links_existing": tally.links_existing,
+        "fetched": tally.fetched,
+        "rejected": len(tally.rejected),
+        "pool_inserts": tally.pool_inserts,
+        "pool_hits": tally.pool_hits,
+        "links_created": tally.links_created,
+        "links_existing": tally.links_existing,
     }
 
 
@@ -166,8 +170,13 @@ class IngestionService:
         found = list(dataset.rejected)  # rows a small file could not parse; a streamed file adds them as it goes
         dataset.rejected.clear()
         return self.run(
-            profile, dataset.pages(self.chunk_size), source=f"file:{dataset.format}", criteria=criteria,
-            pre_rejected=found, late_rejected=dataset.rejected, **kwargs,
+            profile,
+            dataset.pages(self.chunk_size),
+            source=f"file:{dataset.format}",
+            criteria=criteria,
+            pre_rejected=found,
+            late_rejected=dataset.rejected,
+            **kwargs,
         )
 
     def run(
@@ -204,18 +213,26 @@ class IngestionService:
                 self._ingest_chunk(run_id, user_id, chunk, prepared, tally, criteria_tags)
                 _take_late(late_rejected, tally)
                 if on_progress:
-                    on_progress(IngestProgress(
-                        "ingesting", tally.fetched, total,
-                        f"{tally.fetched} items · Pool hit {tally.pool_hits} · Pool insert {tally.pool_inserts}",
-                    ))
+                    on_progress(
+                        IngestProgress(
+                            "ingesting",
+                            tally.fetched,
+                            total,
+                            f"{tally.fetched} items · Pool hit {tally.pool_hits} · Pool insert {tally.pool_inserts}",
+                        )
+                    )
             _take_late(late_rejected, tally)
         except IngestionCancelled as exc:
             status, error = "cancelled", exc.message
         except KeyboardInterrupt:
             # If the database cannot take it, the next start marks the run interrupted: its owner is gone by then.
             with contextlib.suppress(DBAPIError, pg_errors.Error):
-                self.finish_run(run_id, tally, "interrupted",
-                                f"Interrupted by the user; the {tally.fetched} items stored before that are kept.")
+                self.finish_run(
+                    run_id,
+                    tally,
+                    "interrupted",
+                    f"Interrupted by the user; the {tally.fetched} items stored before that are kept.",
+                )
             raise
         except JobPoolError as exc:
             status, error = "failed", exc.message
@@ -236,8 +253,14 @@ class IngestionService:
         self.finish_run(run_id, tally, status, error)
         log.info(
             "ingestion %s for profile %s: fetched %d, Pool hit %d, Pool insert %d, links +%d (=%d), rejected %d",
-            status, user_id, tally.fetched, tally.pool_hits, tally.pool_inserts, tally.links_created,
-            tally.links_existing, len(tally.rejected),
+            status,
+            user_id,
+            tally.fetched,
+            tally.pool_hits,
+            tally.pool_inserts,
+            tally.links_created,
+            tally.links_existing,
+            len(tally.rejected),
         )
         embedded = 0
         if embed and self._embedding is not None and tally.new_pool_ids:
@@ -268,7 +291,11 @@ class IngestionService:
             return 0
 
     def begin_run(
-        self, user_id: uuid.UUID | None, source: str, criteria: dict[str, Any] | None, criteria_key: str | None,
+        self,
+        user_id: uuid.UUID | None,
+        source: str,
+        criteria: dict[str, Any] | None,
+        criteria_key: str | None,
         **fields: Any,
     ) -> uuid.UUID:
         """Record a run as running (its own transaction, so the history shows it at once).
@@ -284,10 +311,17 @@ class IngestionService:
             owner.execute(text(f"SELECT pg_advisory_lock({_RUN_LOCK_KEY})"), {"run_id": str(run_id)})
             owner.commit()
             with self._sessions.begin() as session:
-                session.add(IngestionRun(
-                    id=run_id, user_id=user_id, source=source, criteria=criteria, criteria_key=criteria_key,
-                    status="running", **fields,
-                ))
+                session.add(
+                    IngestionRun(
+                        id=run_id,
+                        user_id=user_id,
+                        source=source,
+                        criteria=criteria,
+                        criteria_key=criteria_key,
+                        status="running",
+                        **fields,
+                    )
+                )
         except BaseException:
             _release_owner(owner, run_id)
             raise
@@ -302,9 +336,12 @@ class IngestionService:
                     update(IngestionRun)
                     .where(IngestionRun.id == run_id)
                     .values(
-                        status=status, error=error, **_counts(tally),
+                        status=status,
+                        error=error,
+                        **_counts(tally),
                         rejections=[_rejection_json(r) for r in tally.rejected[:MAX_STORED_REJECTIONS]],
-                        finished_at=func.now(), **fields,
+                        finished_at=func.now(),
+                        **fields,
                     )
                 )
         finally:
@@ -315,13 +352,15 @@ class IngestionService:
     def recover_interrupted_runs(self) -> int:
         """Mark runs whose process is gone (no one holds their lock) as interrupted; returns how many."""
         with self._sessions.begin() as session:
-            result = session.execute(text(
-                "UPDATE ingestion_run SET status = 'interrupted', finished_at = coalesce(finished_at, now()), "
-                "  error = 'Interrupted: the app or its database stopped during the run; the ' || fetched || "
-                "          ' items stored before that are kept.' "
-                "WHERE id IN (SELECT id FROM ingestion_run WHERE status = 'running') "
-                f"  AND pg_try_advisory_xact_lock({_RUN_LOCK_KEY.replace(':run_id', 'CAST(id AS text)')})"
-            ))
+            result = session.execute(
+                text(
+                    "UPDATE ingestion_run SET status = 'interrupted', finished_at = coalesce(finished_at, now()), "
+                    "  error = 'Interrupted: the app or its database stopped during the run; the ' || fetched || "
+                    "          ' items stored before that are kept.' "
+                    "WHERE id IN (SELECT id FROM ingestion_run WHERE status = 'running') "
+                    f"  AND pg_try_advisory_xact_lock({_RUN_LOCK_KEY.replace(':run_id', 'CAST(id AS text)')})"
+                )
+            )
             marked = affected_rows(result)
             if marked:
                 log.warning("marked %d ingestion run(s) left running by a stopped process as interrupted", marked)
@@ -371,12 +410,18 @@ class IngestionService:
                     created = self.link_jobs(session, user_id, pool_ids)
                     self.record_run_jobs(session, run_id, pool_ids)
                     # The run's counts commit with the chunk: a run cut short still shows what it stored.
-                    session.execute(update(IngestionRun).where(IngestionRun.id == run_id).values(
-                        fetched=tally.fetched + len(items), rejected=len(tally.rejected) + len(batch.rejected),
-                        pool_inserts=tally.pool_inserts + len(upserted.inserted),
-                        pool_hits=tally.pool_hits + upserted.hits, links_created=tally.links_created + created,
-                        links_existing=tally.links_existing + len(pool_ids) - created,
-                    ))
+                    session.execute(
+                        update(IngestionRun)
+                        .where(IngestionRun.id == run_id)
+                        .values(
+                            fetched=tally.fetched + len(items),
+                            rejected=len(tally.rejected) + len(batch.rejected),
+                            pool_inserts=tally.pool_inserts + len(upserted.inserted),
+                            pool_hits=tally.pool_hits + upserted.hits,
+                            links_created=tally.links_created + created,
+                            links_existing=tally.links_existing + len(pool_ids) - created,
+                        )
+                    )
                 break
             except (OperationalError, pg_errors.OperationalError) as exc:
                 # COPY runs on the driver connection, so its errors arrive unwrapped.
@@ -446,11 +491,21 @@ class IngestionService:
         run_id: uuid.UUID, source: str, status: str, error: str | None, tally: _Tally, embedded: int, seconds: float
     ) -> IngestReport:
         return IngestReport(
-            run_id=run_id, source=source, status=status, fetched=tally.fetched,
-            rejected=[_rejection_json(r) for r in tally.rejected], cleaned=tally.cleaned,
-            pool_inserts=tally.pool_inserts, pool_hits=tally.pool_hits, links_created=tally.links_created,
-            links_existing=tally.links_existing, embedded=embedded, seconds=seconds, error=error,
-            duplicates=tally.duplicates, urls_dropped=tally.urls_dropped,
+            run_id=run_id,
+            source=source,
+            status=status,
+            fetched=tally.fetched,
+            rejected=[_rejection_json(r) for r in tally.rejected],
+            cleaned=tally.cleaned,
+            pool_inserts=tally.pool_inserts,
+            pool_hits=tally.pool_hits,
+            links_created=tally.links_created,
+            links_existing=tally.links_existing,
+            embedded=embedded,
+            seconds=seconds,
+            error=error,
+            duplicates=tally.duplicates,
+            urls_dropped=tally.urls_dropped,
         )
 
 

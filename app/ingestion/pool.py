@@ -16,9 +16,25 @@ from db.engine import psycopg_connection
 from db.models import PoolJob
 
 COPY_COLUMNS = (
-    "hash", "source", "external_id", "url", "apply_url", "title", "company", "location", "description",
-    "salary_min", "salary_max", "salary_currency", "salary_period", "job_type", "is_remote", "posted_at",
-    "skills", "metadata", "criteria_tags",
+    "hash",
+    "source",
+    "external_id",
+    "url",
+    "apply_url",
+    "title",
+    "company",
+    "location",
+    "description",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "job_type",
+    "is_remote",
+    "posted_at",
+    "skills",
+    "metadata",
+    "criteria_tags",
 )
 _COLUMN_LIST = ", ".join(COPY_COLUMNS)
 
@@ -32,10 +48,25 @@ def _dumps(value: Any) -> str:
 def copy_row(job_hash: str, job: NormalizedJob, tags_json: str) -> tuple[Any, ...]:
     """A job as one COPY row of COPY_COLUMNS (JSON already serialized, so any thread can build rows ahead)."""
     return (
-        job_hash, job.source, job.external_id, job.url, job.apply_url, job.title, job.company,
-        job.location, job.description, job.salary_min, job.salary_max, job.salary_currency,
-        job.salary_period, job.job_type, job.is_remote, job.posted_at,
-        _dumps(job.skills) if job.skills is not None else None, _dumps(job.metadata or {}), tags_json,
+        job_hash,
+        job.source,
+        job.external_id,
+        job.url,
+        job.apply_url,
+        job.title,
+        job.company,
+        job.location,
+        job.description,
+        job.salary_min,
+        job.salary_max,
+        job.salary_currency,
+        job.salary_period,
+        job.job_type,
+        job.is_remote,
+        job.posted_at,
+        _dumps(job.skills) if job.skills is not None else None,
+        _dumps(job.metadata or {}),
+        tags_json,
     )
 
 
@@ -82,8 +113,7 @@ class JobPoolService:
         raw = psycopg_connection(session.connection())
         with raw.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS incoming_job "
-                "(LIKE job_pool INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+                "CREATE TEMP TABLE IF NOT EXISTS incoming_job (LIKE job_pool INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
             )
             cursor.execute("TRUNCATE incoming_job")
             with cursor.copy(f"COPY incoming_job ({_COLUMN_LIST}) FROM STDIN") as copy:

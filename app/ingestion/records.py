@@ -34,9 +34,19 @@ class NormalizedJob:
     def completeness(self) -> int:
         """How many optional fields carry a value; the most complete duplicate wins."""
         values = (
-            self.external_id, self.url, self.apply_url, self.location, self.description, self.salary_min,
-            self.salary_max, self.salary_currency, self.salary_period, self.job_type, self.is_remote,
-            self.posted_at, self.skills,
+            self.external_id,
+            self.url,
+            self.apply_url,
+            self.location,
+            self.description,
+            self.salary_min,
+            self.salary_max,
+            self.salary_currency,
+            self.salary_period,
+            self.job_type,
+            self.is_remote,
+            self.posted_at,
+            self.skills,
         )
         return sum(v is not None and v != "" for v in values)
 

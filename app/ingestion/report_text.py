@@ -24,7 +24,7 @@ def headline(report: IngestReport) -> str:
 
 
 def outcome_kind(report: IngestReport) -> str:
-    """"success", "error" or "" (cancelled): how a window colours the headline."""
+    """ "success", "error" or "" (cancelled): how a window colours the headline."""
     return {"succeeded": "success", "failed": "error"}.get(report.status, "")
 
 

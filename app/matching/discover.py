@@ -72,8 +72,10 @@ def _tune(session: Session, candidates: int, iterative: bool) -> None:
     ef_search = str(min(max(EF_SEARCH, candidates), 1000))
     if iterative:
         session.execute(
-            text("SELECT set_config('hnsw.ef_search', :ef, true), "
-                 "set_config('hnsw.iterative_scan', 'relaxed_order', true)"),
+            text(
+                "SELECT set_config('hnsw.ef_search', :ef, true), "
+                "set_config('hnsw.iterative_scan', 'relaxed_order', true)"
+            ),
             {"ef": ef_search},
         )
     else:

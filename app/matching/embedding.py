@@ -219,17 +219,16 @@ class EmbeddingService:
     def _prepare(self, chunk: Sequence[uuid.UUID]) -> list[_PreparedRow]:
         with self._sessions() as session:
             rows = session.execute(
-                select(PoolJob.id, PoolJob.title, PoolJob.company, PoolJob.location, PoolJob.description,
-                       PoolJob.skills)
+                select(
+                    PoolJob.id, PoolJob.title, PoolJob.company, PoolJob.location, PoolJob.description, PoolJob.skills
+                )
                 .where(PoolJob.id.in_(chunk), self._stale())
                 .order_by(PoolJob.id)
             ).all()
         if not rows:
             return []
         vectors = pad(self.embedder.embed([job_text(*row[1:5]) for row in rows]))
-        return [
-            _PreparedRow(row[0], vectors[i], self.skills_for(row[1], row[4], row[5])) for i, row in enumerate(rows)
-        ]
+        return [_PreparedRow(row[0], vectors[i], self.skills_for(row[1], row[4], row[5])) for i, row in enumerate(rows)]
 
     def _write(self, prepared: list[_PreparedRow]) -> int:
         if not prepared:

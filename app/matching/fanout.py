@@ -109,8 +109,12 @@ def insert_links(session: Session, user_id: uuid.UUID, jobs: Sequence[ScoredJob]
     result = session.execute(
         text(INSERT_LINKS_SQL),
         {
-            "uid": user_id, "n": len(jobs), "seen": seen, "ids": [j.job_pool_id for j in jobs],
-            "scores": [j.score for j in jobs], "gaps": [json.dumps(j.gap) if j.gap is not None else None for j in jobs],
+            "uid": user_id,
+            "n": len(jobs),
+            "seen": seen,
+            "ids": [j.job_pool_id for j in jobs],
+            "scores": [j.score for j in jobs],
+            "gaps": [json.dumps(j.gap) if j.gap is not None else None for j in jobs],
         },
     )
     return affected_rows(result)

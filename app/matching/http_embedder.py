@@ -101,7 +101,9 @@ class OpenAICompatibleEmbedder:
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         retrying = Retrying(
-            retry=retry_if_exception(_transient), stop=stop_after_attempt(self.retries + 1), wait=_backoff,
+            retry=retry_if_exception(_transient),
+            stop=stop_after_attempt(self.retries + 1),
+            wait=_backoff,
             before_sleep=lambda state: log.info("embeddings request %d failed; retrying", state.attempt_number),
             reraise=True,
         )
@@ -162,6 +164,8 @@ def embedder_from_env(environ: Mapping[str, str] | None = None, default: Embedde
     except ValueError:
         raise InvalidInput(f"{DIMENSIONS_ENV} must be a whole number, not “{raw_dimensions}”.") from None
     return OpenAICompatibleEmbedder(
-        url, env.get(MODEL_ENV, "").strip() or DEFAULT_MODEL, env.get(KEY_ENV, "").strip() or None,
+        url,
+        env.get(MODEL_ENV, "").strip() or DEFAULT_MODEL,
+        env.get(KEY_ENV, "").strip() or None,
         dimensions=dimensions,
     )

@@ -100,6 +100,4 @@ def _read_pdf(file: Path) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, NotImplementedError) as exc:
         log.info("unreadable PDF %s: %s", file, exc)
-        raise InvalidInput(
-            f"“{file.name}” is not a readable PDF ({exc}). Export it again, or paste the text."
-        ) from exc
+        raise InvalidInput(f"“{file.name}” is not a readable PDF ({exc}). Export it again, or paste the text.") from exc

@@ -103,7 +103,8 @@ class MatchingService:
             user = find_user(session, profile)
             user_id, name = user.id, user.name
             session.execute(
-                update(User).where(User.id == user_id)
+                update(User)
+                .where(User.id == user_id)
                 .values(resume_text=cleaned, resume_embedding=vector, updated_at=func.now())
             )
         self._verified[user_id] = (self.model, _digest(cleaned))
@@ -119,11 +120,13 @@ class MatchingService:
         with self._sessions.begin() as session:
             user = find_user(session, profile)
             session.execute(
-                update(User).where(User.id == user.id)
+                update(User)
+                .where(User.id == user.id)
                 .values(resume_text=None, resume_embedding=None, updated_at=func.now())
             )
             result = session.execute(
-                update(UserJob).where(UserJob.user_id == user.id, UserJob.match_score.is_not(None))
+                update(UserJob)
+                .where(UserJob.user_id == user.id, UserJob.match_score.is_not(None))
                 .values(match_score=None, gap_analysis=None)
             )
             self._verified.pop(user.id, None)
@@ -150,7 +153,8 @@ class MatchingService:
                 for user_id, resume_text, vector in changed:
                     # Only if the resume is unchanged meanwhile: a newer save wrote its own vector.
                     session.execute(
-                        update(User).where(User.id == user_id, User.resume_text == resume_text)
+                        update(User)
+                        .where(User.id == user_id, User.resume_text == resume_text)
                         .values(resume_embedding=vector)
                     )
         for user_id, resume_text, _ in todo:
@@ -196,9 +200,7 @@ class MatchingService:
             return [s for s in stored if isinstance(s, str)]
         return self.vocabulary.job_skills(title, description)
 
-    def _scored_jobs(
-        self, rows: Sequence[Any], resume: ResumeSkills | None
-    ) -> list[fanout_sql.ScoredJob]:
+    def _scored_jobs(self, rows: Sequence[Any], resume: ResumeSkills | None) -> list[fanout_sql.ScoredJob]:
         """ScoredJobs from (pool id, similarity, skills, fallback title, fallback description) rows, same order."""
         calibration, model = self.calibration(), self.model
         jobs = []
@@ -261,8 +263,10 @@ class MatchingService:
         """Per profile, how many Recommended cards were never looked at (the window's "N new for ..." line)."""
         unseen = func.count(UserJob.id).filter(UserJob.seen_at.is_(None), UserJob.status == "recommended")
         stmt = (
-            select(User.id, User.name, unseen).outerjoin(UserJob, UserJob.user_id == User.id)
-            .group_by(User.id, User.name).order_by(func.lower(User.name))
+            select(User.id, User.name, unseen)
+            .outerjoin(UserJob, UserJob.user_id == User.id)
+            .group_by(User.id, User.name)
+            .order_by(func.lower(User.name))
         )
         with self._sessions() as session:
             return [NewRecommendations(row[0], row[1], int(row[2])) for row in session.execute(stmt)]
@@ -281,7 +285,7 @@ class MatchingService:
             if not user.resume_text:
                 raise InvalidInput(
                     f"“{user.name}” has no resume yet: add one (Profiles > Resume…, or "
-                    f"`profiles set-resume \"{user.name}\" FILE`) and Discover can match jobs to it."
+                    f'`profiles set-resume "{user.name}" FILE`) and Discover can match jobs to it.'
                 )
             user_id, resume_text = user.id, user.resume_text
         if self._verified.get(user_id) != (self.model, _digest(resume_text)):
@@ -296,11 +300,23 @@ class MatchingService:
         for row in rows:
             skills = self._job_skills(row.skills, row.fallback_title, row.fallback_description)
             score, gap = score_link(row.similarity, skills, resume, model, calibration)
-            items.append(DiscoverItem(
-                job_pool_id=row.id, title=row.title, company=row.company, location=row.location, url=row.url,
-                source=row.source, is_remote=row.is_remote, posted_at=row.posted_at, similarity=row.similarity,
-                match_score=score, skills=gap["skills"], have=gap["have"], missing=gap["missing"],
-            ))
+            items.append(
+                DiscoverItem(
+                    job_pool_id=row.id,
+                    title=row.title,
+                    company=row.company,
+                    location=row.location,
+                    url=row.url,
+                    source=row.source,
+                    is_remote=row.is_remote,
+                    posted_at=row.posted_at,
+                    similarity=row.similarity,
+                    match_score=score,
+                    skills=gap["skills"],
+                    have=gap["have"],
+                    missing=gap["missing"],
+                )
+            )
         items.sort(key=lambda item: (-item.match_score, -item.similarity))
         return items
 
@@ -339,10 +355,14 @@ class MatchingService:
     def stale_jobs(self) -> int:
         """How many pool jobs still lack an embedding of the current model."""
         with self._sessions() as session:
-            return int(session.scalar(
-                select(func.count()).select_from(PoolJob)
-                .where((PoolJob.embedding.is_(None)) | PoolJob.embedding_model.is_distinct_from(self.model))
-            ) or 0)
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(PoolJob)
+                    .where((PoolJob.embedding.is_(None)) | PoolJob.embedding_model.is_distinct_from(self.model))
+                )
+                or 0
+            )
 
     def refresh_model(
         self,

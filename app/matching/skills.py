@@ -32,8 +32,22 @@ _TOKEN = re.compile(r"[^\W_][\w+#]*(?:[.&][^\W_][\w+#]*)*|(?<![\w.])\.[^\W\d_]\w
 
 # Categories whose unambiguous skills confirm an ambiguous mention of a skill in a related category.
 _DOMAINS: tuple[frozenset[str], ...] = (
-    frozenset({"language", "frontend", "backend", "database", "cloud", "devops", "data", "ml", "testing", "mobile",
-               "security", "practice"}),
+    frozenset(
+        {
+            "language",
+            "frontend",
+            "backend",
+            "database",
+            "cloud",
+            "devops",
+            "data",
+            "ml",
+            "testing",
+            "mobile",
+            "security",
+            "practice",
+        }
+    ),
     frozenset({"office", "business", "finance", "data", "sales", "marketing", "hr"}),
     frozenset({"clinical", "health-it"}),
     frozenset({"hospitality", "logistics"}),
@@ -84,9 +98,11 @@ class SkillVocabulary:
             category = entry.get("category", "other")
             anchors = frozenset().union(*[d for d in _DOMAINS if category in d]) or frozenset({category})
             skill = Skill(
-                name=entry["name"], category=category,
+                name=entry["name"],
+                category=category,
                 context=frozenset(w.lower() for w in entry.get("context", ())),
-                not_before=frozenset(w.lower() for w in entry.get("not_before", ())), anchors=anchors,
+                not_before=frozenset(w.lower() for w in entry.get("not_before", ())),
+                anchors=anchors,
             )
             index = len(skills)
             skills.append(skill)
@@ -154,7 +170,8 @@ class SkillVocabulary:
                     break
                 next_word = lowered[i + length] if i + length < n else ""
                 risky = [
-                    f for f in forms
+                    f
+                    for f in forms
                     if f.ambiguous and f.case_form in (None, span) and next_word not in self.skills[f.skill].not_before
                 ]
                 if risky:
@@ -175,7 +192,12 @@ class SkillVocabulary:
         return counts
 
     def _confirmed(
-        self, skill: Skill, start: int, end: int, lowered: Sequence[str], found: list[tuple[int, int, int]],
+        self,
+        skill: Skill,
+        start: int,
+        end: int,
+        lowered: Sequence[str],
+        found: list[tuple[int, int, int]],
         starts: list[int],
     ) -> bool:
         low, high = start - CONTEXT_WINDOW, end + CONTEXT_WINDOW

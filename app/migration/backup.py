@@ -92,7 +92,11 @@ def _error_line(text: str) -> str:
 
 
 def dump_database(
-    connection: Connection, directory: Path, label: str, *, lock_wait_ms: int | None = None,
+    connection: Connection,
+    directory: Path,
+    label: str,
+    *,
+    lock_wait_ms: int | None = None,
     keep: int | None = DEFAULT_KEEP,
 ) -> Path:
     """pg_dump the database this connection is on into a timestamped file; raises WriteFailed if it fails.
@@ -111,8 +115,9 @@ def dump_database(
         if created or directory.name == "backups":
             os.chmod(directory, 0o700)  # full copies of every note: the owner's only
     except OSError as exc:
-        raise WriteFailed(f"The backup failed: cannot create {directory} ({exc.strerror}). Nothing was changed.") \
-            from exc
+        raise WriteFailed(
+            f"The backup failed: cannot create {directory} ({exc.strerror}). Nothing was changed."
+        ) from exc
     # One backup at a time per folder: a .partial found while holding the lock is an interrupted dump's leftover.
     with _folder_lock(directory):
         remove_partial_backups(directory)
@@ -162,15 +167,20 @@ def _dump(pg_dump: Path, info: Any, directory: Path, label: str, lock_wait_ms: i
     if info.password:
         env["PGPASSWORD"] = info.password
     # Level 1: embeddings dump as incompressible text, and higher levels cost minutes on large databases.
-    command = [str(pg_dump), "--format=custom", "--compress=1", "--no-password", f"--file={partial}",
-               f"--dbname={info.dsn}"]
+    command = [
+        str(pg_dump),
+        "--format=custom",
+        "--compress=1",
+        "--no-password",
+        f"--file={partial}",
+        f"--dbname={info.dsn}",
+    ]
     if lock_wait_ms:
         command.append(f"--lock-wait-timeout={lock_wait_ms}ms")
     try:
         result = subprocess.run(command, capture_output=True, text=True, env=env, check=False, umask=0o077)
     except OSError as exc:
-        raise WriteFailed(f"The backup failed: {pg_dump} could not run ({exc.strerror}). Nothing was changed.") \
-            from exc
+        raise WriteFailed(f"The backup failed: {pg_dump} could not run ({exc.strerror}). Nothing was changed.") from exc
     if result.returncode != 0 or not partial.exists():
         partial.unlink(missing_ok=True)
         if lock_wait_ms and "LOCK TABLE" in result.stderr and "timeout" in result.stderr:

@@ -87,7 +87,9 @@ def load_status_map(connection: Connection, table: str = LEGACY_TABLE) -> None:
     values = connection.execute(text(f"SELECT DISTINCT status FROM {table}")).scalars().all()
     mapping = map_statuses(values)
     copy_rows(
-        connection, "mig_status", ("raw", "status", "known"),
+        connection,
+        "mig_status",
+        ("raw", "status", "known"),
         ((raw, m.status.value, m.known) for raw, m in mapping.items()),
     )
 
@@ -100,8 +102,9 @@ def load_salaries(connection: Connection, texts: Iterable[str]) -> int:
     )
     parsed = parse_salaries(texts)
     copy_rows(
-        connection, "mig_salary", ("raw", "salary_min", "salary_max", "salary_currency", "salary_period"),
+        connection,
+        "mig_salary",
+        ("raw", "salary_min", "salary_max", "salary_currency", "salary_period"),
         ((raw, s.minimum, s.maximum, s.currency, s.period) for raw, s in parsed.items() if s != Salary()),
     )
     return sum(1 for s in parsed.values() if salary_parsed(s))
-

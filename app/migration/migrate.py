@@ -140,16 +140,22 @@ def bulk_load(connection: Connection, table: str) -> Iterator[None]:
     building an index once and validating a constraint in one pass is many times faster. The transaction hides
     the gap from everyone else.
     """
-    indexes = connection.execute(text(
-        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-        "WHERE i.indrelid = to_regclass(:t) AND NOT EXISTS ("
-        "  SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid) "
-        "ORDER BY c.relname"
-    ), {"t": table}).all()
-    foreign_keys = connection.execute(text(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = to_regclass(:t) AND contype = 'f' ORDER BY conname"
-    ), {"t": table}).all()
+    indexes = connection.execute(
+        text(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = to_regclass(:t) AND NOT EXISTS ("
+            "  SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid) "
+            "ORDER BY c.relname"
+        ),
+        {"t": table},
+    ).all()
+    foreign_keys = connection.execute(
+        text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = to_regclass(:t) AND contype = 'f' ORDER BY conname"
+        ),
+        {"t": table},
+    ).all()
     for name, _definition in foreign_keys:
         connection.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
@@ -163,18 +169,22 @@ def bulk_load(connection: Connection, table: str) -> Iterator[None]:
 
 def insert_pool_jobs(connection: Connection) -> tuple[int, int, int]:
     """Insert the winner of every v2 hash; returns (pool jobs, embeddings kept, salaries parsed)."""
-    winners_salaries = connection.execute(text(
-        f"SELECT DISTINCT j.salary FROM {LEGACY_TABLE} j JOIN (SELECT DISTINCT pool_id FROM mig_row) w "
-        "ON w.pool_id = j.id WHERE j.salary IS NOT NULL"
-    )).scalars()
+    winners_salaries = connection.execute(
+        text(
+            f"SELECT DISTINCT j.salary FROM {LEGACY_TABLE} j JOIN (SELECT DISTINCT pool_id FROM mig_row) w "
+            "ON w.pool_id = j.id WHERE j.salary IS NOT NULL"
+        )
+    ).scalars()
     load_salaries(connection, winners_salaries)
     connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
     with bulk_load(connection, "job_pool"):
         pool_jobs = connection.exec_driver_sql(_POOL_SQL).rowcount
-    row = connection.execute(text(
-        "SELECT count(*) FILTER (WHERE embedding IS NOT NULL), "
-        "count(*) FILTER (WHERE salary_min IS NOT NULL OR salary_max IS NOT NULL) FROM job_pool"
-    )).one()
+    row = connection.execute(
+        text(
+            "SELECT count(*) FILTER (WHERE embedding IS NOT NULL), "
+            "count(*) FILTER (WHERE salary_min IS NOT NULL OR salary_max IS NOT NULL) FROM job_pool"
+        )
+    ).one()
     return pool_jobs, int(row[0]), int(row[1])
 
 

@@ -63,11 +63,18 @@ def build_preview(connection: Connection, state: str) -> MigrationPreview:
         if len(members) < 2:
             continue
         members.sort(key=lambda r: (-board_rank(mapping[r.status].status), -r.touched_at.timestamp(), str(r.id)))
-        merges.append(MergeGroup(
-            user_id=user_id, profile=names[user_id][1], title=members[0].title, company=members[0].company,
-            legacy_job_ids=tuple(r.id for r in members), statuses=tuple(r.status for r in members),
-            status=mapping[members[0].status].status, notes_kept=sum(1 for r in members if r.has_notes),
-        ))
+        merges.append(
+            MergeGroup(
+                user_id=user_id,
+                profile=names[user_id][1],
+                title=members[0].title,
+                company=members[0].company,
+                legacy_job_ids=tuple(r.id for r in members),
+                statuses=tuple(r.status for r in members),
+                status=mapping[members[0].status].status,
+                notes_kept=sum(1 for r in members if r.has_notes),
+            )
+        )
     merges.sort(key=lambda m: (m.profile.lower(), m.title.lower(), str(m.legacy_job_ids[0])))
 
     rows_per_user = Counter(r.user_id for r in rows)

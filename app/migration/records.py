@@ -27,7 +27,7 @@ _STATE_LINES = {
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """"1 card", "2 cards", "1,200 legacy jobs": a number with its noun in the right form."""
+    """ "1 card", "2 cards", "1,200 legacy jobs": a number with its noun in the right form."""
     return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 

@@ -88,8 +88,13 @@ def count_before(connection: Connection) -> dict[str, int]:
     """What the rollback removes or cannot carry into v1, counted before it does."""
     row = connection.execute(text(_DROPPED_SQL)).one()
     restored = connection.execute(text(f"SELECT count(*) FROM {ARCHIVE_TABLE}")).scalar_one()
-    return {"links": row.links, "pool_jobs": row.pool_jobs, "resumes": row.resumes, "runs": row.runs,
-            "restored": int(restored)}
+    return {
+        "links": row.links,
+        "pool_jobs": row.pool_jobs,
+        "resumes": row.resumes,
+        "runs": row.runs,
+        "restored": int(restored),
+    }
 
 
 def carry_back_changes(connection: Connection) -> int:

@@ -141,14 +141,18 @@ class MigrationService:
             if state != STATE_LEGACY:
                 raise SchemaError(
                     "This database does not hold the v1 per-user schema, so there is nothing to migrate."
-                    if state != STATE_EMPTY else "This database is empty: there is nothing to migrate."
+                    if state != STATE_EMPTY
+                    else "This database is empty: there is nothing to migrate."
                 )
             path = None
             if backup:
                 progress.enter("backup")
                 path = dump_database(
-                    connection, Path(backup_dir) if backup_dir else self.default_backup_dir, "v1-before-migration",
-                    lock_wait_ms=self.lock_timeout_ms, keep=self.backups_kept,
+                    connection,
+                    Path(backup_dir) if backup_dir else self.default_backup_dir,
+                    "v1-before-migration",
+                    lock_wait_ms=self.lock_timeout_ms,
+                    keep=self.backups_kept,
                 )
             report = self._migrate(connection, progress, path, started)
         self._database.state = SchemaState.CURRENT
@@ -180,21 +184,34 @@ class MigrationService:
             raise WriteFailed(f"The migration was undone because verification failed ({problems}). Nothing changed.")
         unmapped = tuple(
             StatusCount(value=row.raw, rows=int(row.n), maps_to=JobStatus(row.status), known=False)
-            for row in connection.execute(text(
-                "SELECT s.raw, s.status, count(*) AS n FROM mig_status s JOIN job_legacy j ON j.status = s.raw "
-                "WHERE NOT s.known GROUP BY s.raw, s.status ORDER BY count(*) DESC, s.raw"
-            ))
+            for row in connection.execute(
+                text(
+                    "SELECT s.raw, s.status, count(*) AS n FROM mig_status s JOIN job_legacy j ON j.status = s.raw "
+                    "WHERE NOT s.known GROUP BY s.raw, s.status ORDER BY count(*) DESC, s.raw"
+                )
+            )
         )
-        renamed = connection.execute(text(
-            "SELECT count(*) FROM users_legacy WHERE v2_name IS DISTINCT FROM name"
-        )).scalar_one()
+        renamed = connection.execute(
+            text("SELECT count(*) FROM users_legacy WHERE v2_name IS DISTINCT FROM name")
+        ).scalar_one()
         progress.enter("commit")
         return MigrationReport(
-            already_migrated=False, state=STATE_MIGRATED, backup_path=path, legacy_rows=legacy_rows,
-            profiles=verification.profiles, profiles_renamed=int(renamed), pool_jobs=pool_jobs, links=links,
-            merged_rows=legacy_rows - links, unmapped=unmapped, pool_salaries_parsed=salaries,
-            embeddings_kept=embeddings, cards_with_resume=with_resume, scores_clamped=int(scores_clamped),
-            seconds=time.perf_counter() - started, verification=verification,
+            already_migrated=False,
+            state=STATE_MIGRATED,
+            backup_path=path,
+            legacy_rows=legacy_rows,
+            profiles=verification.profiles,
+            profiles_renamed=int(renamed),
+            pool_jobs=pool_jobs,
+            links=links,
+            merged_rows=legacy_rows - links,
+            unmapped=unmapped,
+            pool_salaries_parsed=salaries,
+            embeddings_kept=embeddings,
+            cards_with_resume=with_resume,
+            scores_clamped=int(scores_clamped),
+            seconds=time.perf_counter() - started,
+            verification=verification,
         )
 
     def verify(self) -> VerificationReport:
@@ -230,8 +247,11 @@ class MigrationService:
             if backup:
                 progress.enter("backup")
                 path = dump_database(
-                    connection, Path(backup_dir) if backup_dir else self.default_backup_dir, "v2-before-rollback",
-                    lock_wait_ms=self.lock_timeout_ms, keep=self.backups_kept,
+                    connection,
+                    Path(backup_dir) if backup_dir else self.default_backup_dir,
+                    "v2-before-rollback",
+                    lock_wait_ms=self.lock_timeout_ms,
+                    keep=self.backups_kept,
                 )
             connection.exec_driver_sql(
                 "LOCK TABLE users, job_legacy, tailored_resume, job_pool, user_job IN ACCESS EXCLUSIVE MODE"
@@ -250,10 +270,17 @@ class MigrationService:
         self._database.state = SchemaState.LEGACY_V1
         progress.done()
         return RollbackReport(
-            rolled_back=True, state=STATE_LEGACY, backup_path=path, restored_rows=counts["restored"],
-            carried_back_rows=carried, updated_rows=updated, removed_links=counts["links"],
-            removed_pool_jobs=counts["pool_jobs"], profile_resumes_dropped=counts["resumes"],
-            ingestion_runs_dropped=counts["runs"], seconds=time.perf_counter() - started,
+            rolled_back=True,
+            state=STATE_LEGACY,
+            backup_path=path,
+            restored_rows=counts["restored"],
+            carried_back_rows=carried,
+            updated_rows=updated,
+            removed_links=counts["links"],
+            removed_pool_jobs=counts["pool_jobs"],
+            profile_resumes_dropped=counts["resumes"],
+            ingestion_runs_dropped=counts["runs"],
+            seconds=time.perf_counter() - started,
         )
 
     @contextmanager

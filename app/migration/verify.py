@@ -39,41 +39,68 @@ SELECT (SELECT count(*) FROM {ARCHIVE_TABLE}) AS legacy_rows,
 # (name, what a violation means, SQL counting violations). Foreign keys enforce some of these already;
 # checking them costs little and proves it.
 _KEY_CHECKS = (
-    ("cards belong to profiles", "cards whose profile does not exist",
-     "SELECT count(*) FROM user_job u LEFT JOIN users p ON p.id = u.user_id WHERE p.id IS NULL"),
-    ("cards point at pool jobs", "cards whose pool job does not exist",
-     "SELECT count(*) FROM user_job u LEFT JOIN job_pool p ON p.id = u.job_pool_id WHERE p.id IS NULL"),
-    ("legacy ids on cards exist", "cards whose legacy_job_id is not in job_legacy",
-     f"SELECT count(*) FROM user_job u LEFT JOIN {ARCHIVE_TABLE} j ON j.id = u.legacy_job_id "
-     "WHERE u.legacy_job_id IS NOT NULL AND j.id IS NULL"),
-    ("legacy ids map back to their cards", "cards whose legacy row records another card",
-     f"SELECT count(*) FROM user_job u JOIN {ARCHIVE_TABLE} j ON j.id = u.legacy_job_id "
-     f"WHERE j.{MAPPING_COLUMN} IS DISTINCT FROM u.id"),
-    ("tailored resumes on cards exist", "cards whose tailored_resume_id is not in tailored_resume",
-     "SELECT count(*) FROM user_job u LEFT JOIN tailored_resume t ON t.id = u.tailored_resume_id "
-     "WHERE u.tailored_resume_id IS NOT NULL AND t.id IS NULL"),
-    ("tailored resumes point at legacy jobs", "tailored resumes whose job is not in job_legacy",
-     f"SELECT count(*) FROM tailored_resume t LEFT JOIN {ARCHIVE_TABLE} j ON j.id = t.job_id "
-     "WHERE t.job_id IS NOT NULL AND j.id IS NULL"),
-    ("legacy rows belong to profiles", "legacy rows whose profile does not exist",
-     f"SELECT count(*) FROM {ARCHIVE_TABLE} j LEFT JOIN users p ON p.id = j.user_id WHERE p.id IS NULL"),
+    (
+        "cards belong to profiles",
+        "cards whose profile does not exist",
+        "SELECT count(*) FROM user_job u LEFT JOIN users p ON p.id = u.user_id WHERE p.id IS NULL",
+    ),
+    (
+        "cards point at pool jobs",
+        "cards whose pool job does not exist",
+        "SELECT count(*) FROM user_job u LEFT JOIN job_pool p ON p.id = u.job_pool_id WHERE p.id IS NULL",
+    ),
+    (
+        "legacy ids on cards exist",
+        "cards whose legacy_job_id is not in job_legacy",
+        f"SELECT count(*) FROM user_job u LEFT JOIN {ARCHIVE_TABLE} j ON j.id = u.legacy_job_id "
+        "WHERE u.legacy_job_id IS NOT NULL AND j.id IS NULL",
+    ),
+    (
+        "legacy ids map back to their cards",
+        "cards whose legacy row records another card",
+        f"SELECT count(*) FROM user_job u JOIN {ARCHIVE_TABLE} j ON j.id = u.legacy_job_id "
+        f"WHERE j.{MAPPING_COLUMN} IS DISTINCT FROM u.id",
+    ),
+    (
+        "tailored resumes on cards exist",
+        "cards whose tailored_resume_id is not in tailored_resume",
+        "SELECT count(*) FROM user_job u LEFT JOIN tailored_resume t ON t.id = u.tailored_resume_id "
+        "WHERE u.tailored_resume_id IS NOT NULL AND t.id IS NULL",
+    ),
+    (
+        "tailored resumes point at legacy jobs",
+        "tailored resumes whose job is not in job_legacy",
+        f"SELECT count(*) FROM tailored_resume t LEFT JOIN {ARCHIVE_TABLE} j ON j.id = t.job_id "
+        "WHERE t.job_id IS NOT NULL AND j.id IS NULL",
+    ),
+    (
+        "legacy rows belong to profiles",
+        "legacy rows whose profile does not exist",
+        f"SELECT count(*) FROM {ARCHIVE_TABLE} j LEFT JOIN users p ON p.id = j.user_id WHERE p.id IS NULL",
+    ),
 )
 
 # Content checks: what each card must hold right after migrating. Later, the user's own edits count here.
 _CONTENT_CHECKS = (
-    ("legacy notes on their cards", "legacy notes not found in the notes of their card",
-     f"SELECT count(*) FROM {ARCHIVE_TABLE} j JOIN user_job u ON u.id = j.{MAPPING_COLUMN} "
-     "WHERE j.notes <> '' AND strpos(coalesce(u.notes, ''), j.notes) = 0"),
-    ("legacy statuses on their cards", "cards in an earlier column than one of their legacy rows maps to",
-     f"SELECT count(*) FROM {ARCHIVE_TABLE} j JOIN user_job u ON u.id = j.{MAPPING_COLUMN} "
-     "JOIN mig_status s ON s.raw = j.status WHERE u.status < s.status"),
+    (
+        "legacy notes on their cards",
+        "legacy notes not found in the notes of their card",
+        f"SELECT count(*) FROM {ARCHIVE_TABLE} j JOIN user_job u ON u.id = j.{MAPPING_COLUMN} "
+        "WHERE j.notes <> '' AND strpos(coalesce(u.notes, ''), j.notes) = 0",
+    ),
+    (
+        "legacy statuses on their cards",
+        "cards in an earlier column than one of their legacy rows maps to",
+        f"SELECT count(*) FROM {ARCHIVE_TABLE} j JOIN user_job u ON u.id = j.{MAPPING_COLUMN} "
+        "JOIN mig_status s ON s.raw = j.status WHERE u.status < s.status",
+    ),
 )
 
 
 def _pool_hash_violations(connection: Connection) -> int:
-    rows = connection.execute(text(
-        "SELECT hash, company, title, location FROM job_pool WHERE metadata ? 'legacy_job_id'"
-    ))
+    rows = connection.execute(
+        text("SELECT hash, company, title, location FROM job_pool WHERE metadata ? 'legacy_job_id'")
+    )
     return sum(1 for row in rows if row.hash != job_hash(row.company, row.title, row.location))
 
 
@@ -95,20 +122,29 @@ def verify_connection(connection: Connection, *, strict: bool) -> VerificationRe
     counts = connection.execute(text(_COUNTS_SQL)).one()
     checks = _run_checks(connection, _KEY_CHECKS)
     hash_violations = _pool_hash_violations(connection)
-    checks.append(Check(
-        name="pool hashes match their content", ok=hash_violations == 0, violations=hash_violations,
-        detail=f"{hash_violations} migrated pool jobs whose hash is not the v2 hash of their content"
-        if hash_violations else "ok",
-    ))
+    checks.append(
+        Check(
+            name="pool hashes match their content",
+            ok=hash_violations == 0,
+            violations=hash_violations,
+            detail=f"{hash_violations} migrated pool jobs whose hash is not the v2 hash of their content"
+            if hash_violations
+            else "ok",
+        )
+    )
     changed = 0
     if strict:
         checks.extend(_run_checks(connection, _CONTENT_CHECKS))
     else:
-        changed = int(connection.execute(text(
-            f"SELECT count(DISTINCT u.id) FROM user_job u JOIN {ARCHIVE_TABLE} j ON j.{MAPPING_COLUMN} = u.id "
-            "WHERE u.updated_at > (SELECT max(coalesce(x.updated_at, x.created_at)) "
-            f"  FROM {ARCHIVE_TABLE} x WHERE x.{MAPPING_COLUMN} = u.id)"
-        )).scalar_one())
+        changed = int(
+            connection.execute(
+                text(
+                    f"SELECT count(DISTINCT u.id) FROM user_job u JOIN {ARCHIVE_TABLE} j ON j.{MAPPING_COLUMN} = u.id "
+                    "WHERE u.updated_at > (SELECT max(coalesce(x.updated_at, x.created_at)) "
+                    f"  FROM {ARCHIVE_TABLE} x WHERE x.{MAPPING_COLUMN} = u.id)"
+                )
+            ).scalar_one()
+        )
     unaccounted = tuple(UnaccountedRow(r.id, r.user_id, r.reason) for r in unaccounted_rows[:MAX_LISTED])
     legacy_rows = int(counts.legacy_rows)
     return VerificationReport(

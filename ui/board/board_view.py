@@ -76,8 +76,9 @@ class BoardView(QScrollArea):
         view.doubleClicked.connect(lambda index: self._open(index))
         view.activated.connect(lambda index: self._open(index))
 
-    def _action(self, name: str, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str,
-                slot: Callable[[], object]) -> QAction:
+    def _action(
+        self, name: str, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str, slot: Callable[[], object]
+    ) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -88,10 +89,18 @@ class BoardView(QScrollArea):
 
     def _make_actions(self) -> None:
         for number, status in enumerate(STATUSES, start=1):
-            self._action(f"send_{status.value}", f"Move to {status_label(status)}", f"Ctrl+{number}",
-                         functools.partial(self.send_selection_to, status))
-            self._action(f"focus_{status.value}", f"Go to {status_label(status)}", f"Alt+{number}",
-                         functools.partial(self.focus_column, status))
+            self._action(
+                f"send_{status.value}",
+                f"Move to {status_label(status)}",
+                f"Ctrl+{number}",
+                functools.partial(self.send_selection_to, status),
+            )
+            self._action(
+                f"focus_{status.value}",
+                f"Go to {status_label(status)}",
+                f"Alt+{number}",
+                functools.partial(self.focus_column, status),
+            )
         self._action("archive", "Archive", QKeySequence.StandardKey.Delete, self.archive_selection)
         self._action("move_up", "Move up in column", "Ctrl+Up", lambda: self.shift_selection(-1))
         self._action("move_down", "Move down in column", "Ctrl+Down", lambda: self.shift_selection(1))
@@ -156,8 +165,9 @@ class BoardView(QScrollArea):
         card = self._current
         if card is None:
             return None
-        return next((status for status, column in self.columns.items()
-                     if column.model.row_of(card.user_job_id) >= 0), None)
+        return next(
+            (status for status, column in self.columns.items() if column.model.row_of(card.user_job_id) >= 0), None
+        )
 
     def selected_cards(self) -> list[BoardCard]:
         """Selected cards of the current card's column, top to bottom (the current card alone if none is selected).

@@ -23,7 +23,7 @@ ELIDE_SLACK = 4  # elidedText counts glyph side bearings that the advance width 
 
 
 def age_text(card: BoardCard, now: datetime | None = None) -> str:
-    """"today", "3d", "2w", "5mo": how long ago the job was posted (or, unknown that, added)."""
+    """ "today", "3d", "2w", "5mo": how long ago the job was posted (or, unknown that, added)."""
     moment = card.posted_at or card.added_at
     if moment is None:
         return ""
@@ -57,8 +57,9 @@ class CardDelegate(QStyledItemDelegate):
         """Every card is the same height; the list stretches it to the column's width."""
         return QSize(CARD_MIN_WIDTH, CARD_HEIGHT + 2 * GAP_Y)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         """Paint the card background, then its text lines, badge and markers."""
         card = index.data(CARD_ROLE)
         if not isinstance(card, BoardCard):
@@ -90,9 +91,11 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(QColor(theme.TEXT))
         title_rect = QRectF(left, inner.top(), inner.right() - left, line)
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         title_metrics.elidedText(card.title, Qt.TextElideMode.ElideRight,
-                                                  int(title_rect.width()) + ELIDE_SLACK))
+        painter.drawText(
+            title_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            title_metrics.elidedText(card.title, Qt.TextElideMode.ElideRight, int(title_rect.width()) + ELIDE_SLACK),
+        )
 
         # The badge shares the company line: titles are the longest text and keep the full width.
         base_metrics = QFontMetrics(base)
@@ -102,9 +105,15 @@ class CardDelegate(QStyledItemDelegate):
             company_rect.setRight(badge.left() - 8)
         painter.setFont(base)
         painter.setPen(QColor(theme.TEXT_SECONDARY))
-        painter.drawText(company_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         base_metrics.elidedText(card.company or "Company not given", Qt.TextElideMode.ElideRight,
-                                                 int(company_rect.width()) + ELIDE_SLACK))
+        painter.drawText(
+            company_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            base_metrics.elidedText(
+                card.company or "Company not given",
+                Qt.TextElideMode.ElideRight,
+                int(company_rect.width()) + ELIDE_SLACK,
+            ),
+        )
         self._paint_footer(painter, small_font, card, inner)
         painter.restore()
 
@@ -155,9 +164,11 @@ class CardDelegate(QStyledItemDelegate):
             right = CardDelegate._paint_note_marker(painter, QPointF(right, footer.center().y())) - 8
         text_rect = QRectF(footer.left(), footer.top(), max(0.0, right - footer.left()), height)
         painter.setPen(QColor(theme.TEXT_MUTED))
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(location_text(card), Qt.TextElideMode.ElideRight,
-                                            int(text_rect.width()) + ELIDE_SLACK))
+        painter.drawText(
+            text_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(location_text(card), Qt.TextElideMode.ElideRight, int(text_rect.width()) + ELIDE_SLACK),
+        )
 
     @staticmethod
     def _paint_note_marker(painter: QPainter, right_centre: QPointF) -> float:

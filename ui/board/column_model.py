@@ -233,13 +233,11 @@ class ColumnModel(QAbstractListModel):
         rows = sorted({i.row() for i in indexes if i.isValid() and i.row() < len(self._cards)})
         return encode_card_ids([self._cards[r].user_job_id for r in rows], self.status)
 
-    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                        parent: Index) -> bool:
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
         """Accept our card ids dropped between cards of this column."""
         return action == Qt.DropAction.MoveAction and bool(decode_card_ids(data)) and column <= 0
 
-    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                     parent: Index) -> bool:
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
         """Ask the board to move the cards to `row` of this column; return False so Qt removes nothing itself."""
         if not self.canDropMimeData(data, action, row, column, parent):
             return False

@@ -249,8 +249,9 @@ class ColumnWidget(QFrame):
             self.sort_button.setObjectName("columnSort")
             self.sort_button.setText("Best match first")
             sort_icon = theme.icon("sort-score")
-            sort_icon.addFile(str(theme.RESOURCES / "icons" / "sort-score-light.svg"), QSize(), QIcon.Mode.Normal,
-                              QIcon.State.On)
+            sort_icon.addFile(
+                str(theme.RESOURCES / "icons" / "sort-score-light.svg"), QSize(), QIcon.Mode.Normal, QIcon.State.On
+            )
             self.sort_button.setIcon(sort_icon)
             self.sort_button.setIconSize(QSize(14, 14))
             self.sort_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)

@@ -45,8 +45,9 @@ class BoardController(QObject):
     move_settled = Signal(list, bool)  # (ids, saved?) once the service answered
     move_failed = Signal(str)
 
-    def __init__(self, board: BoardQueries, cards: CardService, tasks: TaskRunner, hub: Hub,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, board: BoardQueries, cards: CardService, tasks: TaskRunner, hub: Hub, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._board = board
         self._cards = cards
@@ -115,7 +116,12 @@ class BoardController(QObject):
         }
         self._reading = generation
         self.tasks.run(
-            self._read_board, self.user_id, self.search, limits, dict(self.orders), report=False,
+            self._read_board,
+            self.user_id,
+            self.search,
+            limits,
+            dict(self.orders),
+            report=False,
             ordered=after_writes,
             on_success=lambda pages: self._apply_board(generation, pages),
             on_failure=lambda exc: self._read_failed(generation, exc),
@@ -154,8 +160,15 @@ class BoardController(QObject):
                 model.append_page(page)
 
         self.tasks.run(
-            self._board.column_page, self.user_id, status, offset, PAGE_SIZE, self.search or None,
-            order=self.orders[status], total=model.total, on_success=deliver,
+            self._board.column_page,
+            self.user_id,
+            status,
+            offset,
+            PAGE_SIZE,
+            self.search or None,
+            order=self.orders[status],
+            total=model.total,
+            on_success=deliver,
             on_failure=lambda _exc: model.fetch_failed(),
         )
 
@@ -211,11 +224,25 @@ class BoardController(QObject):
                 target.put(insert_row, moved)
             target.adjust_total(len(moved))
         inserted = bool(moved) and not at_end_unloaded
-        pending = _PendingMove(ids=ids, target=target.status, taken=taken, inserted=inserted, count=count,
-                               user_id=self.user_id, generation=self._generation, unplaced=unplaced)
+        pending = _PendingMove(
+            ids=ids,
+            target=target.status,
+            taken=taken,
+            inserted=inserted,
+            count=count,
+            user_id=self.user_id,
+            generation=self._generation,
+            unplaced=unplaced,
+        )
         self.cards_moved.emit(ids, target.status)
         self.tasks.run(
-            self._cards.move, ids, target.status, before=before, at_top=at_top, ordered=True, report=False,
+            self._cards.move,
+            ids,
+            target.status,
+            before=before,
+            at_top=at_top,
+            ordered=True,
+            report=False,
             changes=ChangeSet.for_cards(ids, initiator=self),
             on_success=lambda result: self._move_saved(pending, result),
             on_failure=lambda exc: self._move_refused(pending, exc),
@@ -234,6 +261,7 @@ class BoardController(QObject):
         A card that ranks below every loaded card of a column not fully loaded belongs to a page not read yet: it
         is only counted (shown, it would shift the next page's offset and hide a card). Returns those cards' ids.
         """
+
         def rank(card: BoardCard) -> int:
             return -1 if card.match_score is None else card.match_score
 
@@ -294,8 +322,9 @@ class BoardController(QObject):
             target.adjust_total(-pending.count)
         for model, pairs in pending.taken:
             # A card moved again since is where the later move put it; only the others go back.
-            returning = [(row, card) for row, card in pairs
-                         if card.user_job_id in back and self.find(card.user_job_id) is None]
+            returning = [
+                (row, card) for row, card in pairs if card.user_job_id in back and self.find(card.user_job_id) is None
+            ]
             model.put_back(returning)
             model.adjust_total(len(returning))
 

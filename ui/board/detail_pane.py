@@ -40,13 +40,19 @@ DESCRIPTION_CSS = (
 NOTES_MIN_HEIGHT, NOTES_MAX_HEIGHT = 76, 140  # the notes editor: a few lines on a small screen, more on a big one
 
 SOURCE_NAMES = {
-    "linkedin": "LinkedIn", "indeed": "Indeed", "glassdoor": "Glassdoor", "zip_recruiter": "ZipRecruiter",
-    "ziprecruiter": "ZipRecruiter", "google": "Google Jobs", "naukri": "Naukri", "bayt": "Bayt",
+    "linkedin": "LinkedIn",
+    "indeed": "Indeed",
+    "glassdoor": "Glassdoor",
+    "zip_recruiter": "ZipRecruiter",
+    "ziprecruiter": "ZipRecruiter",
+    "google": "Google Jobs",
+    "naukri": "Naukri",
+    "bayt": "Bayt",
 }
 
 
 def source_label(source: str | None) -> str | None:
-    """"via LinkedIn" for the job board a posting came from (unknown sources as they are)."""
+    """ "via LinkedIn" for the job board a posting came from (unknown sources as they are)."""
     if not source:
         return None
     name = SOURCE_NAMES.get(source.lower(), source)
@@ -78,8 +84,9 @@ class DetailPane(QStackedWidget):
     status_requested = Signal(object, object)  # (user_job_id, JobStatus)
     detail_loaded = Signal(object)  # JobDetail
 
-    def __init__(self, board: BoardQueries, tasks: TaskRunner, hub: Hub, notes: NotesKeeper,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, board: BoardQueries, tasks: TaskRunner, hub: Hub, notes: NotesKeeper, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
         self._board = board
@@ -151,8 +158,16 @@ class DetailPane(QStackedWidget):
         self.skill_chips = ChipList()
         self.tags_label = _label("Found by", "sectionLabel", selectable=False)
         self.tag_chips = ChipList("#e8ecfb", "#303f8f")
-        for widget in (self.have_label, self.have_chips, self.missing_label, self.missing_chips, self.skills_label,
-                       self.skill_chips, self.tags_label, self.tag_chips):
+        for widget in (
+            self.have_label,
+            self.have_chips,
+            self.missing_label,
+            self.missing_chips,
+            self.skills_label,
+            self.skill_chips,
+            self.tags_label,
+            self.tag_chips,
+        ):
             layout.addWidget(widget)
         self.tracking = _label(name="detailMeta")
         layout.addWidget(self.tracking)
@@ -220,8 +235,12 @@ class DetailPane(QStackedWidget):
             return
         self._generation += 1
         generation = self._generation
-        self._tasks.run(self._board.detail, self.card.user_job_id, report=False,
-                        on_success=lambda detail: self._apply_detail(generation, detail))
+        self._tasks.run(
+            self._board.detail,
+            self.card.user_job_id,
+            report=False,
+            on_success=lambda detail: self._apply_detail(generation, detail),
+        )
 
     def _fill_from_card(self, card: BoardCard) -> None:
         self.title.setText(card.title)
@@ -258,8 +277,12 @@ class DetailPane(QStackedWidget):
         self.detail = detail
         self.card = detail.card
         self._fill_from_card(detail.card)
-        meta = [detail.salary_text(), detail.job_type, source_label(detail.card.source),
-                f"Posted {_date(detail.card.posted_at)}" if detail.card.posted_at else None]
+        meta = [
+            detail.salary_text(),
+            detail.job_type,
+            source_label(detail.card.source),
+            f"Posted {_date(detail.card.posted_at)}" if detail.card.posted_at else None,
+        ]
         self.meta.setText(" · ".join(x for x in meta if x))
         self.meta.setVisible(bool(self.meta.text()))
         apply_url = detail.apply_url
@@ -282,8 +305,11 @@ class DetailPane(QStackedWidget):
         if card.status_changed_at and abs((card.status_changed_at - card.added_at).total_seconds()) > 60:
             parts.append(f"in {status_label(card.status)} since {_date(card.status_changed_at)}")
         others = detail.other_profiles
-        parts.append("tracked by no other profile" if others == 0 else
-                     f"tracked by {others} other profile{'s' if others != 1 else ''}")
+        parts.append(
+            "tracked by no other profile"
+            if others == 0
+            else f"tracked by {others} other profile{'s' if others != 1 else ''}"
+        )
         if detail.legacy_status:
             parts.append(f"status in the old database: “{detail.legacy_status}”")
         return " · ".join(parts)

@@ -27,8 +27,14 @@ class NotesKeeper(QObject):
     failed = Signal(str)
     pending_changed = Signal(int)
 
-    def __init__(self, cards: CardService, tasks: TaskRunner, settings: AppSettings | None = None,
-                 parent: QObject | None = None, delay_ms: int = AUTOSAVE_DELAY_MS) -> None:
+    def __init__(
+        self,
+        cards: CardService,
+        tasks: TaskRunner,
+        settings: AppSettings | None = None,
+        parent: QObject | None = None,
+        delay_ms: int = AUTOSAVE_DELAY_MS,
+    ) -> None:
         super().__init__(parent)
         self._cards = cards
         self._tasks = tasks
@@ -72,7 +78,11 @@ class NotesKeeper(QObject):
                 continue
             self._in_flight[card_id] = text
             self._tasks.run(
-                self._cards.set_notes, card_id, text or None, ordered=True, report=False,
+                self._cards.set_notes,
+                card_id,
+                text or None,
+                ordered=True,
+                report=False,
                 changes=ChangeSet.for_cards([card_id], notes=True, initiator=self),
                 on_success=functools.partial(self._stored, card_id, text),
                 on_failure=functools.partial(self._refused, card_id, text),

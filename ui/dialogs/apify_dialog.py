@@ -50,21 +50,26 @@ if TYPE_CHECKING:
 CUSTOM = ""  # combo data of the "Custom actor id…" entry
 MAX_ITEMS_LIMIT = 100_000
 PROBE_DELAY_MS = 250
-STYLE = NOTE_STYLE + RUN_VIEW_STYLE + """
+STYLE = (
+    NOTE_STYLE
+    + RUN_VIEW_STYLE
+    + """
 QLabel#poolState { padding: 6px 8px; border-radius: 6px; background: #eceef2; color: #3b4350; }
 QLabel#poolState[kind="fresh"] { background: #dff2e7; color: #1c6b45; }
 QLabel#poolState[kind="warning"] { background: #fdf0df; color: #7f3a10; }
 QLabel#templateState { color: #1c6b45; }
 QLabel#templateState[kind="error"] { color: #b8454b; }
 """
+)
+
+
 class ApifyDialog(QDialog):
     """Run one Apify search for the current profile (prefilled when re-running a past search)."""
 
     search_finished = Signal(object)  # the IngestReport, or None when the search could not start or failed
     progress = Signal(object)  # IngestProgress, emitted from the worker thread
 
-    def __init__(self, window: DialogHost, request: SearchRequest | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, window: DialogHost, request: SearchRequest | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent or window.widget())
         self.window_ = window
         self.data_dir = data_dir_of(window)
@@ -211,8 +216,9 @@ class ApifyDialog(QDialog):
                 template = None  # the same search as the CLI's `--actor ID`, so both share the pool
         else:
             actor = self.preset_combo.currentData()
-        request = SearchRequest(actor, self.query_edit.text(), self.location_edit.text().strip() or None,
-                                self.max_spin.value(), template)
+        request = SearchRequest(
+            actor, self.query_edit.text(), self.location_edit.text().strip() or None, self.max_spin.value(), template
+        )
         criteria_key(request.actor, request.query, request.location, request.max_items, request.template)
         return request
 
@@ -265,9 +271,15 @@ class ApifyDialog(QDialog):
         except InvalidInput:
             return
         serial = self._probe_serial
-        self.window_.tasks.run(probe_search, self.window_.ctx.live, self.data_dir, request, report=False,
-                               on_success=lambda probe: self._probed(serial, probe),
-                               on_failure=lambda exc: self._probe_failed(serial, exc))
+        self.window_.tasks.run(
+            probe_search,
+            self.window_.ctx.live,
+            self.data_dir,
+            request,
+            report=False,
+            on_success=lambda probe: self._probed(serial, probe),
+            on_failure=lambda exc: self._probe_failed(serial, exc),
+        )
 
     def _probed(self, serial: int, probe: SearchProbe) -> None:
         if serial != self._probe_serial or self.running or self._closed:
@@ -276,16 +288,23 @@ class ApifyDialog(QDialog):
         self.has_token = probe.has_token
         hours = f"{probe.freshness_hours:g} h"
         if probe.fresh and not self.force_check.isChecked():
-            self._set_pool_state(f"Fresh in the pool: this search ran within the last {hours}, so it is served "
-                                 "from the pool at once, with no Apify call.", "fresh")
+            self._set_pool_state(
+                f"Fresh in the pool: this search ran within the last {hours}, so it is served "
+                "from the pool at once, with no Apify call.",
+                "fresh",
+            )
         elif not probe.has_token:
             self._set_pool_state("No Apify token is set: enter one in Settings to run the scraper.", "warning")
         elif probe.fresh:
-            self._set_pool_state("Fresh in the pool, but you asked to scrape again: the Apify actor runs "
-                                 "(billed to your Apify account).", "")
+            self._set_pool_state(
+                "Fresh in the pool, but you asked to scrape again: the Apify actor runs "
+                "(billed to your Apify account).",
+                "",
+            )
         else:
-            self._set_pool_state(f"Not in the pool from the last {hours}: the Apify actor runs "
-                                 "(billed to your Apify account).", "")
+            self._set_pool_state(
+                f"Not in the pool from the last {hours}: the Apify actor runs (billed to your Apify account).", ""
+            )
         self._update_buttons()
 
     def _probe_failed(self, serial: int, exc: JobPoolError) -> None:
@@ -301,7 +320,8 @@ class ApifyDialog(QDialog):
         # Without a token only a search fresh in the pool can run: Start waits for a token (or that answer), and
         # the pool line is the one place that says so.
         needs_token = self.has_token is False and (
-            self.force_check.isChecked() or self.probe is None or not self.probe.fresh)
+            self.force_check.isChecked() or self.probe is None or not self.probe.fresh
+        )
         self.start_button.setEnabled(valid and not self.running and not needs_token)
         self.settings_button.setVisible(needs_token or needs_settings(self.error))
 
@@ -325,11 +345,18 @@ class ApifyDialog(QDialog):
         self.close_button.setText("Cancel")
         self._update_buttons()
         self.window_.tasks.run(
-            run_search, self.window_.ctx.live, self.data_dir, self.profile.id, request,
+            run_search,
+            self.window_.ctx.live,
+            self.data_dir,
+            self.profile.id,
+            request,
             force=self.force_check.isChecked(),
-            on_progress=self._forward_progress, should_cancel=self._cancel.is_set, report=False,
+            on_progress=self._forward_progress,
+            should_cancel=self._cancel.is_set,
+            report=False,
             changes=ChangeSet(board=True, pool=True, ingestion=True),
-            on_success=self._finished, on_failure=lambda exc: self._failed(exc.message),
+            on_success=self._finished,
+            on_failure=lambda exc: self._failed(exc.message),
         )
 
     def _forward_progress(self, progress: Any) -> None:
@@ -360,8 +387,15 @@ class ApifyDialog(QDialog):
         super().done(result)
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
-        for widget in (self.preset_combo, self.actor_edit, self.template_edit, self.query_edit, self.location_edit,
-                       self.max_spin, self.force_check):
+        for widget in (
+            self.preset_combo,
+            self.actor_edit,
+            self.template_edit,
+            self.query_edit,
+            self.location_edit,
+            self.max_spin,
+            self.force_check,
+        ):
             widget.setEnabled(enabled)
 
     def _show_progress(self, progress: Any) -> None:
@@ -430,4 +464,3 @@ def _sentence(message: str) -> str:
     """A service message ("enter a search query…") as a sentence for a label."""
     text = message[:1].upper() + message[1:]
     return text if text.endswith((".", "!", "?", ")")) else text + "."
-

@@ -193,8 +193,14 @@ class DiscoverDialog(QDialog):
         self.loading = True
         self.refresh_button.setEnabled(False)
         self.status_label.setText("Searching the pool…")
-        self.main_window.tasks.run(self.main_window.ctx.matching.discover, self.profile_id, self.limit.value(),
-                                   report=False, on_success=self._loaded, on_failure=self._failed)
+        self.main_window.tasks.run(
+            self.main_window.ctx.matching.discover,
+            self.profile_id,
+            self.limit.value(),
+            report=False,
+            on_success=self._loaded,
+            on_failure=self._failed,
+        )
 
     def _loaded(self, items: list[DiscoverItem]) -> None:
         self.loading = False
@@ -237,9 +243,14 @@ class DiscoverDialog(QDialog):
             return
         self.model.mark_added(set(ids))  # at once; undone below if the write fails
         self.main_window.tasks.run(
-            self.main_window.ctx.matching.add_from_discover, self.profile_id, ids, ordered=True,
-            changes=ChangeSet(board=True), report=False,
-            on_success=lambda count: self._added(count), on_failure=lambda exc: self._add_failed(exc, set(ids)),
+            self.main_window.ctx.matching.add_from_discover,
+            self.profile_id,
+            ids,
+            ordered=True,
+            changes=ChangeSet(board=True),
+            report=False,
+            on_success=lambda count: self._added(count),
+            on_failure=lambda exc: self._add_failed(exc, set(ids)),
         )
 
     def _added(self, count: int) -> None:

@@ -51,15 +51,37 @@ Index = QModelIndex | QPersistentModelIndex
 STATUS_COLORS = {"failed": "#b8454b", "cancelled": "#7f5410", "running": "#3563d1"}
 POOL_TOOLTIP = "Served from the pool: the same search ran recently, so Apify was not called."
 
-(COL_STARTED, COL_PROFILE, COL_SOURCE, COL_CRITERIA, COL_STATUS, COL_FETCHED, COL_POOL_HITS, COL_POOL_INSERTS,
- COL_LINKS, COL_DURATION, COL_FROM_POOL) = range(11)
-HEADERS = ("Started", "Profile", "Source", "Criteria", "Status", "Fetched", "Pool hits", "Pool inserts",
-           "Links created", "Duration", "From pool")
+(
+    COL_STARTED,
+    COL_PROFILE,
+    COL_SOURCE,
+    COL_CRITERIA,
+    COL_STATUS,
+    COL_FETCHED,
+    COL_POOL_HITS,
+    COL_POOL_INSERTS,
+    COL_LINKS,
+    COL_DURATION,
+    COL_FROM_POOL,
+) = range(11)
+HEADERS = (
+    "Started",
+    "Profile",
+    "Source",
+    "Criteria",
+    "Status",
+    "Fetched",
+    "Pool hits",
+    "Pool inserts",
+    "Links created",
+    "Duration",
+    "From pool",
+)
 NUMERIC = frozenset({COL_FETCHED, COL_POOL_HITS, COL_POOL_INSERTS, COL_LINKS, COL_DURATION})
 
 
 def source_text(record: RunRecord) -> str:
-    """"Apify · LinkedIn", "Pool ← LinkedIn", "File · jobspy-csv"."""
+    """ "Apify · LinkedIn", "Pool ← LinkedIn", "File · jobspy-csv"."""
     kind, _, detail = record.source.partition(":")
     preset_key = str(record.criteria.get("preset") or detail or record.criteria.get("actor") or "")
     actor = PRESETS[preset_key].label if preset_key in PRESETS else preset_key
@@ -73,7 +95,7 @@ def source_text(record: RunRecord) -> str:
 
 
 def duration_text(seconds: float | None) -> str:
-    """"0.4 s", "12 s", "3 min 05 s"; empty while running."""
+    """ "0.4 s", "12 s", "3 min 05 s"; empty while running."""
     if seconds is None:
         return ""
     if seconds < 10:
@@ -151,8 +173,11 @@ class HistoryModel(QAbstractTableModel):
     @staticmethod
     def _sort_value(record: RunRecord, column: int) -> Any:
         values = {
-            COL_STARTED: record.started_at.timestamp(), COL_FETCHED: record.fetched, COL_POOL_HITS: record.pool_hits,
-            COL_POOL_INSERTS: record.pool_inserts, COL_LINKS: record.links_created,
+            COL_STARTED: record.started_at.timestamp(),
+            COL_FETCHED: record.fetched,
+            COL_POOL_HITS: record.pool_hits,
+            COL_POOL_INSERTS: record.pool_inserts,
+            COL_LINKS: record.links_created,
             COL_DURATION: record.seconds if record.seconds is not None else -1.0,
             COL_FROM_POOL: int(record.served_from_pool),
         }
@@ -238,8 +263,9 @@ class HistoryDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_CRITERIA, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-        self.empty_label = QLabel("No ingestion yet: import a dataset file or run a search from Jobs → Ingest "
-                                  "from Apify….")
+        self.empty_label = QLabel(
+            "No ingestion yet: import a dataset file or run a search from Jobs → Ingest from Apify…."
+        )
         self.empty_label.setObjectName("fieldHint")
         layout.addWidget(self.empty_label)
         row = QHBoxLayout()
@@ -276,8 +302,14 @@ class HistoryDialog(QDialog):
         self._loading = True
         profile = self.window_.current_profile
         profile_id: uuid.UUID | None = profile.id if profile and self.only_profile.isChecked() else None
-        self.window_.tasks.run(self.window_.ctx.history.runs, HISTORY_LIMIT, profile_id, report=False,
-                               on_success=self._loaded, on_failure=lambda exc: self._load_failed(exc.message))
+        self.window_.tasks.run(
+            self.window_.ctx.history.runs,
+            HISTORY_LIMIT,
+            profile_id,
+            report=False,
+            on_success=self._loaded,
+            on_failure=lambda exc: self._load_failed(exc.message),
+        )
 
     def done(self, result: int) -> None:
         """Close for good: stop rereading, and drop a read still on its way."""

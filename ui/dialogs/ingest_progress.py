@@ -81,8 +81,15 @@ class IngestProgressDialog(QDialog):
         self.setModal(False)
         self.show()
         self._tasks.run(
-            fn, *args, on_progress=self._relay.progress.emit, should_cancel=self._cancel.is_set,
-            changes=changes, report=False, on_success=self._succeeded, on_failure=self._failed, **kwargs,
+            fn,
+            *args,
+            on_progress=self._relay.progress.emit,
+            should_cancel=self._cancel.is_set,
+            changes=changes,
+            report=False,
+            on_success=self._succeeded,
+            on_failure=self._failed,
+            **kwargs,
         )
 
     def _show_progress(self, progress: Any) -> None:

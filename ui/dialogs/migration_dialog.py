@@ -117,8 +117,12 @@ class MigrationDialog(QDialog):
         self.merge_table = _table(["Profile", "Job", "Statuses in v1", "Card's status", "Notes kept"])
         self.profile_table = _table(["Profile", "Name in v1", "Legacy jobs", "Cards"])
         self.checks_table = _table(["Check", "Result"])
-        for table, title in ((self.status_table, "Statuses"), (self.merge_table, "Merges"),
-                             (self.profile_table, "Profiles"), (self.checks_table, "Verification")):
+        for table, title in (
+            (self.status_table, "Statuses"),
+            (self.merge_table, "Merges"),
+            (self.profile_table, "Profiles"),
+            (self.checks_table, "Verification"),
+        ):
             self.tabs.addTab(table, title)
         self.backup_box = QCheckBox("Back up the database first (pg_dump; recommended)")
         self.backup_box.setChecked(True)
@@ -155,8 +159,16 @@ class MigrationDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.migrate_button)
-        for widget in (heading, self.summary, self.tabs, self.backup_box, self.backup_label, self.progress,
-                       self.phase_label, self.error_label):
+        for widget in (
+            heading,
+            self.summary,
+            self.tabs,
+            self.backup_box,
+            self.backup_label,
+            self.progress,
+            self.phase_label,
+            self.error_label,
+        ):
             layout.addWidget(widget)
         layout.addLayout(buttons)
         self._set_buttons(None)
@@ -186,20 +198,42 @@ class MigrationDialog(QDialog):
     def reload(self) -> None:
         """Read the database again: the preview of a v1 database, the verification of a migrated one."""
         self._set_buttons(None)
-        self._window.tasks.run(self._service.preview, on_success=self._show_preview, on_failure=self._failed,
-                               report=False)
+        self._window.tasks.run(
+            self._service.preview, on_success=self._show_preview, on_failure=self._failed, report=False
+        )
 
     def _show_preview(self, preview: MigrationPreview) -> None:
         self.preview_result = preview
         self.summary.setText(self._preview_text(preview))
-        _fill(self.status_table, [[_quoted(s.value), s.rows, status_label(s.maps_to),
-                                   "known value" if s.known else "no mapping: original text kept on the card"]
-                                  for s in preview.statuses])
-        _fill(self.merge_table, [[m.profile, f"{m.title} · {m.company or '—'}",
-                                  ", ".join(_quoted(s) for s in m.statuses), status_label(m.status), m.notes_kept]
-                                 for m in preview.merges])
-        _fill(self.profile_table, [[p.name, _quoted(p.legacy_name) if p.renamed else "", p.legacy_rows, p.cards]
-                                   for p in preview.profiles])
+        _fill(
+            self.status_table,
+            [
+                [
+                    _quoted(s.value),
+                    s.rows,
+                    status_label(s.maps_to),
+                    "known value" if s.known else "no mapping: original text kept on the card",
+                ]
+                for s in preview.statuses
+            ],
+        )
+        _fill(
+            self.merge_table,
+            [
+                [
+                    m.profile,
+                    f"{m.title} · {m.company or '—'}",
+                    ", ".join(_quoted(s) for s in m.statuses),
+                    status_label(m.status),
+                    m.notes_kept,
+                ]
+                for m in preview.merges
+            ],
+        )
+        _fill(
+            self.profile_table,
+            [[p.name, _quoted(p.legacy_name) if p.renamed else "", p.legacy_rows, p.cards] for p in preview.profiles],
+        )
         self._set_buttons(preview.state)
         self._show_parts(preview.state)
         if preview.state == STATE_MIGRATED:
@@ -208,8 +242,13 @@ class MigrationDialog(QDialog):
     def _show_parts(self, state: str) -> None:
         """Only what the state has: no tables, backup or actions when there is nothing to migrate or roll back."""
         actionable = self._actionable = state in (STATE_LEGACY, STATE_MIGRATED)
-        for widget in (self.backup_box, self.backup_label, self.migrate_button, self.verify_button,
-                       self.rollback_button):
+        for widget in (
+            self.backup_box,
+            self.backup_label,
+            self.migrate_button,
+            self.verify_button,
+            self.rollback_button,
+        ):
             widget.setVisible(actionable)
         self.close_button.setDefault(not actionable)
         self._show_tabs()
@@ -266,9 +305,14 @@ class MigrationDialog(QDialog):
             return
         self._begin("Starting the migration…")
         self._window.tasks.run(
-            self._service.migrate, backup=self.backup_box.isChecked(), on_progress=self._relay.progress.emit,
-            ordered=True, report=False, changes=ChangeSet(board=True, profiles=True, pool=True),
-            on_success=self._migrated, on_failure=self._failed,
+            self._service.migrate,
+            backup=self.backup_box.isChecked(),
+            on_progress=self._relay.progress.emit,
+            ordered=True,
+            report=False,
+            changes=ChangeSet(board=True, profiles=True, pool=True),
+            on_success=self._migrated,
+            on_failure=self._failed,
         )
 
     def _migrated(self, report: MigrationReport) -> None:
@@ -294,20 +338,32 @@ class MigrationDialog(QDialog):
 
     def start_verification(self) -> None:
         """Check the migrated database again."""
-        self._window.tasks.run(self._service.verify, on_success=self._show_verification, on_failure=self._failed,
-                               report=False)
+        self._window.tasks.run(
+            self._service.verify, on_success=self._show_verification, on_failure=self._failed, report=False
+        )
 
     def _show_verification(self, verification: VerificationReport) -> None:
         self.verification = verification
         rows = [[check.name, "ok" if check.ok else f"FAILED: {check.detail}"] for check in verification.checks]
-        rows.insert(0, ["legacy jobs accounted for",
-                        f"{verification.accounted_rows:,} of {verification.legacy_rows:,} "
-                        f"({verification.merged_rows:,} merged into another card)"])
-        rows.append(["cards", f"{verification.links:,} on {counted(verification.pool_jobs, 'pool job')} for "
-                              f"{counted(verification.profiles, 'profile')}; "
-                              f"{verification.links_since_migration:,} added since"])
-        rows.extend([["unaccounted legacy job", f"{row.legacy_job_id}: {row.reason}"]
-                     for row in verification.unaccounted])
+        rows.insert(
+            0,
+            [
+                "legacy jobs accounted for",
+                f"{verification.accounted_rows:,} of {verification.legacy_rows:,} "
+                f"({verification.merged_rows:,} merged into another card)",
+            ],
+        )
+        rows.append(
+            [
+                "cards",
+                f"{verification.links:,} on {counted(verification.pool_jobs, 'pool job')} for "
+                f"{counted(verification.profiles, 'profile')}; "
+                f"{verification.links_since_migration:,} added since",
+            ]
+        )
+        rows.extend(
+            [["unaccounted legacy job", f"{row.legacy_job_id}: {row.reason}"] for row in verification.unaccounted]
+        )
         _fill(self.checks_table, rows)
         self._show_tabs()
         self.tabs.setCurrentWidget(self.checks_table)
@@ -325,8 +381,13 @@ class MigrationDialog(QDialog):
         self._window.flush_notes()
         self._window.begin_schema_change()
         self._window.tasks.run(
-            self._service.rollback, self._relay.progress.emit, backup=self.backup_box.isChecked(), ordered=True,
-            report=False, on_success=self._rolled_back, on_failure=self._rollback_failed,
+            self._service.rollback,
+            self._relay.progress.emit,
+            backup=self.backup_box.isChecked(),
+            ordered=True,
+            report=False,
+            on_success=self._rolled_back,
+            on_failure=self._rollback_failed,
         )
 
     def _rollback_failed(self, error: JobPoolError) -> None:

@@ -17,7 +17,9 @@ def new_profile(window: DialogHost, name: str | None = None) -> None:
     if not name or not name.strip():
         return
     window.tasks.run(
-        window.ctx.profiles.add, name, changes=ChangeSet(profiles=True),
+        window.ctx.profiles.add,
+        name,
+        changes=ChangeSet(profiles=True),
         on_success=lambda profile: window.refresh_profiles(select=profile.id),
     )
 
@@ -31,7 +33,10 @@ def rename_profile(window: DialogHost) -> None:
     if not name or name.strip() == profile.name:
         return
     window.tasks.run(
-        window.ctx.profiles.rename, profile.id, name, changes=ChangeSet(profiles=True),
+        window.ctx.profiles.rename,
+        profile.id,
+        name,
+        changes=ChangeSet(profiles=True),
         on_success=lambda renamed: window.refresh_profiles(select=renamed.id),
     )
 
@@ -51,6 +56,8 @@ def delete_profile(window: DialogHost) -> None:
         return
     window.flush_notes()
     window.tasks.run(
-        window.ctx.profiles.remove, profile.id, changes=ChangeSet(profiles=True, board=True),
+        window.ctx.profiles.remove,
+        profile.id,
+        changes=ChangeSet(profiles=True, board=True),
         on_success=lambda removed: window.after_profile_removed(profile, removed),
     )

@@ -59,8 +59,13 @@ class ResumeDialog(QDialog):
         self._preview_timer = single_shot_timer(self, PREVIEW_DELAY_MS, self.update_preview)
         self.editor.textChanged.connect(self._preview_timer.start)
         self._set_busy(True, "Loading…")
-        window.tasks.run(window.ctx.matching.resume, self.profile_id, report=False,
-                         on_success=self._loaded, on_failure=self._load_failed)
+        window.tasks.run(
+            window.ctx.matching.resume,
+            self.profile_id,
+            report=False,
+            on_success=self._loaded,
+            on_failure=self._load_failed,
+        )
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -149,9 +154,13 @@ class ResumeDialog(QDialog):
     def import_file(self, path: str | Path) -> None:
         """Read a .txt / .md / .pdf résumé in the background into the editor (saved only with Save)."""
         self._set_busy(True, f"Reading {Path(path).name}…")
-        self.main_window.tasks.run(read_resume_file, str(path), report=False,
-                               on_success=lambda text: self._imported(text, Path(path).name),
-                               on_failure=self._failed)
+        self.main_window.tasks.run(
+            read_resume_file,
+            str(path),
+            report=False,
+            on_success=lambda text: self._imported(text, Path(path).name),
+            on_failure=self._failed,
+        )
 
     def _imported(self, text: str, name: str) -> None:
         self.editor.setPlainText(text)
@@ -164,9 +173,13 @@ class ResumeDialog(QDialog):
             return
         self._set_busy(True, "Saving and rescoring this profile's cards…")
         self.main_window.tasks.run(
-            self.main_window.ctx.matching.set_resume, self.profile_id, self.editor.toPlainText(),
-            changes=ChangeSet(board=True, profiles=True), report=False,
-            on_success=self._saved, on_failure=self._failed,
+            self.main_window.ctx.matching.set_resume,
+            self.profile_id,
+            self.editor.toPlainText(),
+            changes=ChangeSet(board=True, profiles=True),
+            report=False,
+            on_success=self._saved,
+            on_failure=self._failed,
         )
 
     def _saved(self, update: ResumeUpdate) -> None:
@@ -174,7 +187,8 @@ class ResumeDialog(QDialog):
         self._set_busy(False)
         self.main_window.report(
             f"Saved the résumé of {update.profile_name}: {len(update.skills)} skills found, "
-            f"{update.links_rescored:,} cards rescored.", "info",
+            f"{update.links_rescored:,} cards rescored.",
+            "info",
         )
         self.saved.emit(update)
         self.accept()
@@ -185,14 +199,20 @@ class ResumeDialog(QDialog):
 
     def clear_resume(self) -> None:
         """Remove the stored résumé (after asking); the cards keep their place but lose their scores."""
-        question = (f"Remove the résumé of {self.profile_name}? Its cards lose their match scores and "
-                    "skill gaps until a new résumé is saved.")
+        question = (
+            f"Remove the résumé of {self.profile_name}? Its cards lose their match scores and "
+            "skill gaps until a new résumé is saved."
+        )
         if not self.main_window.prompts.confirm("Remove résumé", question, "Remove"):
             return
         self._set_busy(True, "Removing…")
         self.main_window.tasks.run(
-            self.main_window.ctx.matching.clear_resume, self.profile_id, changes=ChangeSet(board=True, profiles=True),
-            report=False, on_success=self._cleared, on_failure=self._failed,
+            self.main_window.ctx.matching.clear_resume,
+            self.profile_id,
+            changes=ChangeSet(board=True, profiles=True),
+            report=False,
+            on_success=self._cleared,
+            on_failure=self._failed,
         )
 
     def _cleared(self, _count: int) -> None:

@@ -73,12 +73,13 @@ def _saved_or(saved: float | None, in_effect: float) -> float:
 def read_settings_state(data_dir: Path, matching: Any) -> SettingsState:
     """Worker thread: the saved settings, the fan-out threshold in effect, and where the token comes from."""
     return SettingsState(
-        saved=secrets.load_apify_settings(data_dir), fanout_threshold=_saved_or(
-            secrets.load_fanout_threshold(data_dir), matching.fanout_threshold
-        ),
+        saved=secrets.load_apify_settings(data_dir),
+        fanout_threshold=_saved_or(secrets.load_fanout_threshold(data_dir), matching.fanout_threshold),
         storage=secrets.token_storage(data_dir),
-        keyring=secrets.keyring_name(), env_token=bool(os.environ.get(secrets.TOKEN_ENV)),
-        env_api_url=bool(os.environ.get(secrets.API_URL_ENV)), path=secrets.settings_path(data_dir),
+        keyring=secrets.keyring_name(),
+        env_token=bool(os.environ.get(secrets.TOKEN_ENV)),
+        env_api_url=bool(os.environ.get(secrets.API_URL_ENV)),
+        path=secrets.settings_path(data_dir),
     )
 
 
@@ -99,12 +100,17 @@ def storage_note(state: SettingsState) -> tuple[str, str]:
     if state.env_token:
         return ("APIFY_TOKEN is set in the environment and is used instead of the token saved here.", "info")
     if state.storage == TokenStorage.SETTINGS_FILE:
-        return (f"No system keyring is available: the token is stored unencrypted in the settings file "
-                f"{state.path} (readable by your user account only).", "warning")
+        return (
+            f"No system keyring is available: the token is stored unencrypted in the settings file "
+            f"{state.path} (readable by your user account only).",
+            "warning",
+        )
     if state.keyring:
         return (f"The token is kept in the system keyring ({state.keyring}).", "info")
-    return (f"No system keyring is available: a saved token will be stored unencrypted in the settings file "
-            f"{state.path}.", "warning")
+    return (
+        f"No system keyring is available: a saved token will be stored unencrypted in the settings file {state.path}.",
+        "warning",
+    )
 
 
 class SettingsDialog(QDialog):
@@ -164,8 +170,10 @@ class SettingsDialog(QDialog):
         self.freshness_spin.setAccessibleName("Freshness window in hours")
         self.freshness_spin.setMaximumWidth(140)
         form.addRow("Freshness window", self.freshness_spin)
-        hint = QLabel("A search that ran within this window is served from the shared pool at once, for any "
-                      "profile, without calling Apify again. 0 h calls the scraper every time.")
+        hint = QLabel(
+            "A search that ran within this window is served from the shared pool at once, for any "
+            "profile, without calling Apify again. 0 h calls the scraper every time."
+        )
         hint.setObjectName("fieldHint")
         hint.setWordWrap(True)
         form.addRow("", hint)
@@ -209,13 +217,24 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self._set_editable(False)
         self.loaded = False  # the fields are editable once the saved values are shown
-        window.tasks.run(read_settings_state, self.data_dir, window.ctx.matching, report=False,
-                         on_success=self._loaded,
-                         on_failure=self._load_failed)
+        window.tasks.run(
+            read_settings_state,
+            self.data_dir,
+            window.ctx.matching,
+            report=False,
+            on_success=self._loaded,
+            on_failure=self._load_failed,
+        )
 
     def _set_editable(self, editable: bool) -> None:
-        for widget in (self.token_edit, self.show_token, self.api_url_edit, self.freshness_spin, self.threshold_spin,
-                       self.save_button):
+        for widget in (
+            self.token_edit,
+            self.show_token,
+            self.api_url_edit,
+            self.freshness_spin,
+            self.threshold_spin,
+            self.save_button,
+        ):
             widget.setEnabled(editable)
 
     def done(self, result: int) -> None:
@@ -280,9 +299,16 @@ class SettingsDialog(QDialog):
             return
         self._set_editable(False)
         self.window_.tasks.run(
-            write_settings, self.data_dir, self.token_edit.text(), self.api_url_edit.text(),
-            self.freshness_spin.value(), self.threshold_spin.value(), self.window_.ctx, report=False,
-            on_success=self._saved, on_failure=self._save_failed,
+            write_settings,
+            self.data_dir,
+            self.token_edit.text(),
+            self.api_url_edit.text(),
+            self.freshness_spin.value(),
+            self.threshold_spin.value(),
+            self.window_.ctx,
+            report=False,
+            on_success=self._saved,
+            on_failure=self._save_failed,
         )
 
     def _saved(self, state: SettingsState) -> None:

@@ -45,7 +45,8 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = _centred_card(
-            self, "Welcome to JobPool",
+            self,
+            "Welcome to JobPool",
             "JobPool keeps every job posting once, in a shared pool, and gives each person their own board over "
             "it. Start with a profile: your name, or whoever this board is for.",
         )
@@ -77,7 +78,8 @@ class EmptyBoardPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._layout = _centred_card(
-            self, "This board has no jobs yet",
+            self,
+            "This board has no jobs yet",
             "Import a dataset export (Apify JSON, JSONL or CSV, or a JobSpy CSV), or run a LinkedIn or Indeed "
             "scraper on Apify. Jobs already in the shared pool are linked, not stored twice.",
         )
@@ -107,7 +109,8 @@ class MigrationPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = _centred_card(
-            self, "This database needs a migration",
+            self,
+            "This database needs a migration",
             "It was written by an earlier JobPool that kept a separate copy of every job per user. Migrating moves "
             "the jobs into the shared pool and keeps every user's statuses and notes; the old table is kept, and a "
             "preview shows what will happen before anything changes.",

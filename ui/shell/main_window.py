@@ -173,15 +173,24 @@ class MainWindow(QMainWindow):
     def _menu_slots(self) -> dict[str, Callable[[], object]]:
         dialog = self.open_dialog
         return {
-            "import": self.import_dataset, "export": self.export_csv, "settings": lambda: dialog("settings"),
-            "quit": self.close, "apify": lambda: dialog("apify"), "discover": lambda: dialog("discover"),
-            "history": lambda: dialog("history"), "open_posting": self.detail.open_posting,
-            "mark_seen": self.mark_all_seen, "refresh": self.refresh_board,
+            "import": self.import_dataset,
+            "export": self.export_csv,
+            "settings": lambda: dialog("settings"),
+            "quit": self.close,
+            "apify": lambda: dialog("apify"),
+            "discover": lambda: dialog("discover"),
+            "history": lambda: dialog("history"),
+            "open_posting": self.detail.open_posting,
+            "mark_seen": self.mark_all_seen,
+            "refresh": self.refresh_board,
             "new_profile": lambda: profile_dialogs.new_profile(self),
             "rename_profile": lambda: profile_dialogs.rename_profile(self),
             "delete_profile": lambda: profile_dialogs.delete_profile(self),
-            "resume": lambda: dialog("resume"), "migrate": lambda: dialog("migration"),
-            "connection": self.show_connection_info, "shortcuts": self.show_shortcuts, "about": self.show_about,
+            "resume": lambda: dialog("resume"),
+            "migrate": lambda: dialog("migration"),
+            "connection": self.show_connection_info,
+            "shortcuts": self.show_shortcuts,
+            "about": self.show_about,
         }
 
     def _connect(self) -> None:
@@ -218,8 +227,16 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_profile = self.current_profile is not None
-        for name in ("import", "export", "rename_profile", "delete_profile", "mark_seen", "resume", "discover",
-                     "apify"):
+        for name in (
+            "import",
+            "export",
+            "rename_profile",
+            "delete_profile",
+            "mark_seen",
+            "resume",
+            "discover",
+            "apify",
+        ):
             if name in self.menu_actions:
                 self.menu_actions[name].setEnabled(has_profile and not self.ctx.needs_migration)
         self.toolbar_import.setEnabled(has_profile)
@@ -270,8 +287,13 @@ class MainWindow(QMainWindow):
         self.notes.flush()
         leaving = self.current_profile
         if leaving is not None:
-            self.tasks.run(self.ctx.cards.mark_seen, leaving.id, ordered=True, report=False,
-                           on_success=lambda _count: self.refresh_status())
+            self.tasks.run(
+                self.ctx.cards.mark_seen,
+                leaving.id,
+                ordered=True,
+                report=False,
+                on_success=lambda _count: self.refresh_status(),
+            )
         self.current_profile = profile
         self.settings.last_profile_id = profile.id if profile else None
         self.switcher.set_profiles(self.profiles, profile.id if profile else None)
@@ -349,8 +371,9 @@ class MainWindow(QMainWindow):
     def mark_all_seen(self) -> None:
         """Clear every "new" dot of the current profile."""
         if self.current_profile is not None:
-            self.tasks.run(self.ctx.cards.mark_seen, self.current_profile.id, ordered=True,
-                           changes=ChangeSet(board=True))
+            self.tasks.run(
+                self.ctx.cards.mark_seen, self.current_profile.id, ordered=True, changes=ChangeSet(board=True)
+            )
 
     # -- status bar and database health ----------------------------------------------------------------
     def refresh_status(self) -> None:
@@ -380,10 +403,13 @@ class MainWindow(QMainWindow):
         if self.ctx.needs_migration or self._schema_changing:
             return
         profile = self.current_profile
-        self.tasks.run(self.stats.figures, profile.id if profile else None, report=False,
-                       on_success=lambda figures: self._show_figures(figures, profile))
-        self.tasks.run(self.ctx.matching.new_recommendations, report=False,
-                       on_success=self._show_new)
+        self.tasks.run(
+            self.stats.figures,
+            profile.id if profile else None,
+            report=False,
+            on_success=lambda figures: self._show_figures(figures, profile),
+        )
+        self.tasks.run(self.ctx.matching.new_recommendations, report=False, on_success=self._show_new)
 
     def _show_new(self, recommendations: list) -> None:
         if self.ctx.needs_migration:
@@ -421,9 +447,13 @@ class MainWindow(QMainWindow):
 
     def _retry_database(self) -> None:
         self.db_banner.retrying()
-        self.tasks.run(check_connection, self.ctx.database, report=False,
-                       on_success=lambda _ok: self._database_back(),
-                       on_failure=lambda exc: self.db_banner.show_lost(exc.message))
+        self.tasks.run(
+            check_connection,
+            self.ctx.database,
+            report=False,
+            on_success=lambda _ok: self._database_back(),
+            on_failure=lambda exc: self.db_banner.show_lost(exc.message),
+        )
 
     def _database_back(self) -> None:
         self.db_banner.restored()
@@ -445,8 +475,9 @@ class MainWindow(QMainWindow):
         dialog = IngestProgressDialog(self, self.tasks, f"Importing {Path(path).name} for {profile.name}")
         dialog.completed.connect(lambda result: self.refresh_board() if result is None else None)
         self.last_dialog = dialog
-        dialog.run(self.ctx.ingestion.ingest_file, profile.id, path,
-                   changes=ChangeSet(board=True, pool=True, ingestion=True))
+        dialog.run(
+            self.ctx.ingestion.ingest_file, profile.id, path, changes=ChangeSet(board=True, pool=True, ingestion=True)
+        )
         return dialog
 
     def export_csv(self, path: str | None = None) -> None:
@@ -461,7 +492,11 @@ class MainWindow(QMainWindow):
             return
         self.settings.last_directory = str(Path(path).parent)
         self.tasks.run(
-            export_board_csv, self.ctx.board, profile.id, path, self.controller.search or None,
+            export_board_csv,
+            self.ctx.board,
+            profile.id,
+            path,
+            self.controller.search or None,
             on_success=lambda n: self.message_bar.show_message(f"Exported {n:,} cards to {path}.", "info"),
         )
 

@@ -13,40 +13,55 @@ from ui.support import theme
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 # (name, text, shortcut, icon); None is a separator. Each name is a slot the window supplies.
 MENUS: tuple[tuple[str, tuple[tuple[str, str, Shortcut, str | None] | None, ...]], ...] = (
-    ("&File", (
-        ("import", "&Import dataset…", "Ctrl+I", "import"),
-        ("export", "&Export board as CSV…", "Ctrl+E", "export"),
-        None,
-        ("settings", "&Settings…", QKeySequence.StandardKey.Preferences, None),
-        None,
-        ("quit", "&Quit", QKeySequence.StandardKey.Quit, None),
-    )),
-    ("&Jobs", (
-        ("apify", "Ingest from &Apify…", "Ctrl+Shift+I", "cloud"),
-        ("discover", "&Discover…", None, None),
-        ("history", "Ingestion &history", None, None),
-        None,
-        # the board's own move actions are inserted here
-        ("open_posting", "&Open posting", "Ctrl+O", "external"),
-        ("mark_seen", "Mark all as &seen", None, None),
-        None,
-        ("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, "refresh"),
-    )),
-    ("&Profiles", (
-        ("new_profile", "&New…", "Ctrl+N", "plus"),
-        ("rename_profile", "&Rename…", None, None),
-        ("delete_profile", "&Delete…", None, None),
-        None,
-        ("resume", "Résumé…", None, None),
-    )),
-    ("&Database", (
-        ("migrate", "&Migrate to shared pool…", None, None),
-        ("connection", "&Connection info", None, None),
-    )),
-    ("&Help", (
-        ("shortcuts", "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, None),
-        ("about", "&About JobPool", None, None),
-    )),
+    (
+        "&File",
+        (
+            ("import", "&Import dataset…", "Ctrl+I", "import"),
+            ("export", "&Export board as CSV…", "Ctrl+E", "export"),
+            None,
+            ("settings", "&Settings…", QKeySequence.StandardKey.Preferences, None),
+            None,
+            ("quit", "&Quit", QKeySequence.StandardKey.Quit, None),
+        ),
+    ),
+    (
+        "&Jobs",
+        (
+            ("apify", "Ingest from &Apify…", "Ctrl+Shift+I", "cloud"),
+            ("discover", "&Discover…", None, None),
+            ("history", "Ingestion &history", None, None),
+            None,
+            # the board's own move actions are inserted here
+            ("open_posting", "&Open posting", "Ctrl+O", "external"),
+            ("mark_seen", "Mark all as &seen", None, None),
+            None,
+            ("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, "refresh"),
+        ),
+    ),
+    (
+        "&Profiles",
+        (
+            ("new_profile", "&New…", "Ctrl+N", "plus"),
+            ("rename_profile", "&Rename…", None, None),
+            ("delete_profile", "&Delete…", None, None),
+            None,
+            ("resume", "Résumé…", None, None),
+        ),
+    ),
+    (
+        "&Database",
+        (
+            ("migrate", "&Migrate to shared pool…", None, None),
+            ("connection", "&Connection info", None, None),
+        ),
+    ),
+    (
+        "&Help",
+        (
+            ("shortcuts", "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, None),
+            ("about", "&About JobPool", None, None),
+        ),
+    ),
 )
 
 
@@ -61,8 +76,9 @@ def _action(menu: QMenu, text: str, slot: Callable[[], object], shortcut: Shortc
     return action
 
 
-def build_menus(bar: QMenuBar, slots: Mapping[str, Callable[[], object]],
-                board_actions: Mapping[str, QAction]) -> dict[str, QAction]:
+def build_menus(
+    bar: QMenuBar, slots: Mapping[str, Callable[[], object]], board_actions: Mapping[str, QAction]
+) -> dict[str, QAction]:
     """Fill the menu bar; `slots` names what each entry calls, `board_actions` are the board's move actions.
 
     Returns every created action by name.

@@ -29,9 +29,13 @@ SIZE = (1440, 900)  # the window's default size; --size takes others (1280x800, 
 
 # (title words, company words, column, note): how the demo profile's hunt has gone so far.
 STORY = (
-    ("Senior Python Developer", "Acme", JobStatus.INTERVIEWING,
-     "Recruiter: Dana Whitfield (dana@acme.example).\nOnsite on Thursday 10:00 — system design + pairing.\n"
-     "Ask about the on-call rotation and the data pipeline rewrite."),
+    (
+        "Senior Python Developer",
+        "Acme",
+        JobStatus.INTERVIEWING,
+        "Recruiter: Dana Whitfield (dana@acme.example).\nOnsite on Thursday 10:00 — system design + pairing.\n"
+        "Ask about the on-call rotation and the data pipeline rewrite.",
+    ),
     ("Data Engineer", "Globex", JobStatus.INTERVIEWING, "Take-home due Friday."),
     ("Staff Backend Engineer", "", JobStatus.OFFER, "Offer call on Monday: base + equity, decide by the 30th."),
     ("Site Reliability Engineer", "", JobStatus.APPLIED, "Referred by Priya."),
@@ -71,8 +75,14 @@ def seed_demo(ctx: AppContext, datasets: Path) -> tuple[Profile, str]:
     cards = ctx.board.cards_for(alex.id)
     used: set = set()
     for title, company, status, note in STORY:
-        card = next((c for c in cards if c.title.startswith(title) and company in (c.company or "")
-                     and c.user_job_id not in used), None)
+        card = next(
+            (
+                c
+                for c in cards
+                if c.title.startswith(title) and company in (c.company or "") and c.user_job_id not in used
+            ),
+            None,
+        )
         if card is None:
             continue
         used.add(card.user_job_id)
@@ -103,8 +113,9 @@ async def _until(condition, timeout: float = 20.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def _shoot(ctx: AppContext, profile: Profile, focus_title: str, out: Path, workdir: Path,
-                 size: tuple[int, int] = SIZE) -> None:
+async def _shoot(
+    ctx: AppContext, profile: Profile, focus_title: str, out: Path, workdir: Path, size: tuple[int, int] = SIZE
+) -> None:
     settings = AppSettings(workdir / "settings.ini")
     settings.last_profile_id = profile.id
     settings.recommended_by_score = True
@@ -124,7 +135,7 @@ async def _shoot(ctx: AppContext, profile: Profile, focus_title: str, out: Path,
 
 
 def _size(text: str) -> tuple[int, int]:
-    """"1440x900" as (1440, 900)."""
+    """ "1440x900" as (1440, 900)."""
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
@@ -139,8 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ui.shell.screenshot", description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="PNG file to write")
     parser.add_argument("--datasets", type=Path, default=DATASETS, help="folder of dataset exports")
-    parser.add_argument("--size", type=_size, default=SIZE, metavar="WxH",
-                        help=f"window size in pixels (default {SIZE[0]}x{SIZE[1]})")
+    parser.add_argument(
+        "--size", type=_size, default=SIZE, metavar="WxH", help=f"window size in pixels (default {SIZE[0]}x{SIZE[1]})"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()

@@ -53,8 +53,10 @@ class BoardStatusBar(QStatusBar):
             self.ingestion_label.setToolTip(tooltip_text(f"{later.source}, {later.outcome} {_when(later)}"))
         elif last is not None:
             text = f"Last ingestion: {last.summary}"
-            tip = (f"{last.source}, {last.status} {_when(last)}: {last.links_created:,} new cards. Pool hit = jobs "
-                   "already in the pool (no new storage); Pool insert = jobs new to the pool.")
+            tip = (
+                f"{last.source}, {last.status} {_when(last)}: {last.links_created:,} new cards. Pool hit = jobs "
+                "already in the pool (no new storage); Pool insert = jobs new to the pool."
+            )
             if later is not None:
                 text += f" · latest run {later.outcome}"
                 tip += f"\nLater: {later.source}, {later.outcome} {_when(later)}, no jobs came in."
@@ -70,7 +72,7 @@ class BoardStatusBar(QStatusBar):
         self.new_label.hide()
 
     def show_new(self, recommendations: Sequence[NewRecommendations], current: uuid.UUID | None) -> None:
-        """"N new for <profile>": recommended cards nobody has looked at yet, the current profile first."""
+        """ "N new for <profile>": recommended cards nobody has looked at yet, the current profile first."""
         waiting = sorted(
             (r for r in recommendations if r.count), key=lambda r: (r.profile_id != current, r.profile_name)
         )

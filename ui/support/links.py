@@ -49,9 +49,7 @@ def refusal_message(url: str | QUrl | None) -> str:
     return f"Not opened: “{text}” is not a web address. Only http and https links are opened."
 
 
-def open_external(
-    url: str | QUrl | None, parent: QWidget | None = None, schemes: frozenset[str] = WEB_SCHEMES
-) -> bool:
+def open_external(url: str | QUrl | None, parent: QWidget | None = None, schemes: frozenset[str] = WEB_SCHEMES) -> bool:
     """Open an http(s) address in the browser; refuse anything else and say so in the window's status bar."""
     target = web_url(url, schemes)
     if target is None:

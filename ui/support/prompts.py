@@ -55,7 +55,6 @@ class Prompts:
         box.exec()
 
 
-
 def text_dialog(parent: QWidget | None, title: str, label: str, value: str = "") -> QInputDialog:
     """A one-line question wide enough for its window title and its question (QInputDialog sizes to the field)."""
     dialog = QInputDialog(parent)

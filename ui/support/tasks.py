@@ -62,8 +62,9 @@ class TaskRunner(QObject):
         if not self._shut and (before == 0) != (self.active == 0):
             self.busy_changed.emit(self.active > 0)
 
-    async def call(self, fn: Callable[..., T], /, *args: Any, changes: Changes = None, ordered: bool = False,
-                   **kwargs: Any) -> T:
+    async def call(
+        self, fn: Callable[..., T], /, *args: Any, changes: Changes = None, ordered: bool = False, **kwargs: Any
+    ) -> T:
         """Await fn(*args, **kwargs) run in a worker thread; every failure arrives as a JobPoolError."""
         self._track(+1)
         try:

@@ -70,15 +70,15 @@ def _widen_legacy_users() -> None:
     op.execute("CREATE TABLE users_legacy (LIKE users INCLUDING DEFAULTS INCLUDING INDEXES)")
     op.execute("INSERT INTO users_legacy SELECT * FROM users")
     op.execute("ALTER TABLE users_legacy ADD COLUMN v2_name text")
-    for (name,) in bind.execute(sa.text(
-        "SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'u' ORDER BY conname"
-    )).all():
+    for (name,) in bind.execute(
+        sa.text(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'u' ORDER BY conname"
+        )
+    ).all():
         op.drop_constraint(name, "users", type_="unique")
     op.add_column("users", sa.Column("resume_text", sa.Text(), nullable=True))
     op.add_column("users", sa.Column("resume_embedding", Vector(1536), nullable=True))
-    op.add_column(
-        "users", sa.Column("updated_at", pg.TIMESTAMP(timezone=True), server_default=_now(), nullable=False)
-    )
+    op.add_column("users", sa.Column("updated_at", pg.TIMESTAMP(timezone=True), server_default=_now(), nullable=False))
     op.execute(
         "UPDATE users SET name = t.clean FROM ("
         "  SELECT id, coalesce(nullif(btrim(regexp_replace(name, '[ \\t\\n\\r\\f\\v]+', ' ', 'g')), ''),"
@@ -204,14 +204,10 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('running', 'succeeded', 'failed', 'cancelled')", name="ck_ingestion_run_status_known"
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name="fk_ingestion_run_user_id_users", ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_ingestion_run_user_id_users", ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name="pk_ingestion_run"),
     )
-    op.create_index(
-        "ix_ingestion_run_criteria_key_finished_at", "ingestion_run", ["criteria_key", "finished_at"]
-    )
+    op.create_index("ix_ingestion_run_criteria_key_finished_at", "ingestion_run", ["criteria_key", "finished_at"])
     op.create_index("ix_ingestion_run_started_at", "ingestion_run", ["started_at"])
 
     op.create_table(
@@ -240,11 +236,13 @@ def downgrade() -> None:
         op.drop_constraint("uq_users_name", "users", type_="unique")
         if sa.inspect(bind).has_table("users_legacy"):
             # The v1 column shape and the v1 values the widening changed (a name renamed since stays).
-            shape = bind.execute(sa.text(
-                "SELECT column_name, is_nullable, column_default FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND table_name = 'users_legacy' "
-                "AND column_name IN ('name', 'created_at')"
-            )).all()
+            shape = bind.execute(
+                sa.text(
+                    "SELECT column_name, is_nullable, column_default FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND table_name = 'users_legacy' "
+                    "AND column_name IN ('name', 'created_at')"
+                )
+            ).all()
             for column, nullable, default in shape:
                 not_null = "DROP NOT NULL" if nullable == "YES" else "SET NOT NULL"
                 column_default = f"SET DEFAULT {default}" if default is not None else "DROP DEFAULT"
@@ -258,10 +256,12 @@ def downgrade() -> None:
                 "UPDATE users u SET created_at = NULL FROM users_legacy l WHERE l.id = u.id AND l.created_at IS NULL"
             )
             # v1's unique constraints (LIKE named the copies users_legacy_*; the originals were users_*).
-            for name, definition in bind.execute(sa.text(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = 'users_legacy'::regclass AND contype = 'u' ORDER BY conname"
-            )).all():
+            for name, definition in bind.execute(
+                sa.text(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = 'users_legacy'::regclass AND contype = 'u' ORDER BY conname"
+                )
+            ).all():
                 original = name.replace("users_legacy", "users", 1)
                 op.execute(f'ALTER TABLE users ADD CONSTRAINT "{original}" {definition}')
             op.drop_table("users_legacy")
