@@ -29,7 +29,7 @@ from app.hashing import job_hash  # noqa: E402
 from app.ingestion.normalizers import normalize_items  # noqa: E402
 from app.records import STATUSES  # noqa: E402
 from db.models import PoolJob, UserJob  # noqa: E402
-from tests.synthetic import linkedin_items  # noqa: E402
+from tests.support.synthetic import linkedin_items  # noqa: E402
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

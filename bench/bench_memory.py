@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from tests.synthetic import linkedin_item  # noqa: E402
+from tests.support.synthetic import linkedin_item  # noqa: E402
 
 CHILD = """
 import json, sys, time

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.database import open_database  # noqa: E402
 from app.migration.service import MigrationService  # noqa: E402
-from tests.legacy_fixtures import build_bulk_v1  # noqa: E402
+from tests.support.legacy_fixtures import build_bulk_v1  # noqa: E402
 
 TARGET_SECONDS = 60.0
 
