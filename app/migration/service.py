@@ -8,7 +8,9 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -64,6 +66,45 @@ ROLLBACK_PHASES = (
     ("new", "Carrying cards added since the migration back"),
     ("schema", "Restoring the v1 schema"),
     ("commit", "Saving"),
+)
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """A schema change between v1 and the shared pool: what it is called, its phases, the states it goes between."""
+
+    action: str
+    phases: tuple[tuple[str, str], ...]
+    from_state: str
+    done_state: str
+    result: SchemaState
+    backup_label: str
+    refusal: Callable[[str], str]  # why a database in another state is refused
+
+
+_MIGRATE = _Change(
+    action="migrate",
+    phases=MIGRATE_PHASES,
+    from_state=STATE_LEGACY,
+    done_state=STATE_MIGRATED,
+    result=SchemaState.CURRENT,
+    backup_label="v1-before-migration",
+    refusal=lambda state: (
+        "This database is empty: there is nothing to migrate."
+        if state == STATE_EMPTY
+        else "This database does not hold the v1 per-user schema, so there is nothing to migrate."
+    ),
+)
+_ROLLBACK = _Change(
+    action="roll back",
+    phases=ROLLBACK_PHASES,
+    from_state=STATE_MIGRATED,
+    done_state=STATE_LEGACY,
+    result=SchemaState.LEGACY_V1,
+    backup_label="v2-before-rollback",
+    refusal=lambda _state: "This database was not migrated from the v1 schema, so there is nothing to roll back.",
 )
 
 
@@ -130,34 +171,16 @@ class MigrationService:
     ) -> MigrationReport:
         """Back up (unless told not to), then migrate in one transaction; says so if migrated already."""
         started = time.perf_counter()
-        progress = _Steps(MIGRATE_PHASES, on_progress)
-        with self._transaction("migrate") as connection:
-            progress.enter("lock")
-            self._lock(connection)
-            state = database_state(connection)
-            if state == STATE_MIGRATED:
-                progress.done()
-                return MigrationReport(already_migrated=True, state=state)
-            if state != STATE_LEGACY:
-                raise SchemaError(
-                    "This database does not hold the v1 per-user schema, so there is nothing to migrate."
-                    if state != STATE_EMPTY
-                    else "This database is empty: there is nothing to migrate."
-                )
-            path = None
-            if backup:
-                progress.enter("backup")
-                path = dump_database(
-                    connection,
-                    Path(backup_dir) if backup_dir else self.default_backup_dir,
-                    "v1-before-migration",
-                    lock_wait_ms=self.lock_timeout_ms,
-                    keep=self.backups_kept,
-                )
-            report = self._migrate(connection, progress, path, started)
-        self._database.state = SchemaState.CURRENT
-        progress.done()
-        log.info("%s", report.message)
+        report = self._schema_change(
+            _MIGRATE,
+            on_progress,
+            backup=backup,
+            backup_dir=backup_dir,
+            already=lambda state: MigrationReport(already_migrated=True, state=state),
+            work=lambda connection, progress, path: self._migrate(connection, progress, path, started),
+        )
+        if not report.already_migrated:
+            log.info("%s", report.message)
         return report
 
     def _migrate(self, connection: Connection, progress: _Steps, path: Path | None, started: float) -> MigrationReport:
@@ -231,44 +254,30 @@ class MigrationService:
     ) -> RollbackReport:
         """Give back the v1 schema: job restored with the same ids and values, later cards carried back."""
         started = time.perf_counter()
-        progress = _Steps(ROLLBACK_PHASES, on_progress)
-        with self._transaction("roll back") as connection:
-            progress.enter("lock")
-            self._lock(connection)
-            state = database_state(connection)
-            if state == STATE_LEGACY:
-                progress.done()
-                return RollbackReport(rolled_back=False, state=state)
-            if state != STATE_MIGRATED:
-                raise SchemaError(
-                    "This database was not migrated from the v1 schema, so there is nothing to roll back."
-                )
-            path = None
-            if backup:
-                progress.enter("backup")
-                path = dump_database(
-                    connection,
-                    Path(backup_dir) if backup_dir else self.default_backup_dir,
-                    "v2-before-rollback",
-                    lock_wait_ms=self.lock_timeout_ms,
-                    keep=self.backups_kept,
-                )
-            connection.exec_driver_sql(
-                "LOCK TABLE users, job_legacy, tailored_resume, job_pool, user_job IN ACCESS EXCLUSIVE MODE"
-            )
-            counts = undo.count_before(connection)
-            progress.enter("changes")
-            load_status_map(connection, "job_legacy")
-            updated = undo.carry_back_changes(connection)
-            progress.enter("new")
-            carried = undo.carry_back_new_links(connection)
-            progress.enter("schema")
-            undo.restore_v1_schema(connection)
-            if database_state(connection) != STATE_LEGACY:
-                raise WriteFailed("The rollback was undone: the schema did not come back as v1. Nothing changed.")
-            progress.enter("commit")
-        self._database.state = SchemaState.LEGACY_V1
-        progress.done()
+        return self._schema_change(
+            _ROLLBACK,
+            on_progress,
+            backup=backup,
+            backup_dir=backup_dir,
+            already=lambda state: RollbackReport(rolled_back=False, state=state),
+            work=lambda connection, progress, path: self._rollback(connection, progress, path, started),
+        )
+
+    def _rollback(self, connection: Connection, progress: _Steps, path: Path | None, started: float) -> RollbackReport:
+        connection.exec_driver_sql(
+            "LOCK TABLE users, job_legacy, tailored_resume, job_pool, user_job IN ACCESS EXCLUSIVE MODE"
+        )
+        counts = undo.count_before(connection)
+        progress.enter("changes")
+        load_status_map(connection, "job_legacy")
+        updated = undo.carry_back_changes(connection)
+        progress.enter("new")
+        carried = undo.carry_back_new_links(connection)
+        progress.enter("schema")
+        undo.restore_v1_schema(connection)
+        if database_state(connection) != STATE_LEGACY:
+            raise WriteFailed("The rollback was undone: the schema did not come back as v1. Nothing changed.")
+        progress.enter("commit")
         return RollbackReport(
             rolled_back=True,
             state=STATE_LEGACY,
@@ -282,6 +291,43 @@ class MigrationService:
             ingestion_runs_dropped=counts["runs"],
             seconds=time.perf_counter() - started,
         )
+
+    def _schema_change(
+        self,
+        change: _Change,
+        on_progress: ProgressCallback | None,
+        *,
+        backup: bool,
+        backup_dir: str | Path | None,
+        already: Callable[[str], R],
+        work: Callable[[Connection, _Steps, Path | None], R],
+    ) -> R:
+        """The shape a migration and a rollback share: one transaction under the advisory lock, the state checked
+        (done already, or not the state it starts from), an optional backup, the work, then the new schema state."""
+        progress = _Steps(change.phases, on_progress)
+        with self._transaction(change.action) as connection:
+            progress.enter("lock")
+            self._lock(connection)
+            state = database_state(connection)
+            if state == change.done_state:
+                progress.done()
+                return already(state)
+            if state != change.from_state:
+                raise SchemaError(change.refusal(state))
+            path = None
+            if backup:
+                progress.enter("backup")
+                path = dump_database(
+                    connection,
+                    Path(backup_dir) if backup_dir else self.default_backup_dir,
+                    change.backup_label,
+                    lock_wait_ms=self.lock_timeout_ms,
+                    keep=self.backups_kept,
+                )
+            report = work(connection, progress, path)
+        self._database.state = change.result
+        progress.done()
+        return report
 
     @contextmanager
     def _transaction(self, action: str, *, read_only: bool = False) -> Iterator[Connection]:
