@@ -17,7 +17,7 @@ from app.ingestion.pipeline import IngestionService
 from app.ingestion.pool import JobPoolService
 from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
-from app.matching.service import MatchingService
+from app.matching.service import MatchingServices, build_matching
 from app.profiles import ProfileService
 from app.settings import load_fanout_threshold
 from app.stats import BoardStats
@@ -40,7 +40,7 @@ class AppContext:
     live: LiveIngestionService
     history: IngestionHistory
     stats: BoardStats
-    matching: MatchingService
+    matching: MatchingServices
 
     @property
     def needs_migration(self) -> bool:
@@ -60,8 +60,8 @@ def build_context(database: Database) -> AppContext:
     # JOBPOOL_EMBEDDINGS_URL switches to an OpenAI-compatible HTTP model; the local model otherwise.
     embedding.embedder = embedder_from_env(default=embedding.embedder)
     ingestion = IngestionService(sessions, pool, embedding)
-    matching = MatchingService(sessions, embedding)
-    ingestion.after_ingest.append(matching.after_ingest)
+    matching = build_matching(sessions, embedding)
+    ingestion.after_ingest.append(matching.recommendations.after_ingest)
     return AppContext(
         database=database,
         profiles=ProfileService(sessions),
@@ -90,8 +90,8 @@ def open_context(db_url: str | None = None, data_dir: str | Path | None = None, 
     return ctx
 
 
-def apply_matching_settings(matching: MatchingService, data_dir: str | Path | None = None) -> None:
+def apply_matching_settings(matching: MatchingServices, data_dir: str | Path | None = None) -> None:
     """Give the matching service the saved fan-out threshold, if one was saved."""
     threshold = load_fanout_threshold(data_dir)
     if threshold is not None:
-        matching.fanout_threshold = threshold
+        matching.recommendations.threshold = threshold

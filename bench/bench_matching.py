@@ -9,7 +9,7 @@ URL must point at a server where the benchmark may create and drop the database 
 1. Pool: --pool synthetic postings (bench/matching_corpus.py) embedded with the local model, skills extracted, loaded
    with COPY while the HNSW index is dropped, then the index is rebuilt serially (as revision 0002 builds it).
 2. Profiles: one per job family with a resume, each with 1,000 cards of its own family (Discover must skip them).
-3. Discover: --queries calls of MatchingService.discover(limit=20), rotating profiles; p50/p95 of the whole call
+3. Discover: --queries calls of DiscoverService.discover(limit=20), rotating profiles; p50/p95 of the whole call
    and of the SQL alone, recall@20 against an exact scan, and the plan (must use ix_job_pool_embedding_head_hnsw).
 4. Throughput: --batches times, --new postings go through the ingestion pipeline without embedding, then
    EmbeddingService.embed_jobs() embeds them, extracts skills and writes both (HNSW insert included): rows/s.
@@ -79,7 +79,7 @@ def fresh_database(server_url: str) -> str:
 
 def load_pool(ctx: AppContext, size: int, rng: random.Random, hnsw: str | None = None) -> dict[str, float]:
     """Embed and COPY `size` postings with the index dropped, then rebuild it; returns timings."""
-    embedder, vocabulary = ctx.embedding.embedder, ctx.matching.vocabulary
+    embedder, vocabulary = ctx.embedding.embedder, ctx.matching.scorer.vocabulary
     started = time.perf_counter()
     with ctx.database.engine.connect() as conn:
         raw = conn.connection.driver_connection
@@ -141,7 +141,7 @@ def make_profiles(ctx: AppContext, rng: random.Random) -> list[str]:
     for family in FAMILIES:
         name = f"bench-{family}"
         ctx.profiles.add(name)
-        ctx.matching.set_resume(name, make_resume(rng, family))
+        ctx.matching.resumes.set_resume(name, make_resume(rng, family))
         user_id = ctx.profiles.get(name).id
         with ctx.database.sessions.begin() as session:
             ids = list(
@@ -160,30 +160,30 @@ def time_discover(ctx: AppContext, names: list[str], queries: int) -> dict[str, 
         for name in names:
             users[name] = session.execute(select(User.id, User.resume_embedding).where(User.name == name)).one()
     for name in names[:5]:
-        ctx.matching.discover(name, 20)  # warm-up
+        ctx.matching.discovery.discover(name, 20)  # warm-up
     for i in range(queries):
         name = names[i % len(names)]
         t0 = time.perf_counter()
-        items = ctx.matching.discover(name, 20)
+        items = ctx.matching.discovery.discover(name, 20)
         whole.append(time.perf_counter() - t0)
         assert len(items) == 20
         with ctx.database.sessions() as session:
             t0 = time.perf_counter()
             discover_sql.nearest_unlinked(
-                session, users[name][0], users[name][1], ctx.matching.model, 20, iterative=True
+                session, users[name][0], users[name][1], ctx.matching.scorer.model, 20, iterative=True
             )
             sql_only.append(time.perf_counter() - t0)
-    plan = ctx.matching.explain_discover(names[0], 20)
+    plan = ctx.matching.discovery.explain_discover(names[0], 20)
     recalls = []
     for name in names:
         with ctx.database.sessions() as session:
             approx = discover_sql.nearest_unlinked(
-                session, users[name][0], users[name][1], ctx.matching.model, 20, iterative=True
+                session, users[name][0], users[name][1], ctx.matching.scorer.model, 20, iterative=True
             )
         with ctx.database.sessions() as session:
             session.execute(text("SET LOCAL enable_indexscan = off"))  # the exact answer: a full scan and sort
             exact = discover_sql.nearest_unlinked(
-                session, users[name][0], users[name][1], ctx.matching.model, 20, iterative=False
+                session, users[name][0], users[name][1], ctx.matching.scorer.model, 20, iterative=False
             )
         recalls.append(len({r.id for r in approx} & {r.id for r in exact}) / 20)
         if recalls[-1] < 0.9:
@@ -228,7 +228,7 @@ def time_embedding(ctx: AppContext, names: list[str], new: int, batches: int, rn
         written = ctx.embedding.embed_jobs(ids)
         rates.append(written / (time.perf_counter() - t0))
         t0 = time.perf_counter()
-        links += ctx.matching.fan_out(ctx.profiles.get(names[0]).id, ids).total
+        links += ctx.matching.recommendations.fan_out(ctx.profiles.get(names[0]).id, ids).total
         fan_out_seconds.append(time.perf_counter() - t0)
         log(f"  batch {batch + 1}: {written} rows at {rates[-1]:.0f} rows/s")
     return {
@@ -252,7 +252,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         url = fresh_database(server_url)
         ctx = open_context(db_url=url)
         try:
-            ctx.matching.fanout_threshold = args.threshold
+            ctx.matching.recommendations.threshold = args.threshold
             log(f"loading {args.pool:,} pool jobs")
             report: dict[str, object] = {"pool": args.pool, "new_rows_per_batch": args.new}
             report.update(load_pool(ctx, args.pool, rng, args.hnsw))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from app.context import AppContext
-from app.matching.service import DEFAULT_DISCOVER_LIMIT, MAX_DISCOVER_LIMIT
+from app.matching.discover_service import DEFAULT_DISCOVER_LIMIT, MAX_DISCOVER_LIMIT
 from cli.output import print_json, print_table, truncate
 
 NAME = "discover"
@@ -27,8 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, ctx: AppContext) -> int:
     """List the nearest unlinked pool jobs (and add them with --add)."""
-    items = ctx.matching.discover(args.profile, args.limit)
-    added = ctx.matching.add_from_discover(args.profile, [item.job_pool_id for item in items]) if args.add else 0
+    items = ctx.matching.discovery.discover(args.profile, args.limit)
+    added = (
+        ctx.matching.discovery.add_from_discover(args.profile, [item.job_pool_id for item in items]) if args.add else 0
+    )
     if args.json:
         print_json([item.to_json() for item in items])
         return 0

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _set_resume(args: argparse.Namespace, ctx: AppContext) -> None:
-    update = ctx.matching.set_resume_file(args.name, args.file)
+    update = ctx.matching.resumes.set_resume_file(args.name, args.file)
     if args.json:
         print_json(
             {

@@ -227,12 +227,7 @@ class IngestionService:
         except KeyboardInterrupt:
             # If the database cannot take it, the next start marks the run interrupted: its owner is gone by then.
             with contextlib.suppress(DBAPIError, pg_errors.Error):
-                self.finish_run(
-                    run_id,
-                    tally,
-                    "interrupted",
-                    f"Interrupted by the user; the {tally.fetched} items stored before that are kept.",
-                )
+                self.interrupt_run(run_id)
             raise
         except JobPoolError as exc:
             status, error = "failed", exc.message
@@ -343,6 +338,27 @@ class IngestionService:
                         finished_at=func.now(),
                         **fields,
                     )
+                )
+        finally:
+            owner = self._run_owners.pop(run_id, None)
+            if owner is not None:
+                _release_owner(owner, run_id)
+
+    def interrupt_run(self, run_id: uuid.UUID) -> None:
+        """Ctrl-C: end a run as interrupted, keeping the counts its committed chunks stored.
+
+        The counts in memory may be behind the database (the signal can land between a chunk's commit and the
+        tally's update), so they are not written here.
+        """
+        try:
+            with self._sessions.begin() as session:
+                session.execute(
+                    text(
+                        "UPDATE ingestion_run SET status = 'interrupted', finished_at = now(), "
+                        "  error = 'Interrupted by the user; the ' || fetched || ' items stored before that are kept.' "
+                        "WHERE id = :run_id"
+                    ),
+                    {"run_id": run_id},
                 )
         finally:
             owner = self._run_owners.pop(run_id, None)

@@ -176,7 +176,7 @@ def test_the_fanout_threshold_is_saved_beside_the_apify_section_and_applied_at_o
         secrets.save_fanout_threshold(1.5, tmp_path)
     ctx = open_context(db_url=db_url, data_dir=tmp_path)
     try:
-        assert ctx.matching.fanout_threshold == 0.42
+        assert ctx.matching.recommendations.threshold == 0.42
     finally:
         ctx.close()
     data["matching"]["fanout_threshold"] = "high"

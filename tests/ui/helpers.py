@@ -19,9 +19,14 @@ from ui.support.prompts import Prompts
 
 @contextmanager
 def qasync_running(app: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop marked as running, so tasks advance whenever qtbot processes Qt events."""
-    loop = qasync.QEventLoop(app, already_running=True)
+    """A qasync loop that is the running loop, so its tasks advance whenever qtbot processes Qt events.
+
+    qasync's own "already running" mode cannot be ended cleanly (its stop() asks Qt to quit): the loop is made
+    current with asyncio's hook for loop implementations instead, and released the same way.
+    """
+    loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    asyncio._set_running_loop(loop)
     try:
         yield loop
     finally:
@@ -32,8 +37,7 @@ def qasync_running(app: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
         deadline = time.monotonic() + 5
         while any(not task.done() for task in pending) and time.monotonic() < deadline:
             app.processEvents()
-        loop.stop()  # no Qt event loop of its own runs: this only marks it stopped, so close() may release threads
-        asyncio._set_running_loop(None)  # the loop registered itself as running when it was made
+        asyncio._set_running_loop(None)
         loop.close()
         asyncio.set_event_loop(None)
 

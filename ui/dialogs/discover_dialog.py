@@ -1,7 +1,7 @@
 """Jobs → Discover…: pool jobs closest to the current profile's résumé that are not on its board; one click adds one.
 
-The list comes from `ctx.matching.discover` (HNSW nearest neighbours) in the background; "＋ Add" in the first
-column, or Add selected, puts jobs on the Recommended column through `ctx.matching.add_from_discover`.
+The list comes from `ctx.matching.discovery.discover` (HNSW nearest neighbours) in the background; "＋ Add" in the first
+column, or Add selected, puts jobs on the Recommended column through `ctx.matching.discovery.add_from_discover`.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ class DiscoverDialog(QDialog):
         self.refresh_button.setEnabled(False)
         self.status_label.setText("Searching the pool…")
         self.main_window.tasks.run(
-            self.main_window.ctx.matching.discover,
+            self.main_window.ctx.matching.discovery.discover,
             self.profile_id,
             self.limit.value(),
             report=False,
@@ -243,7 +243,7 @@ class DiscoverDialog(QDialog):
             return
         self.model.mark_added(set(ids))  # at once; undone below if the write fails
         self.main_window.tasks.run(
-            self.main_window.ctx.matching.add_from_discover,
+            self.main_window.ctx.matching.discovery.add_from_discover,
             self.profile_id,
             ids,
             ordered=True,

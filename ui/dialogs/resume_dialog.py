@@ -60,7 +60,7 @@ class ResumeDialog(QDialog):
         self.editor.textChanged.connect(self._preview_timer.start)
         self._set_busy(True, "Loading…")
         window.tasks.run(
-            window.ctx.matching.resume,
+            window.ctx.matching.resumes.resume,
             self.profile_id,
             report=False,
             on_success=self._loaded,
@@ -135,7 +135,7 @@ class ResumeDialog(QDialog):
 
     def update_preview(self) -> None:
         """Show the skills the vocabulary finds in the text as it is now."""
-        skills = self.main_window.ctx.matching.vocabulary.extract(self.editor.toPlainText())
+        skills = self.main_window.ctx.matching.scorer.vocabulary.extract(self.editor.toPlainText())
         self.skill_chips.set_chips(skills[:MAX_PREVIEW_SKILLS])
         self.skills_label.setVisible(bool(skills))
 
@@ -173,7 +173,7 @@ class ResumeDialog(QDialog):
             return
         self._set_busy(True, "Saving and rescoring this profile's cards…")
         self.main_window.tasks.run(
-            self.main_window.ctx.matching.set_resume,
+            self.main_window.ctx.matching.resumes.set_resume,
             self.profile_id,
             self.editor.toPlainText(),
             changes=ChangeSet(board=True, profiles=True),
@@ -207,7 +207,7 @@ class ResumeDialog(QDialog):
             return
         self._set_busy(True, "Removing…")
         self.main_window.tasks.run(
-            self.main_window.ctx.matching.clear_resume,
+            self.main_window.ctx.matching.resumes.clear_resume,
             self.profile_id,
             changes=ChangeSet(board=True, profiles=True),
             report=False,

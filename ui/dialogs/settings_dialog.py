@@ -31,7 +31,7 @@ from app import settings as secrets
 from app.context import apply_matching_settings
 from app.errors import InvalidInput, JobPoolError
 from app.ingestion.apify_search import apply_apify_settings
-from app.matching.service import DEFAULT_FANOUT_THRESHOLD
+from app.matching.recommendations import DEFAULT_FANOUT_THRESHOLD
 from app.settings import TokenStorage
 from ui.support.dialog_fit import grow_to_content
 from ui.support.plain_text import plain
@@ -74,7 +74,7 @@ def read_settings_state(data_dir: Path, matching: Any) -> SettingsState:
     """Worker thread: the saved settings, the fan-out threshold in effect, and where the token comes from."""
     return SettingsState(
         saved=secrets.load_apify_settings(data_dir),
-        fanout_threshold=_saved_or(secrets.load_fanout_threshold(data_dir), matching.fanout_threshold),
+        fanout_threshold=_saved_or(secrets.load_fanout_threshold(data_dir), matching.recommendations.threshold),
         storage=secrets.token_storage(data_dir),
         keyring=secrets.keyring_name(),
         env_token=bool(os.environ.get(secrets.TOKEN_ENV)),

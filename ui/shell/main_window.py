@@ -409,7 +409,7 @@ class MainWindow(QMainWindow):
             report=False,
             on_success=lambda figures: self._show_figures(figures, profile),
         )
-        self.tasks.run(self.ctx.matching.new_recommendations, report=False, on_success=self._show_new)
+        self.tasks.run(self.ctx.matching.recommendations.new_recommendations, report=False, on_success=self._show_new)
 
     def _show_new(self, recommendations: list) -> None:
         if self.ctx.needs_migration:
@@ -423,9 +423,9 @@ class MainWindow(QMainWindow):
 
         def refresh() -> bool:
             matching = self.ctx.matching
-            if not matching.stale_jobs():
+            if not matching.refresh.stale_jobs():
                 return False
-            report = matching.refresh_model(
+            report = matching.refresh.refresh_model(
                 should_cancel=lambda: self._closing or self._schema_changing or self.ctx.needs_migration
             )
             log.info("matching brought up to date: %s", report)

@@ -66,8 +66,8 @@ def seed_demo(ctx: AppContext, datasets: Path) -> tuple[Profile, str]:
     """Two profiles over one pool; the main one has a board in every column. Returns it and the card to show."""
     alex = ctx.profiles.add("Alex Rivera")
     sam = ctx.profiles.add("Sam Chen")
-    ctx.matching.set_resume(alex.id, ALEX_RESUME)
-    ctx.matching.set_resume(sam.id, SAM_RESUME)
+    ctx.matching.resumes.set_resume(alex.id, ALEX_RESUME)
+    ctx.matching.resumes.set_resume(sam.id, SAM_RESUME)
     ctx.ingestion.ingest_file(sam.id, str(datasets / "linkedin_curious.json"))
     for name in MAIN_IMPORTS:
         ctx.ingestion.ingest_file(alex.id, str(datasets / name))

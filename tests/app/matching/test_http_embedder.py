@@ -138,11 +138,11 @@ def test_pool_is_embedded_and_scored_with_the_http_model(ctx, fake):
     _, url = fake
     ctx.embedding.embedder = OpenAICompatibleEmbedder(url, "kw-small")
     ctx.profiles.add("Dana")
-    ctx.matching.set_resume("Dana", PYTHON_RESUME)
+    ctx.matching.resumes.set_resume("Dana", PYTHON_RESUME)
     ctx.ingestion.run("Dana", [JOBS], source="test")
     with ctx.database.sessions() as session:
         assert set(session.scalars(select(PoolJob.embedding_model))) == {"kw-small"}
     cards = {c.title: c for c in ctx.board.cards_for(ctx.profiles.get("Dana").id)}
     assert cards["Senior Python Backend Engineer"].gap_analysis["model"] == "kw-small"
     assert cards["Senior Python Backend Engineer"].match_score > cards["Registered Nurse - ICU"].match_score
-    assert ctx.matching.discover("Dana", limit=1) == []  # every job is on Dana's board
+    assert ctx.matching.discovery.discover("Dana", limit=1) == []  # every job is on Dana's board

@@ -29,7 +29,7 @@ def _family(title: str) -> str:
 
 def test_python_resume_ranks_python_backend_jobs_above_nursing(ctx):
     ctx.profiles.add("Dana")
-    ctx.matching.set_resume("Dana", PYTHON_RESUME)
+    ctx.matching.resumes.set_resume("Dana", PYTHON_RESUME)
     _ingest(ctx, "Dana", JOBS)
 
     cards = _cards_by_title(ctx, "Dana")
@@ -48,7 +48,7 @@ def test_python_resume_ranks_python_backend_jobs_above_nursing(ctx):
 
 def test_gap_analysis_lists_have_and_missing_skills(ctx):
     ctx.profiles.add("Dana")
-    ctx.matching.set_resume("Dana", PYTHON_RESUME)
+    ctx.matching.resumes.set_resume("Dana", PYTHON_RESUME)
     _ingest(ctx, "Dana", JOBS)
     gap = _cards_by_title(ctx, "Dana")["Senior Python Backend Engineer"].gap_analysis
     assert gap["model"] == HashingEmbedder.model
@@ -72,37 +72,37 @@ def test_pool_jobs_get_skills_in_the_embedding_pass(ctx):
 
 def test_resume_change_rescores_links(ctx):
     ctx.profiles.add("Alex")
-    ctx.matching.set_resume("Alex", PYTHON_RESUME)
+    ctx.matching.resumes.set_resume("Alex", PYTHON_RESUME)
     _ingest(ctx, "Alex", JOBS)
     before = {t: c.match_score for t, c in _cards_by_title(ctx, "Alex").items()}
 
-    update = ctx.matching.set_resume("Alex", NURSE_RESUME)
+    update = ctx.matching.resumes.set_resume("Alex", NURSE_RESUME)
     assert update.links_rescored == len(JOBS)
     assert "Registered Nurse" in update.skills
     after = {t: c.match_score for t, c in _cards_by_title(ctx, "Alex").items()}
     assert after["Registered Nurse - ICU"] > before["Registered Nurse - ICU"] + 40
     assert after["Senior Python Backend Engineer"] < before["Senior Python Backend Engineer"] - 40
     assert max(after, key=after.get) in {"Registered Nurse - ICU", "Medical-Surgical Nurse"}
-    assert ctx.matching.resume("Alex").text.startswith("Maria Santos")
+    assert ctx.matching.resumes.resume("Alex").text.startswith("Maria Santos")
 
 
 def test_links_stay_unscored_without_resume_and_clear_resume_drops_scores(ctx):
     ctx.profiles.add("Kim")
     _ingest(ctx, "Kim", JOBS[:3])
     assert all(c.match_score is None for c in _cards_by_title(ctx, "Kim").values())
-    ctx.matching.set_resume("Kim", DATA_RESUME)
+    ctx.matching.resumes.set_resume("Kim", DATA_RESUME)
     assert all(c.match_score is not None for c in _cards_by_title(ctx, "Kim").values())
-    assert ctx.matching.clear_resume("Kim") == 3
+    assert ctx.matching.resumes.clear_resume("Kim") == 3
     assert all(c.match_score is None and c.gap_analysis is None for c in _cards_by_title(ctx, "Kim").values())
-    assert ctx.matching.resume("Kim").text is None
+    assert ctx.matching.resumes.resume("Kim").text is None
 
 
 def test_set_resume_rejects_empty_text_and_unknown_profile(ctx):
     ctx.profiles.add("Kim")
     with pytest.raises(InvalidInput, match="empty"):
-        ctx.matching.set_resume("Kim", "  \n\t ")
+        ctx.matching.resumes.set_resume("Kim", "  \n\t ")
     with pytest.raises(NotFound):
-        ctx.matching.set_resume("Nobody", PYTHON_RESUME)
+        ctx.matching.resumes.set_resume("Nobody", PYTHON_RESUME)
 
 
 def _link_state(ctx, profile: str) -> dict[str, tuple]:
@@ -126,7 +126,7 @@ def _link_state(ctx, profile: str) -> dict[str, tuple]:
 def test_fan_out_recommends_new_jobs_only_to_profiles_they_fit(ctx):
     for name, resume in (("Dana", PYTHON_RESUME), ("Maria", NURSE_RESUME), ("Sam", DATA_RESUME)):
         ctx.profiles.add(name)
-        ctx.matching.set_resume(name, resume)
+        ctx.matching.resumes.set_resume(name, resume)
     ctx.profiles.add("NoResume")
 
     _ingest(ctx, "Maria", JOBS)  # Maria's search brings in every posting
@@ -140,16 +140,16 @@ def test_fan_out_recommends_new_jobs_only_to_profiles_they_fit(ctx):
     assert _link_state(ctx, "NoResume") == {}
     assert len(_link_state(ctx, "Maria")) == len(JOBS)  # the ingesting profile gets every card once
 
-    news = {n.profile_name: n.count for n in ctx.matching.new_recommendations()}
+    news = {n.profile_name: n.count for n in ctx.matching.recommendations.new_recommendations()}
     assert news["Dana"] == 3 and news["NoResume"] == 0
     ctx.cards.mark_seen(ctx.profiles.get("Dana").id)
-    assert {n.profile_name: n.count for n in ctx.matching.new_recommendations()}["Dana"] == 0
+    assert {n.profile_name: n.count for n in ctx.matching.recommendations.new_recommendations()}["Dana"] == 0
 
 
 def test_fan_out_never_duplicates_or_touches_rejected_and_archived_links(ctx):
     for name, resume in (("Dana", PYTHON_RESUME), ("Maria", NURSE_RESUME)):
         ctx.profiles.add(name)
-        ctx.matching.set_resume(name, resume)
+        ctx.matching.resumes.set_resume(name, resume)
     python_jobs = [job for job in JOBS if job["family"] == "python"]
     _ingest(ctx, "Dana", python_jobs)
     dana_id = ctx.profiles.get("Dana").id
@@ -162,7 +162,7 @@ def test_fan_out_never_duplicates_or_touches_rejected_and_archived_links(ctx):
     _ingest(ctx, "Maria", JOBS)
     with ctx.database.sessions() as session:
         all_ids = list(session.scalars(select(PoolJob.id)))
-    report = ctx.matching.fan_out(ctx.profiles.get("Maria").id, all_ids, threshold=0.0)
+    report = ctx.matching.recommendations.fan_out(ctx.profiles.get("Maria").id, all_ids, threshold=0.0)
     assert "Dana" in report.links_created  # nursing jobs at threshold 0: new links, but only for unlinked jobs
 
     after = _link_state(ctx, "Dana")
@@ -175,18 +175,18 @@ def test_fan_out_never_duplicates_or_touches_rejected_and_archived_links(ctx):
             text("SELECT count(*) FROM (SELECT user_id, job_pool_id FROM user_job GROUP BY 1, 2 HAVING count(*) > 1) d")
         ).scalar_one()
     assert duplicates == 0
-    assert ctx.matching.fan_out(ctx.profiles.get("Maria").id, all_ids, threshold=0.0).total == 0
+    assert ctx.matching.recommendations.fan_out(ctx.profiles.get("Maria").id, all_ids, threshold=0.0).total == 0
 
 
 def test_fan_out_threshold_is_a_setting(ctx):
     for name, resume in (("Dana", PYTHON_RESUME), ("Maria", NURSE_RESUME)):
         ctx.profiles.add(name)
-        ctx.matching.set_resume(name, resume)
-    ctx.matching.fanout_threshold = 0.99
+        ctx.matching.resumes.set_resume(name, resume)
+    ctx.matching.recommendations.threshold = 0.99
     _ingest(ctx, "Maria", JOBS)
     assert _link_state(ctx, "Dana") == {}
     with pytest.raises(InvalidInput):
-        ctx.matching.fan_out(None, [], threshold=1.5)
+        ctx.matching.recommendations.fan_out(None, [], threshold=1.5)
 
 
 class _OtherModel(HashingEmbedder):
@@ -198,21 +198,21 @@ class _OtherModel(HashingEmbedder):
 
 def test_model_change_reembeds_pool_resumes_and_scores(ctx):
     ctx.profiles.add("Dana")
-    ctx.matching.set_resume("Dana", PYTHON_RESUME)
+    ctx.matching.resumes.set_resume("Dana", PYTHON_RESUME)
     _ingest(ctx, "Dana", JOBS)
     with ctx.database.sessions() as session:
         old_resume = session.scalar(select(User.resume_embedding))
 
     ctx.embedding.embedder = _OtherModel()
-    assert ctx.matching.stale_jobs() == len(JOBS)
+    assert ctx.matching.refresh.stale_jobs() == len(JOBS)
     progress: list[tuple[int, int]] = []
     ctx.embedding.batch_size = 5
-    report = ctx.matching.refresh_model(on_progress=lambda done, total: progress.append((done, total)))
+    report = ctx.matching.refresh.refresh_model(on_progress=lambda done, total: progress.append((done, total)))
 
     assert report.model == "test-hashing-256"
     assert (report.jobs_embedded, report.resumes_embedded, report.links_rescored) == (len(JOBS), 1, len(JOBS))
     assert progress[-1] == (len(JOBS), len(JOBS)) and len(progress) == 3
-    assert ctx.matching.stale_jobs() == 0
+    assert ctx.matching.refresh.stale_jobs() == 0
     with ctx.database.sessions() as session:
         assert set(session.scalars(select(PoolJob.embedding_model))) == {"test-hashing-256"}
         new_resume = session.scalar(select(User.resume_embedding))
@@ -234,9 +234,9 @@ def test_refresh_model_can_be_cancelled_between_batches(ctx):
     def cancel_after_first_batch() -> bool:
         return next(calls) > 0
 
-    report = ctx.matching.refresh_model(should_cancel=cancel_after_first_batch)
+    report = ctx.matching.refresh.refresh_model(should_cancel=cancel_after_first_batch)
     assert report.cancelled and report.jobs_embedded == 4
-    assert ctx.matching.stale_jobs() == len(JOBS) - 4
+    assert ctx.matching.refresh.stale_jobs() == len(JOBS) - 4
 
 
 class _UnreachableEmbedder(HashingEmbedder):
@@ -251,14 +251,14 @@ class _UnreachableEmbedder(HashingEmbedder):
 def test_jobs_embedded_late_are_still_recommended_to_the_profiles_they_fit(ctx):
     for name, resume in (("Dana", PYTHON_RESUME), ("Maria", NURSE_RESUME)):
         ctx.profiles.add(name)
-        ctx.matching.set_resume(name, resume)
+        ctx.matching.resumes.set_resume(name, resume)
     working = ctx.embedding.embedder
     ctx.embedding.embedder = _UnreachableEmbedder()
     report = _ingest(ctx, "Maria", JOBS)  # the cards land; embedding and fan-out cannot happen yet
     assert report.links_created == len(JOBS) and _link_state(ctx, "Dana") == {}
     ctx.embedding.embedder = working
-    refreshed = ctx.matching.refresh_model()
+    refreshed = ctx.matching.refresh.refresh_model()
     assert refreshed.jobs_embedded == len(JOBS)
     assert {_family(t) for t in _link_state(ctx, "Dana")} == {"python"}
-    ctx.matching.refresh_model()  # nothing new: no second offer, nothing changes
+    ctx.matching.refresh.refresh_model()  # nothing new: no second offer, nothing changes
     assert len(_link_state(ctx, "Dana")) == 3

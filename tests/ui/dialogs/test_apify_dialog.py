@@ -364,7 +364,7 @@ def test_settings_show_hide_validation_and_where_the_token_is_kept(window, qtbot
     assert not dialog.save_button.isEnabled() and "http://" in dialog.error_label.text()
     dialog.api_url_edit.setText("http://127.0.0.1:9000")
     assert dialog.save_button.isEnabled() and dialog.error_label.isHidden()
-    assert dialog.threshold_spin.value() == window.ctx.matching.fanout_threshold
+    assert dialog.threshold_spin.value() == window.ctx.matching.recommendations.threshold
     dialog.threshold_spin.setValue(0.55)
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -373,7 +373,7 @@ def test_settings_show_hide_validation_and_where_the_token_is_kept(window, qtbot
     assert memory.items == {(secrets.KEYRING_SERVICE, secrets.KEYRING_USER): TOKEN}
     assert TOKEN not in secrets.settings_path(data_dir).read_text(encoding="utf-8")
     assert window.ctx.live.config.token == TOKEN and window.ctx.live.config.api_url == "http://127.0.0.1:9000"
-    assert window.ctx.matching.fanout_threshold == 0.55
+    assert window.ctx.matching.recommendations.threshold == 0.55
     assert secrets.load_fanout_threshold(data_dir) == 0.55
 
     monkeypatch.setenv(secrets.TOKEN_ENV, "apify_api_from_the_environment")

@@ -20,7 +20,7 @@ PYTHON_TITLES = {job["title"] for job in JOBS if job["family"] == "python"}
 @pytest.fixture
 def window(ctx, qtbot, loop, tmp_path):
     """A window showing "Dana" (no cards, no résumé yet); "Scout" brought every sample job into the pool."""
-    ctx.matching.fanout_threshold = 1.0  # nothing is recommended to Dana by itself: Discover has to find it
+    ctx.matching.recommendations.threshold = 1.0  # nothing is recommended to Dana by itself: Discover has to find it
     ctx.profiles.add("Scout")
     ctx.profiles.add("Dana")
     ctx.ingestion.run("Scout", [JOBS], source="test")
@@ -53,7 +53,7 @@ def test_resume_dialog_previews_skills_saves_and_rescores(window, ctx, qtbot):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert saved.args[0].profile_name == "Dana"
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert ctx.matching.resume("Dana").text.startswith("Dana Kowalski")
+    assert ctx.matching.resumes.resume("Dana").text.startswith("Dana Kowalski")
     assert "cards rescored" in window.message_bar.text
 
     again = open_resume_dialog(window, qtbot)
@@ -68,7 +68,7 @@ def test_resume_dialog_imports_files_and_explains_bad_ones(window, ctx, qtbot, t
     qtbot.waitUntil(lambda: "Maria Santos RN" in dialog.editor.toPlainText(), timeout=10_000)
     qtbot.waitUntil(lambda: "Registered Nurse" in dialog.skill_chips.chips, timeout=5_000)
     assert "Imported cv.pdf" in dialog.status_label.text()
-    assert ctx.matching.resume("Dana").text is None  # importing fills the editor; only Save stores
+    assert ctx.matching.resumes.resume("Dana").text is None  # importing fills the editor; only Save stores
 
     empty = tmp_path / "empty.txt"
     empty.write_text("")
@@ -79,26 +79,26 @@ def test_resume_dialog_imports_files_and_explains_bad_ones(window, ctx, qtbot, t
     dialog.editor.setPlainText("   ")
     dialog.save()
     qtbot.waitUntil(lambda: "empty" in dialog.status_label.text() and not dialog.busy, timeout=10_000)
-    assert dialog.isVisible() and ctx.matching.resume("Dana").text is None
+    assert dialog.isVisible() and ctx.matching.resumes.resume("Dana").text is None
     dialog.reject()
 
 
 def test_resume_dialog_removes_a_resume_after_confirmation(window, ctx, qtbot):
-    ctx.matching.set_resume("Dana", PYTHON_RESUME)
+    ctx.matching.resumes.set_resume("Dana", PYTHON_RESUME)
     dialog = open_resume_dialog(window, qtbot)
     assert dialog.clear_button.isEnabled()
     window.prompts.confirm_answer = False
     dialog.clear_resume()
-    assert ctx.matching.resume("Dana").text is not None
+    assert ctx.matching.resumes.resume("Dana").text is not None
     window.prompts.confirm_answer = True
     dialog.clear_resume()
     qtbot.waitUntil(lambda: "was removed" in dialog.status_label.text(), timeout=10_000)
-    assert ctx.matching.resume("Dana").text is None and dialog.editor.toPlainText() == ""
+    assert ctx.matching.resumes.resume("Dana").text is None and dialog.editor.toPlainText() == ""
     dialog.reject()
 
 
 def test_discover_dialog_lists_nearest_jobs_and_adds_with_one_click(window, ctx, qtbot, qtmodeltester):
-    ctx.matching.set_resume("Dana", PYTHON_RESUME)
+    ctx.matching.resumes.set_resume("Dana", PYTHON_RESUME)
     dialog = window.open_dialog("discover")
     assert isinstance(dialog, DiscoverDialog)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == len(JOBS), timeout=15_000)
@@ -154,9 +154,9 @@ def test_status_bar_says_how_many_new_recommendations_wait_for_each_profile(ctx,
 
     for name, resume in (("Dana", PYTHON_RESUME), ("Maria", NURSE_RESUME)):
         ctx.profiles.add(name)
-        ctx.matching.set_resume(name, resume)
+        ctx.matching.resumes.set_resume(name, resume)
     ctx.ingestion.run("Maria", [JOBS], source="test")  # the Python jobs fan out to Dana as recommendations
-    waiting = {r.profile_name: r.count for r in ctx.matching.new_recommendations()}
+    waiting = {r.profile_name: r.count for r in ctx.matching.recommendations.new_recommendations()}
     assert waiting["Dana"] > 0 and waiting["Maria"] == len(JOBS)
     settings = AppSettings(tmp_path / "settings.ini")
     settings.last_profile_id = ctx.profiles.get("Dana").id

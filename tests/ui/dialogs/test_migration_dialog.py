@@ -167,7 +167,7 @@ def test_after_a_rollback_the_window_needs_a_migration_again_without_errors(wind
 
 def test_jobs_migrated_in_the_window_are_embedded_in_the_background(window, qtbot) -> None:
     _migrate_in_dialog(window, qtbot)
-    qtbot.waitUntil(lambda: _settled(window) and window.ctx.matching.stale_jobs() == 0, timeout=60_000)
+    qtbot.waitUntil(lambda: _settled(window) and window.ctx.matching.refresh.stale_jobs() == 0, timeout=60_000)
 
 
 def test_the_rollback_says_what_it_cannot_keep_and_counts_in_proper_plurals(window, qtbot) -> None:

@@ -114,7 +114,7 @@ def test_all_six_columns_fit_beside_the_detail_pane(window, qtbot, size):
 def test_notes_stay_reachable_on_a_small_screen(window, ctx, qtbot):
     """A card with a long title, skills and a gap analysis at 1024×700: the window stays 700 high, notes reachable."""
     profile = window.current_profile
-    ctx.matching.set_resume(profile.id, RESUME)
+    ctx.matching.resumes.set_resume(profile.id, RESUME)
     ctx.ingestion.ingest_file(profile.id, str(DATASETS / "linkedin_curious.json"))
     window.refresh_board()
     qtbot.waitUntil(lambda: window.controller.total > 25, timeout=10_000)

@@ -1,0 +1,148 @@
+"""Match scores and skill gaps of a profile's cards against its résumé, and résumé vectors kept current."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.matching import fanout as fanout_sql
+from app.matching.embedding import EmbeddingService, pad
+from app.matching.scoring import Calibration, ResumeSkills, calibration_for, score_link
+from app.matching.skills import SkillVocabulary, default_vocabulary
+from app.profiles import find_user
+from db.models import User
+
+SCORE_BATCH = 2000
+_SAME_VECTOR = 0.999
+
+
+def digest(text_: str) -> str:
+    """A résumé text's fingerprint: whether its stored vector was checked against the current model."""
+    return hashlib.sha256(text_.encode("utf-8")).hexdigest()
+
+
+class Scorer:
+    """Scores cards against their profile's résumé with the current embedding model and the skills vocabulary."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        embedding: EmbeddingService,
+        vocabulary: SkillVocabulary | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self.embedding = embedding
+        self.vocabulary = vocabulary or default_vocabulary()
+        self._environ = environ
+        self._verified: dict[uuid.UUID, tuple[str, str]] = {}
+
+    @property
+    def model(self) -> str:
+        """The name of the current embedding model."""
+        return self.embedding.embedder.model
+
+    def calibration(self) -> Calibration:
+        """The score calibration of the current model."""
+        return calibration_for(self.model, dict(self._environ) if self._environ is not None else None)
+
+    def embed_resume(self, text_: str) -> Any:
+        """The padded vector of a résumé text."""
+        return pad(self.embedding.embedder.embed([text_]))[0]
+
+    def remember_current(self, user_id: uuid.UUID, resume_text: str | None) -> None:
+        """Note that a profile's stored résumé vector is the current model's (None: forget it)."""
+        if resume_text is None:
+            self._verified.pop(user_id, None)
+        else:
+            self._verified[user_id] = (self.model, digest(resume_text))
+
+    def is_current(self, user_id: uuid.UUID, resume_text: str) -> bool:
+        """Whether this profile's résumé vector was already checked against the current model."""
+        return self._verified.get(user_id) == (self.model, digest(resume_text))
+
+    def ensure_resume_vectors(self, user_ids: Iterable[uuid.UUID] | None = None) -> int:
+        """Re-embed résumés whose stored vector is not the current model's (checked once per process and text)."""
+        model = self.model
+        with self._sessions() as session:
+            stmt = select(User.id, User.resume_text, User.resume_embedding).where(User.resume_text.is_not(None))
+            if user_ids is not None:
+                stmt = stmt.where(User.id.in_(list(user_ids)))
+            rows = session.execute(stmt).all()
+        todo = [row for row in rows if self._verified.get(row[0]) != (model, digest(row[1]))]
+        if not todo:
+            return 0
+        vectors = pad(self.embedding.embedder.embed([row[1] for row in todo]))
+        changed = []
+        for (user_id, resume_text, stored), vector in zip(todo, vectors, strict=True):
+            if stored is None or float(np.dot(np.asarray(stored, dtype=np.float32), vector)) < _SAME_VECTOR:
+                changed.append((user_id, resume_text, vector))
+        if changed:
+            with self._sessions.begin() as session:
+                for user_id, resume_text, vector in changed:
+                    # Only if the résumé is unchanged meanwhile: a newer save wrote its own vector.
+                    session.execute(
+                        update(User)
+                        .where(User.id == user_id, User.resume_text == resume_text)
+                        .values(resume_embedding=vector)
+                    )
+        for user_id, resume_text, _ in todo:
+            self._verified[user_id] = (model, digest(resume_text))
+        return len(changed)
+
+    def rescore(self, profile: str | uuid.UUID) -> int:
+        """Recompute score and gap analysis of every card of a profile; returns how many were written."""
+        with self._sessions() as session:
+            user_id = find_user(session, profile).id
+        return self._score(user_id, fanout_sql.SCOPE_ALL, ())
+
+    def score_links(self, user_id: uuid.UUID, pool_ids: Sequence[uuid.UUID] | None = None) -> int:
+        """Score a profile's cards for these pool jobs (None: every card without a current score)."""
+        if pool_ids is None:
+            return self._score(user_id, fanout_sql.SCOPE_UNSCORED, ())
+        return self._score(user_id, fanout_sql.SCOPE_POOL_IDS, list(pool_ids)) if pool_ids else 0
+
+    def _score(self, user_id: uuid.UUID, scope: str, pool_ids: Sequence[uuid.UUID]) -> int:
+        with self._sessions() as session:
+            resume_text = session.scalar(select(User.resume_text).where(User.id == user_id))
+        if not resume_text:
+            return 0
+        self.ensure_resume_vectors([user_id])
+        with self._sessions() as session:
+            rows = fanout_sql.links_to_score(session, user_id, self.model, scope, pool_ids)
+        resume, calibration, model = ResumeSkills(resume_text, self.vocabulary), self.calibration(), self.model
+        scored = []
+        for link_id, similarity, skills, title, description in rows:
+            job_skills = self.job_skills(skills, title, description)
+            scored.append((link_id, *score_link(similarity, job_skills, resume, model, calibration)))
+        written = 0
+        for start in range(0, len(scored), SCORE_BATCH):
+            # Small transactions: a long rescore never holds card rows the board wants to move.
+            with self._sessions.begin() as session:
+                written += fanout_sql.update_scores(session, scored[start : start + SCORE_BATCH])
+        return written
+
+    def job_skills(self, stored: Any, title: str | None, description: str | None) -> list[str]:
+        """A posting's skills: those stored on the pool row, else read from its title and description."""
+        if isinstance(stored, list):
+            return [s for s in stored if isinstance(s, str)]
+        return self.vocabulary.job_skills(title, description)
+
+    def scored_jobs(self, rows: Sequence[Any], resume: ResumeSkills | None) -> list[fanout_sql.ScoredJob]:
+        """ScoredJobs from (pool id, similarity, skills, fallback title, fallback description) rows, same order."""
+        calibration, model = self.calibration(), self.model
+        jobs = []
+        for pool_id, similarity, skills, title, description in rows:
+            if resume is None or similarity is None:
+                jobs.append(fanout_sql.ScoredJob(pool_id, None, None))
+                continue
+            job_skills = self.job_skills(skills, title, description)
+            jobs.append(fanout_sql.ScoredJob(pool_id, *score_link(similarity, job_skills, resume, model, calibration)))
+        return jobs
