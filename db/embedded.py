@@ -95,7 +95,10 @@ def _run(args: list[str], account: pwd.struct_passwd | None, timeout: float = 60
     )
     if result.returncode != 0:
         lines = [line for line in (result.stderr or result.stdout).strip().splitlines() if line.strip()]
-        raise RuntimeError(lines[-1] if lines else f"{Path(args[0]).name} exited with {result.returncode}")
+        # The first error says why; what follows is often only the tool cleaning up after it.
+        errors = [line for line in lines if "error" in line.lower() or "fatal" in line.lower()]
+        reason = (errors or lines)[0] if lines else f"{Path(args[0]).name} exited with {result.returncode}"
+        raise RuntimeError(reason)
 
 
 def _private_dir(path: Path, account: pwd.struct_passwd | None) -> None:

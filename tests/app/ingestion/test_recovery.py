@@ -156,7 +156,8 @@ def test_a_run_whose_process_is_alive_is_left_running(ctx, db_url: str, tmp_path
 def test_database_server_dying_mid_ingest_is_one_line_and_exit_1(big_export: Path, tmp_path: Path) -> None:
     from db.embedded import embedded_url, stop_embedded
 
-    data_dir = tmp_path / "throwaway"
+    # Not under pytest's basetemp: a concurrent pytest run prunes old basetemps, server files included.
+    data_dir = Path(tempfile.mkdtemp(prefix="jobpool-throwaway-"))
     url = embedded_url(data_dir)
     try:
         ctx = open_context(db_url=url, data_dir=tmp_path / "settings")
@@ -187,3 +188,4 @@ def test_database_server_dying_mid_ingest_is_one_line_and_exit_1(big_export: Pat
         assert runs[0].fetched > 0 and runs[0].fetched == runs[0].links_created
     finally:
         stop_embedded(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
