@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from sqlalchemy import func, select, update
@@ -10,22 +9,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import InvalidInput, NotFound, ProfileExists
-from app.ingestion.normalize_text import strip_control_characters
 from app.records import Profile
+from app.untrusted_text import strip_control_characters, strip_terminal_escapes
 from db.models import User, UserJob
 
 MAX_NAME_LENGTH = 80
-# Terminal escape sequences (colours, cursor moves, titles) pasted from a terminal: removed whole, so "\x1b[31m"
-# leaves nothing behind rather than "[31m": CSI (ESC [ or its one-byte form), OSC (ended by BEL or by ESC and a
-# backslash) and two-character escapes.
-_ANSI_ESCAPE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]"
-)
 
 
 def tidy_name(name: str) -> str:
     """A profile name as stored: escape sequences and control characters removed, whitespace collapsed."""
-    without_escapes = _ANSI_ESCAPE.sub("", name or "")
+    without_escapes = strip_terminal_escapes(name or "")
     cleaned, _removed = strip_control_characters(without_escapes)
     return " ".join(cleaned.split())
 

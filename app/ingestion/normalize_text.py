@@ -9,14 +9,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from app.untrusted_text import CARRIAGE_RETURN, strip_control_characters
+
 MAX_DESCRIPTION_CHARS = 100_000
 MAX_NAME_CHARS = 500
 MAX_METADATA_TEXT = 100_000
 
 # Everything below U+0020 except tab and newline, DEL, the C1 block, and lone surrogates: PostgreSQL refuses NUL
 # in text and jsonb, psycopg cannot encode a lone surrogate, and the rest only garbles what a user sees.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_CARRIAGE_RETURN = re.compile(r"\r\n?")
 
 _HTML_HINT = re.compile(
     r"<(?:/?(?:p|br|li|ul|ol|div|span|b|strong|i|em|h[1-6]|a|u|table|tr|td|th|section|article|font|hr|blockquote"
@@ -58,15 +58,6 @@ _LINE_TAGS = frozenset({"br", "tr", "dt", "dd"})
 _CELL_TAGS = frozenset({"td", "th"})
 
 
-def strip_control_characters(text: str) -> tuple[str, int]:
-    """Remove control characters (newline and tab stay) and lone surrogates; return the text and how many went."""
-    if text.isprintable() or _CONTROL.search(text) is None:  # isprintable: a fast C scan for the common case
-        return text, 0
-    unified = _CARRIAGE_RETURN.sub("\n", text) if "\r" in text else text
-    cleaned = _CONTROL.sub("", unified)
-    return cleaned, len(unified) - len(cleaned)
-
-
 def collapse_whitespace(text: str) -> str:
     """Collapse every whitespace run (newlines too) into one space and trim."""
     return " ".join(text.split())
@@ -103,7 +94,7 @@ def html_to_text(markup: str) -> str:
 def tidy_plain_text(text: str, *, keep_indent: bool = True) -> str:
     """Normalize line endings and non-breaking spaces, trim line ends and squeeze runs of blank lines."""
     if "\r" in text:
-        text = _CARRIAGE_RETURN.sub("\n", text)
+        text = CARRIAGE_RETURN.sub("\n", text)
     if "\xa0" in text:
         text = text.replace("\xa0", " ")
     if keep_indent:  # markdown (JobSpy) nests lists by indentation

@@ -20,7 +20,6 @@ from app.ingestion.normalize_text import (
     html_to_text,
     jsonb_ready,
     looks_like_html,
-    strip_control_characters,
     tidy_plain_text,
 )
 from app.ingestion.normalize_values import (
@@ -34,6 +33,7 @@ from app.ingestion.normalize_values import (
     to_decimal,
 )
 from app.ingestion.records import NormalizedBatch, NormalizedJob, Rejection
+from app.untrusted_text import strip_control_characters
 
 __all__ = ["SCHEMAS", "detect_schema", "normalize_items"]
 
