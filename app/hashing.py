@@ -1,4 +1,4 @@
-"""The global deduplication key of the job pool (DESIGN.md, "Hashing")."""
+"""The global deduplication key of the job pool (docs/ARCHITECTURE.md, "Hashing")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The set-based migration of v1 rows into the shared pool; runs inside the service's one transaction.
 
-Rules (DESIGN.md, "The v1 schema the legacy migration must accept"), all applied by a few INSERT ... SELECT
+Rules (docs/ARCHITECTURE.md, "Legacy (v1) databases"), all applied by a few INSERT ... SELECT
 statements over temp tables (mig_key: v2 hash per legacy row, computed in Python by app.hashing.job_hash;
 mig_status: status mapping; mig_salary: parsed salary texts; mig_row: one row of facts per legacy row):
 
