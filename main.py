@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import sys
 from types import ModuleType
 
-COMMAND_MODULES = ("cli.profiles", "cli.board", "cli.ingest", "cli.migrate", "cli.discover")
-COMMAND_ALIASES = {"move": "cli.board"}
+from cli import board, discover, ingest, migrate, profiles
+
+# Each command module has NAME, register(subparsers) and run(args, ctx); the order is the order of `--help`.
+COMMAND_MODULES: tuple[ModuleType, ...] = (profiles, board, ingest, migrate, discover)
+COMMAND_ALIASES: dict[str, ModuleType] = {"move": board}
 
 
 def _command_modules() -> dict[str, ModuleType]:
-    modules: dict[str, ModuleType] = {}
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
-        modules[module.NAME] = module
-    for alias, name in COMMAND_ALIASES.items():
-        modules[alias] = importlib.import_module(name)
+    modules: dict[str, ModuleType] = {module.NAME: module for module in COMMAND_MODULES}
+    modules.update(COMMAND_ALIASES)
     return modules
 
 

@@ -12,13 +12,6 @@ from tests.support.legacy_fixtures import query, snapshot
 pytest_plugins = ("tests.support.migration_fixtures",)
 
 
-@pytest.fixture(autouse=True)
-def _migrate_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    """main.py lists the command once the lead wires it in; until then the tests add it the same way."""
-    if "cli.migrate" not in main.COMMAND_MODULES:
-        monkeypatch.setattr(main, "COMMAND_MODULES", (*main.COMMAND_MODULES, "cli.migrate"))
-
-
 def _run(capsys, legacy_db, *args: str) -> tuple[int, str, str]:
     code = main.main(["--db-url", legacy_db.url, "--data-dir", str(legacy_db.data_dir), "migrate", *args])
     out, err = capsys.readouterr()
