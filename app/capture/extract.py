@@ -157,7 +157,9 @@ def extract_posting(markup: str, url: str | None = None) -> JobDraft:
             short_text(heading[0].text_content()) if heading else None
         )
     fields.setdefault("description", description_text(meta.get("og:description") or meta.get("description")))
-    fields["company"] = _brand(fields.get("company"), page_url)
+    # The page's own address (og:url, canonical) names the board even when it was fetched through a redirect.
+    for address in dict.fromkeys((page_url, _page_url(None, meta, doc))):
+        fields["company"] = _brand(fields.get("company"), address)
     if "salary_min" not in fields and "salary_max" not in fields and found_by is not None:
         fields.update(salary_from_text(fields.get("description"), fields.get("location")))
     if fields.get("is_remote") is None and "remote" in (fields.get("location") or "").casefold():
