@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -156,3 +157,10 @@ def test_escaped_json_ld_description_becomes_plain_text() -> None:
 def test_saved_page_url_comes_from_the_page() -> None:
     draft = extract_posting((JOB_PAGES / "workday_autodesk_industry-strategy-manager.html").read_text(encoding="utf-8"))
     assert draft.url is not None and draft.url.startswith("https://autodesk.wd1.myworkdayjobs.com/")
+
+
+def test_og_title_escaped_twice_reads_as_one_ampersand() -> None:
+    page = (JOB_PAGES / "workday_medtronic_fpa-consultant.html").read_text(encoding="utf-8")
+    without_json_ld = re.sub(r"<script[^>]*ld\+json.*?</script>", "", page, flags=re.DOTALL)
+    assert "FP&amp;amp;A" in without_json_ld
+    assert extract_posting(without_json_ld).title == "FP&A Consultant"
