@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -41,6 +42,15 @@ def checked_url(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InvalidInput("Only http:// and https:// addresses can be added.")
     return text
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}charset=["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+
+
+def _declared_charset(head: bytes) -> str | None:
+    """The charset a page declares in a <meta> tag, when its server did not say."""
+    match = _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
 
 
 class PageFetcher:
@@ -95,7 +105,7 @@ class PageFetcher:
                 raise PageUnavailable(f"The page is larger than {self.max_bytes // (1024 * 1024)} MB.")
             if time.monotonic() > deadline:
                 raise PageUnavailable(f"The page did not arrive within {self.timeout:g} seconds.")
-        encoding = response.charset_encoding or "utf-8"
+        encoding = response.charset_encoding or _declared_charset(bytes(body[:4096])) or "utf-8"
         try:
             return bytes(body).decode(encoding, errors="replace")
         except LookupError:

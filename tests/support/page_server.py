@@ -53,6 +53,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             self.release.wait(30)
             self._send(200, b"<title>late</title>")
+        elif path == "/latin1":
+            page = '<html><head><meta charset="windows-1252"><title>Caf\u00e9 job</title></head></html>'
+            self._send(200, page.encode("cp1252"), kind="text/html")
         elif path == "/pdf":
             self._send(200, b"%PDF-1.7", kind="application/pdf")
         elif path == "/gone":

@@ -96,3 +96,12 @@ def test_salary_string_without_unit_and_a_small_amount_keeps_period_unknown() ->
         _posting(hiringOrganization={"name": "C"}, baseSalary={"currency": "EUR", "minValue": "20", "maxValue": "25"})
     )
     assert (draft.salary_min, draft.salary_max, draft.salary_period) == (20, 25, None)
+
+
+def test_an_oversized_json_ld_block_is_skipped() -> None:
+    huge = json.dumps(
+        {"@type": "JobPosting", "title": "Huge", "hiringOrganization": "Co", "description": "x" * 1_100_000}
+    )
+    page = f'<html><head><title>T</title><script type="application/ld+json">{huge}</script></head></html>'
+    draft = extract_posting(page)
+    assert draft.found_by is None and draft.title != "Huge"

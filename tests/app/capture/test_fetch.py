@@ -66,3 +66,8 @@ def test_a_non_html_response_is_refused(base: str) -> None:
 def test_an_error_status_is_reported(base: str) -> None:
     with pytest.raises(PageUnavailable, match="410"):
         PageFetcher().fetch(f"{base}/gone")
+
+
+def test_a_page_in_a_declared_charset_is_decoded_with_it(base: str) -> None:
+    page = PageFetcher().fetch(f"{base}/latin1")
+    assert "Café job" in page.markup
