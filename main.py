@@ -8,10 +8,10 @@ import os
 import sys
 from types import ModuleType
 
-from cli import board, discover, ingest, migrate, profiles
+from cli import add, board, discover, ingest, migrate, profiles
 
 # Each command module has NAME, register(subparsers) and run(args, ctx); the order is the order of `--help`.
-COMMAND_MODULES: tuple[ModuleType, ...] = (profiles, board, ingest, migrate, discover)
+COMMAND_MODULES: tuple[ModuleType, ...] = (profiles, board, ingest, migrate, discover, add)
 COMMAND_ALIASES: dict[str, ModuleType] = {"move": board}
 
 

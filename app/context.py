@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from app.board import BoardQueries
+from app.capture.service import CaptureService
 from app.cards import CardService
 from app.database import Database, open_database
 from app.ingestion.history import IngestionHistory
@@ -41,6 +42,7 @@ class AppContext:
     history: IngestionHistory
     stats: BoardStats
     matching: MatchingServices
+    capture: CaptureService
 
     @property
     def needs_migration(self) -> bool:
@@ -62,11 +64,12 @@ def build_context(database: Database) -> AppContext:
     ingestion = IngestionService(sessions, pool, embedding)
     matching = build_matching(sessions, embedding)
     ingestion.after_ingest.append(matching.recommendations.after_ingest)
+    cards = CardService(sessions)
     return AppContext(
         database=database,
         profiles=ProfileService(sessions),
         board=BoardQueries(sessions),
-        cards=CardService(sessions),
+        cards=cards,
         pool=pool,
         embedding=embedding,
         ingestion=ingestion,
@@ -74,6 +77,7 @@ def build_context(database: Database) -> AppContext:
         history=IngestionHistory(sessions),
         stats=BoardStats(sessions),
         matching=matching,
+        capture=CaptureService(sessions, ingestion, cards),
     )
 
 

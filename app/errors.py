@@ -92,3 +92,7 @@ class ApifyRunFailed(ApifyError):
             f"{run} ended {status}{detail}. Items received before it ended were kept; "
             "see the run's log in the Apify console, then try again."
         )
+
+
+class PageUnavailable(JobPoolError):
+    """A job page could not be fetched (refused address, timeout, too large, not a web page)."""

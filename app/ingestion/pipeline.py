@@ -137,7 +137,13 @@ class _PreparedChunk:
 
 
 def _prepare_chunk(chunk: Sequence[object], schema: str | None, start_index: int, tags: str) -> _PreparedChunk:
-    batch = normalize_items(chunk, schema, start_index=start_index)
+    # Jobs captured one by one (a posting page, a form) arrive normalized already.
+    ready = [item for item in chunk if isinstance(item, NormalizedJob)]
+    batch = (
+        NormalizedBatch(ready, [])
+        if ready and len(ready) == len(chunk)
+        else normalize_items(chunk, schema, start_index=start_index)
+    )
     hashes = [job_hash(job.company, job.title, job.location) for job in batch.jobs]
     rows = [copy_row(h, job, tags) for h, job in zip(hashes, batch.jobs, strict=True)]
     return _PreparedChunk(batch, hashes, rows)

@@ -6,3 +6,4 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 DATASETS = REPO / "tests" / "fixtures" / "datasets"
+JOB_PAGES = REPO / "tests" / "fixtures" / "job_pages"

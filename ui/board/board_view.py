@@ -25,6 +25,7 @@ class BoardView(QScrollArea):
 
     current_card_changed = Signal(object)  # BoardCard | None
     open_card_requested = Signal(object)  # BoardCard: Enter on a card
+    link_dropped = Signal(str, object)  # (posting address, JobStatus of the column it was dropped on)
 
     def __init__(self, controller: BoardController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,7 @@ class BoardView(QScrollArea):
         view.selectionModel().currentChanged.connect(lambda current, _previous: self._current_changed(status, current))
         view.focused.connect(lambda: self._set_active(status))
         view.blank_clicked.connect(self.clear_current)
+        view.link_dropped.connect(lambda link: self.link_dropped.emit(link, status))
         view.neighbour_requested.connect(lambda step: self._step_column(status, step))
         view.context_menu_requested.connect(self.show_context_menu)
         view.doubleClicked.connect(lambda index: self._open(index))

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.records import JobStatus
 from ui.board.card_delegate import GAP_X, GAP_Y, CardDelegate
 from ui.board.column_model import ColumnModel, decode_card_ids
+from ui.board.dropped_links import dropped_link
 from ui.support import theme
 
 EMPTY_HINTS = {
@@ -56,6 +57,7 @@ class ColumnView(QListView):
     neighbour_requested = Signal(int)  # -1 left, +1 right
     context_menu_requested = Signal(QPoint)  # global position
     blank_clicked = Signal()  # a press on no card: the selection is cleared
+    link_dropped = Signal(str)  # a posting address dropped from a browser: add that job to this column
 
     def __init__(self, model: ColumnModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +122,13 @@ class ColumnView(QListView):
     def _track_drop(self, event: QDragEnterEvent | QDragMoveEvent) -> None:
         ids = decode_card_ids(event.mimeData())
         model = self.column_model
+        if not ids and dropped_link(event.mimeData()) is not None:
+            # A link from a browser: the whole column takes it (the new card goes on top), so no line is drawn.
+            self._drop_row = WHOLE_COLUMN
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self.viewport().update()
+            return
         if not ids or (model.sorted_by_score and all(model.row_of(i) >= 0 for i in ids)):
             # Nothing of ours, or a reorder inside a column sorted by match: there is no place to drop it.
             event.ignore()
@@ -144,7 +153,13 @@ class ColumnView(QListView):
         self.viewport().update()
         mime = event.mimeData()
         if not decode_card_ids(mime):
-            event.ignore()
+            link = dropped_link(mime)
+            if link is None:
+                event.ignore()
+                return
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self.link_dropped.emit(link)
             return
         row = self.drop_row_at(event.position().toPoint())
         self.model().dropMimeData(mime, Qt.DropAction.MoveAction, row, 0, QModelIndex())

@@ -14,6 +14,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Esc (in search)", "Clear the search"),
     ("Ctrl+1 … Ctrl+6", "Move the selected cards to column 1 … 6"),
     ("Delete", "Archive the selected cards"),
+    ("Ctrl+L", "Add a job by its posting address (or drop a link on a column)"),
     ("Ctrl+Up / Ctrl+Down", "Move the selected cards up or down in their column"),
     ("Alt+1 … Alt+6", "Go to column 1 … 6"),
     ("← / →", "Go to the next column"),

@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFileDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -37,6 +38,7 @@ from ui.board.controller import BoardController
 from ui.board.detail_pane import DetailPane
 from ui.board.notes_keeper import NotesKeeper
 from ui.dialogs import profile_dialogs
+from ui.dialogs.add_job_dialog import PAGE_FILTER, AddJobByHandDialog, AddJobDialog
 from ui.dialogs.apify_dialog import ApifyDialog
 from ui.dialogs.discover_dialog import DiscoverDialog
 from ui.dialogs.help_dialogs import ABOUT_TEXT, ShortcutsDialog, connection_text
@@ -68,6 +70,8 @@ DETAIL_MIN_WIDTH = 300
 # key: (dialog class, title, needs a profile); each is built as Dialog(window) and shown without blocking.
 DIALOGS: dict[str, tuple[type[QWidget], str, bool]] = {
     "apify": (ApifyDialog, "Ingest from Apify", True),
+    "add_job": (AddJobDialog, "Add job", True),
+    "add_job_by_hand": (AddJobByHandDialog, "Add job by hand", True),
     "history": (HistoryDialog, "Ingestion history", False),
     "migration": (MigrationDialog, "Migrate to shared pool", False),
     "resume": (ResumeDialog, "Résumé", True),
@@ -178,6 +182,9 @@ class MainWindow(QMainWindow):
             "settings": lambda: dialog("settings"),
             "quit": self.close,
             "apify": lambda: dialog("apify"),
+            "add_job": lambda: dialog("add_job"),
+            "add_job_by_hand": lambda: dialog("add_job_by_hand"),
+            "add_job_file": self.add_job_from_file,
             "discover": lambda: dialog("discover"),
             "history": lambda: dialog("history"),
             "open_posting": self.detail.open_posting,
@@ -201,6 +208,7 @@ class MainWindow(QMainWindow):
         self.migration_page.migrate_requested.connect(lambda: self.open_dialog("migration"))
         self.board_view.current_card_changed.connect(self.detail.show_card)
         self.board_view.open_card_requested.connect(lambda _card: self.detail.focus_notes())
+        self.board_view.link_dropped.connect(self.add_job_from_link)
         self.detail.status_requested.connect(lambda card_id, status: self.controller.move([card_id], status))
         self.controller.loaded.connect(self._board_loaded)
         self.controller.move_failed.connect(self.message_bar.show_message)
@@ -463,6 +471,33 @@ class MainWindow(QMainWindow):
         self.refresh_board()
 
     # -- files -----------------------------------------------------------------------------------------
+    def add_job_from_link(self, link: str, status: JobStatus | None = None) -> AddJobDialog | None:
+        """A posting address dropped on a column: fetch it into the Add job form, set to go into that column."""
+        dialog = self.open_dialog("add_job")
+        if isinstance(dialog, AddJobDialog):
+            if status is not None:
+                dialog.set_status(status.value)
+            dialog.fetch(link)
+        return dialog if isinstance(dialog, AddJobDialog) else None
+
+    def add_job_from_file(self, path: str | None = None) -> AddJobDialog | None:
+        """File → Add job from saved page…: read a saved posting page into the Add job form."""
+        if self.current_profile is None:
+            self.prompts.inform("Add job", NO_PROFILE)
+            return None
+        if not path:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, "Add job from saved page", self.settings.last_directory, PAGE_FILTER
+            )
+        if not path:
+            return None
+        self.settings.last_directory = str(Path(path).parent)
+        dialog = self.open_dialog("add_job")
+        if isinstance(dialog, AddJobDialog):
+            dialog.load_file(path)
+            return dialog
+        return None
+
     def import_dataset(self, path: str | None = None) -> IngestProgressDialog | None:
         """File → Import dataset…: ingest a dataset export for the current profile, with progress and Cancel."""
         profile = self.current_profile

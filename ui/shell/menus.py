@@ -17,6 +17,7 @@ MENUS: tuple[tuple[str, tuple[tuple[str, str, Shortcut, str | None] | None, ...]
         "&File",
         (
             ("import", "&Import dataset…", "Ctrl+I", "import"),
+            ("add_job_file", "Add job from saved &page…", None, None),
             ("export", "&Export board as CSV…", "Ctrl+E", "export"),
             None,
             ("settings", "&Settings…", QKeySequence.StandardKey.Preferences, None),
@@ -27,6 +28,9 @@ MENUS: tuple[tuple[str, tuple[tuple[str, str, Shortcut, str | None] | None, ...]
     (
         "&Jobs",
         (
+            ("add_job", "Add &job…", "Ctrl+L", "plus"),
+            ("add_job_by_hand", "Add job by &hand…", None, None),
+            None,
             ("apify", "Ingest from &Apify…", "Ctrl+Shift+I", "cloud"),
             ("discover", "&Discover…", None, None),
             ("history", "Ingestion &history", None, None),

@@ -1,0 +1,1 @@
+"""Capturing one job by hand, from a posting URL or from a saved page."""
