@@ -9,8 +9,17 @@ import os
 import sys
 from types import ModuleType
 
-COMMAND_MODULES = ("cli.profiles", "cli.board", "cli.ingest", "cli.migrate", "cli.discover")
-COMMAND_ALIASES = {"move": "cli.board"}
+COMMAND_MODULES = (
+    "cli.profiles",
+    "cli.board",
+    "cli.ingest",
+    "cli.migrate",
+    "cli.discover",
+    "cli.interview",
+    "cli.contact",
+    "cli.tag",
+)
+COMMAND_ALIASES = {"move": "cli.board", "interviews": "cli.interview"}
 
 
 def _command_modules() -> dict[str, ModuleType]:

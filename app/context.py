@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from app.board import BoardQueries
+from app.card_details import CardDetailsService
 from app.cards import CardService
 from app.database import Database, open_database
 from app.ingestion.history import IngestionHistory
@@ -34,6 +35,7 @@ class AppContext:
     profiles: ProfileService
     board: BoardQueries
     cards: CardService
+    details: CardDetailsService
     pool: JobPoolService
     embedding: EmbeddingService
     ingestion: IngestionService
@@ -67,6 +69,7 @@ def build_context(database: Database) -> AppContext:
         profiles=ProfileService(sessions),
         board=BoardQueries(sessions),
         cards=CardService(sessions),
+        details=CardDetailsService(sessions),
         pool=pool,
         embedding=embedding,
         ingestion=ingestion,
