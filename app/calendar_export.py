@@ -9,6 +9,7 @@ from pathlib import Path
 import icalendar
 
 from app.card_details import InterviewRecord
+from app.errors import InvalidInput
 
 INTERVIEW_LENGTH = timedelta(hours=1)  # an interview has no end of its own; calendars want one
 UID_DOMAIN = "interview.jobpool"
@@ -54,5 +55,8 @@ def interviews_calendar(interviews: Sequence[InterviewRecord], now: datetime | N
 
 def write_interviews_calendar(interviews: Sequence[InterviewRecord], path: str | Path) -> int:
     """Write interviews to an .ics file; returns how many events it holds."""
-    Path(path).write_bytes(interviews_calendar(interviews))
+    try:
+        Path(path).write_bytes(interviews_calendar(interviews))
+    except OSError as exc:
+        raise InvalidInput(f"Could not write {path}: {exc.strerror or exc}.") from None
     return len(interviews)

@@ -59,10 +59,7 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
     profile = ctx.profiles.get(args.profile)
     interviews = ctx.details.upcoming_interviews(profile.id)
     if args.ics:
-        try:
-            write_interviews_calendar(interviews, args.ics)
-        except OSError as exc:
-            raise InvalidInput(f"Could not write {args.ics}: {exc.strerror or exc}.") from None
+        write_interviews_calendar(interviews, args.ics)
     if args.json:
         print_json([i.to_json() for i in interviews])
         return 0
