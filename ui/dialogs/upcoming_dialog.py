@@ -128,7 +128,7 @@ class UpcomingDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         host.hub.changed.connect(self._on_changes)
-        self.loaded = False
+        self.loading = True
         self.reload()
 
     def reload(self) -> None:
@@ -144,7 +144,7 @@ class UpcomingDialog(QDialog):
         )
         self.export_all_button.setEnabled(bool(items))
         self.export_selected_button.setEnabled(bool(items))
-        self.loaded = True
+        self.loading = False
 
     def _on_changes(self, changes: ChangeSet) -> None:
         if changes.cards or changes.board or changes.profiles:

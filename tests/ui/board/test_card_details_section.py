@@ -10,9 +10,10 @@ import icalendar
 import pytest
 from PySide6.QtCore import QModelIndex, QRect
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from app.records import BoardCard, JobStatus
+from tests.support.layout_checks import clipped_text
 from tests.ui.helpers import ScriptedPrompts, seed_profile
 from ui.board.card_delegate import CARD_HEIGHT, PRIORITY_COLOURS, TAG_COLOURS, CardDelegate, chip_texts
 from ui.board.column_model import CARD_ROLE
@@ -172,7 +173,7 @@ def test_upcoming_interviews_dialog_lists_and_exports(window, ctx, qtbot, qtmode
     ctx.details.add_interview(cards[1].user_job_id, datetime.now(UTC) - timedelta(days=9), "video")  # past
     window.menu_actions["upcoming"].trigger()
     dialog = window.last_dialog
-    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10_000)
     qtmodeltester.check(dialog.model)
     assert [i.id for i in dialog.model.items] == [soon.id, later.id]
     assert dialog.model.index(0, 2).data() == "Ana"
@@ -189,3 +190,20 @@ def test_upcoming_interviews_dialog_lists_and_exports(window, ctx, qtbot, qtmode
     qtbot.waitUntil(selected.exists, timeout=10_000)
     assert len(icalendar.Calendar.from_ical(selected.read_bytes()).walk("VEVENT")) == 1
     dialog.close()
+
+
+def test_open_forms_and_rows_fit_the_pane_at_1280_by_800(window, ctx, qtbot):
+    card = window.controller.models[JobStatus.RECOMMENDED].cards[0]
+    ctx.details.add_interview(card.user_job_id, datetime.now(UTC) + timedelta(days=3), "take-home", "Hiring panel")
+    ctx.details.add_contact(card.user_job_id, "Sam Lee", "Recruiter", "sam@acme.example", url="https://example.org/sam")
+    ctx.details.set_tags(card.user_job_id, ["remote", "fintech"])
+    _select_first(window, qtbot)
+    section = window.detail.tracking_section
+    qtbot.waitUntil(lambda: section.details is not None and len(section.details.contacts) == 1, timeout=10_000)
+    window.resize(1280, 800)
+    section.add_interview_button.click()
+    section.add_contact_button.click()
+    qtbot.waitUntil(lambda: section.interview_form.isVisible() and section.contact_form.isVisible())
+    QApplication.processEvents()
+    assert clipped_text(window.detail) == []
+    assert window.detail.notes_edit.height() >= 60
