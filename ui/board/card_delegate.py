@@ -23,6 +23,7 @@ RADIUS = 8.0
 ELIDE_SLACK = 4  # elidedText counts glyph side bearings that the advance width leaves out
 CHIP_MAX_WIDTH = 84  # a long tag is elided: the chips share the footer with the location
 CHIP_GAP = 4
+CHIP_MIN_WIDTH = 30  # narrower than this, a chip shows too little of its text: "+N" instead
 LOCATION_SHARE = 0.35  # chips stop where the location would get less than this share of the footer
 PRIORITY_COLOURS = {  # (background, text)
     "high": ("#fde2e1", "#a12a24"),
@@ -204,13 +205,17 @@ class CardDelegate(QStyledItemDelegate):
     ) -> float:
         """Chips laid out leftwards from `right`, as many as fit above `floor` (then "+N"); returns the left edge."""
         height = metrics.height()
-        widths = [min(CHIP_MAX_WIDTH, metrics.horizontalAdvance(text) + 10) for text, _bg, _fg in chips]
+        widths = [float(min(CHIP_MAX_WIDTH, metrics.horizontalAdvance(text) + 10)) for text, _bg, _fg in chips]
         # Chips are read left to right: find how many fit, then paint them in order from the leftmost.
         fitting, used = 0, 0.0
         for i, width in enumerate(widths):
             more = len(chips) - i - 1
             extra = (metrics.horizontalAdvance(f"+{more}") + CHIP_GAP) if more else 0
-            if right - (used + width + CHIP_GAP + extra) < floor:
+            room = right - used - CHIP_GAP - extra - floor
+            if room < width:
+                if i == 0 and room >= CHIP_MIN_WIDTH:  # a narrow card still shows its first chip, elided
+                    widths[0] = room
+                    fitting, used = 1, room + CHIP_GAP
                 break
             fitting, used = i + 1, used + width + CHIP_GAP
         hidden = len(chips) - fitting
