@@ -93,6 +93,7 @@ class CardDetailsSection(QWidget):
         # Where to write an .ics file (the window gives its file dialog; tests a path).
         self.ask_ics_path: Callable[[str], str | None] = lambda _suggested: None
         self._build()
+        hub.changed.connect(self._on_changes)
 
     # -- layout ----------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -182,7 +183,14 @@ class CardDetailsSection(QWidget):
         grid.setSpacing(4)
         self.contact_fields: dict[str, QLineEdit] = {}
         for i, (key, hint) in enumerate(
-            (("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone"), ("url", "Profile URL"))
+            (
+                ("name", "Name"),
+                ("role", "Role"),
+                ("email", "Email"),
+                ("phone", "Phone"),
+                ("url", "Profile URL"),
+                ("notes", "Notes"),
+            )
         ):
             edit = QLineEdit()
             edit.setPlaceholderText(hint)
@@ -191,7 +199,7 @@ class CardDetailsSection(QWidget):
             grid.addWidget(edit, i // 2, i % 2)
         self.save_contact_button = QPushButton("Save contact")
         self.save_contact_button.clicked.connect(self.save_contact)
-        grid.addWidget(self.save_contact_button, 2, 1)
+        grid.addWidget(self.save_contact_button, 3, 1)
         form.hide()
         return form
 
@@ -282,6 +290,10 @@ class CardDetailsSection(QWidget):
         layout.addWidget(remove)
         return row
 
+    def _on_changes(self, changes: ChangeSet) -> None:
+        if changes.initiator is not self and changes.touches(self.card_id):
+            self.reload()
+
     # -- user actions ----------------------------------------------------------------------------------
     def _changed(self) -> ChangeSet | None:
         return ChangeSet.for_cards([self.card_id], initiator=self) if self.card_id else None
@@ -338,7 +350,7 @@ class CardDetailsSection(QWidget):
         """Save the contact typed in the form."""
         if self.card_id is None:
             return
-        values = [self.contact_fields[key].text() for key in ("name", "role", "email", "phone", "url")]
+        values = [self.contact_fields[key].text() for key in ("name", "role", "email", "phone", "url", "notes")]
         card_id = self.card_id
 
         def saved(_contact: object) -> None:

@@ -133,8 +133,10 @@ def test_interviews_and_contacts_from_the_pane_survive_rejection_and_a_profile_s
         section.save_contact()
     assert section.contact_form.isVisible() and section.contact_fields["name"].text() == "Sam"
     section.contact_fields["url"].setText("https://example.org/in/sam")
+    section.contact_fields["notes"].setText("met at the meetup")
     section.save_contact()
     qtbot.waitUntil(lambda: section.details is not None and len(section.details.contacts) == 1, timeout=10_000)
+    assert section.details.contacts[0].notes == "met at the meetup"
     assert section.contact_form.isHidden()
 
     # One interview to a calendar file.
@@ -199,6 +201,7 @@ def test_open_forms_and_rows_fit_the_pane_at_1280_by_800(window, ctx, qtbot):
     ctx.details.set_tags(card.user_job_id, ["remote", "fintech"])
     _select_first(window, qtbot)
     section = window.detail.tracking_section
+    section.reload()  # written behind the window's back (as the command line would): read again
     qtbot.waitUntil(lambda: section.details is not None and len(section.details.contacts) == 1, timeout=10_000)
     window.resize(1280, 800)
     section.add_interview_button.click()
