@@ -8,11 +8,11 @@ import os
 import sys
 from types import ModuleType
 
-from cli import add, board, discover, ingest, migrate, profiles
+from cli import add, board, contact, discover, ingest, interview, migrate, profiles, tag
 
 # Each command module has NAME, register(subparsers) and run(args, ctx); the order is the order of `--help`.
-COMMAND_MODULES: tuple[ModuleType, ...] = (profiles, board, ingest, migrate, discover, add)
-COMMAND_ALIASES: dict[str, ModuleType] = {"move": board}
+COMMAND_MODULES: tuple[ModuleType, ...] = (profiles, board, ingest, migrate, discover, add, interview, contact, tag)
+COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview}
 
 
 def _command_modules() -> dict[str, ModuleType]:

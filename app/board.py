@@ -9,7 +9,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
     CompoundSelect,
+    Numeric,
     Select,
     Text,
     and_,
@@ -24,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.card_filter import PERIOD_TO_YEAR, CardFilter, parse_search
 from app.errors import InvalidInput, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
@@ -52,6 +56,8 @@ _CARD_COLUMNS = (
     UserJob.added_at,
     UserJob.status_changed_at,
     UserJob.seen_at.is_not(None).label("seen"),
+    UserJob.tags,
+    UserJob.priority,
 )
 
 
@@ -59,6 +65,20 @@ _CARD_COLUMNS = (
 # arrive as bytes: the status is read as text.
 _WIRE_CARD_COLUMNS = (*_CARD_COLUMNS[:5], cast(UserJob.status, Text), *_CARD_COLUMNS[6:])
 _STATUS_OF: dict[Any, JobStatus] = {**{s.value: s for s in STATUSES}, **{s: s for s in STATUSES}}  # Enum() is slow
+
+
+def _as_filter(search: str | CardFilter | None) -> CardFilter:
+    """A filter from a search line (with `tag:` / `priority:` / `salary:` words) or as given."""
+    return search if isinstance(search, CardFilter) else parse_search(search)
+
+
+def _shape(filt: CardFilter) -> tuple[bool, int, bool, bool]:
+    """The SQL shape of a filter; the text part counts only when it holds a searchable word."""
+    return (search_query(filt.text) is not None, len(filt.tags), filt.priority is not None, filt.min_salary is not None)
+
+
+def _filtering(filt: CardFilter) -> bool:
+    return any(_shape(filt))
 
 
 def search_query(search: str | None) -> str | None:
@@ -117,6 +137,8 @@ _new = object.__new__
     _set_added_at,
     _set_status_changed_at,
     _set_seen,
+    _set_tags,
+    _set_priority,
 ) = (
     getattr(BoardCard, name).__set__
     for name in (
@@ -137,6 +159,8 @@ _new = object.__new__
         "added_at",
         "status_changed_at",
         "seen",
+        "tags",
+        "priority",
     )
 )
 
@@ -161,7 +185,28 @@ def card_from_row(row: Any) -> BoardCard:
     _set_added_at(card, row[14])
     _set_status_changed_at(card, row[15])
     _set_seen(card, row[16])
+    _set_tags(card, tuple(row[17] or ()))
+    _set_priority(card, row[18])
     return card
+
+
+# A posting's pay as a yearly amount (the top of its range, or its only figure), for the salary filter. Literal SQL:
+# card statements are compiled once and prepared, and these constants are part of their shape, not parameters.
+_YEARLY_SALARY: ColumnElement[Any] = literal_column(
+    "coalesce(job_pool.salary_max, job_pool.salary_min) * CASE lower(job_pool.salary_period) "
+    + " ".join(f"WHEN '{period}' THEN {factor}" for period, factor in PERIOD_TO_YEAR.items() if factor != 1)
+    + " ELSE 1 END"
+)
+
+
+def _filter_params(filt: CardFilter) -> dict[str, Any]:
+    """The bind parameters of a filter's SQL (see BoardQueries._bound_cards)."""
+    return {
+        "query": search_query(filt.text),
+        "tags": list(filt.tags),
+        "priority": filt.priority,
+        "min_salary": filt.min_salary,
+    }
 
 
 class BoardQueries:
@@ -211,8 +256,8 @@ class BoardQueries:
         return [card_from_row(row) for row in self._rows(connection, key, build, params, generic=generic)]
 
     @staticmethod
-    def _bound_cards(status_param: str | None, searching: bool) -> Select:
-        """The card columns of one profile (and one column, and a search), every value a bind parameter."""
+    def _bound_cards(status_param: str | None, filt: CardFilter) -> Select:
+        """The card columns of one profile (and one column, and a filter), every value a bind parameter."""
         stmt = (
             select(*_WIRE_CARD_COLUMNS)
             .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
@@ -220,34 +265,44 @@ class BoardQueries:
         )
         if status_param is not None:
             stmt = stmt.where(UserJob.status == bindparam(status_param, type_=UserJob.status.type))
-        if searching:
+        if search_query(filt.text) is not None:
             stmt = stmt.where(
                 PoolJob.search_vector.op("@@")(func.to_tsquery(text("'simple'::regconfig"), bindparam("query")))
             )
+        if filt.tags:
+            stmt = stmt.where(UserJob.tags.contains(cast(bindparam("tags"), ARRAY(Text))))
+        if filt.priority is not None:
+            stmt = stmt.where(UserJob.priority == bindparam("priority", type_=Text))
+        if filt.min_salary is not None:
+            stmt = stmt.where(bindparam("min_salary", type_=Numeric) <= _YEARLY_SALARY)
         return stmt
 
     def _base(self) -> Select:
         return select(*_CARD_COLUMNS).join(PoolJob, PoolJob.id == UserJob.job_pool_id)
 
-    def _counts(self, connection: Connection, user_id: uuid.UUID, search: str | None) -> dict[JobStatus, int]:
-        """Every column's card count: the trigger-kept user_job_count, or a GROUP BY over a search's matches."""
-        query = search_query(search)
+    def _counts(
+        self, connection: Connection, user_id: uuid.UUID, search: str | CardFilter | None
+    ) -> dict[JobStatus, int]:
+        """Every column's card count: the trigger-kept user_job_count, or a GROUP BY over a filter's matches."""
+        filt = _as_filter(search)
+        filtering = _filtering(filt)
 
         def build() -> Select:
-            if query is None:
+            if not filtering:
                 return select(cast(UserJobCount.status, Text), UserJobCount.cards).where(
                     UserJobCount.user_id == bindparam("user_id")
                 )
-            matches = self._bound_cards(None, True).with_only_columns(UserJob.status).subquery()
+            matches = self._bound_cards(None, filt).with_only_columns(UserJob.status).subquery()
             return select(cast(matches.c.status, Text), func.count()).group_by(matches.c.status)
 
         counts = dict.fromkeys(STATUSES, 0)
-        params = {"user_id": user_id, "query": query}
-        for status, n in self._rows(connection, ("counts", query is not None), build, params, generic=query is None):
+        params = {"user_id": user_id, **_filter_params(filt)}
+        key = ("counts", _shape(filt))
+        for status, n in self._rows(connection, key, build, params, generic=not filtering):
             counts[_STATUS_OF[status]] = int(n)
         return counts
 
-    def column_counts(self, user_id: uuid.UUID, search: str | None = None) -> dict[JobStatus, int]:
+    def column_counts(self, user_id: uuid.UUID, search: str | CardFilter | None = None) -> dict[JobStatus, int]:
         """Exact card count of every column (a search counts its matches)."""
         with self._read() as connection:
             return self._counts(connection, user_id, search)
@@ -256,7 +311,7 @@ class BoardQueries:
         self,
         user_id: uuid.UUID,
         limits: int | dict[JobStatus, int] = PAGE_SIZE,
-        search: str | None = None,
+        search: str | CardFilter | None = None,
         orders: dict[JobStatus, str] | None = None,
     ) -> dict[JobStatus, ColumnPage]:
         """Every column's exact count and first page, in two prepared statements on one connection.
@@ -266,9 +321,10 @@ class BoardQueries:
         sizes = limits if isinstance(limits, dict) else dict.fromkeys(STATUSES, limits)
         order_of = {status: (orders or {}).get(status, ORDER_POSITION) for status in STATUSES}
         cards: dict[JobStatus, list[BoardCard]] = {status: [] for status in STATUSES}
-        query = search_query(search)
+        filt = _as_filter(search)
+        filtering = _filtering(filt)
         with self._read() as connection:
-            counts = self._counts(connection, user_id, search)
+            counts = self._counts(connection, user_id, filt)
             wanted = tuple(
                 (status, order_of[status]) for status in STATUSES if counts[status] and sizes.get(status, PAGE_SIZE) > 0
             )
@@ -277,7 +333,7 @@ class BoardQueries:
                 def build() -> Statement:
                     parts = [
                         select(
-                            _ordered(self._bound_cards(f"status_{i}", query is not None), order)
+                            _ordered(self._bound_cards(f"status_{i}", filt), order)
                             .limit(bindparam(f"limit_{i}"))
                             .subquery()
                         )
@@ -285,15 +341,15 @@ class BoardQueries:
                     ]
                     return union_all(*parts) if len(parts) > 1 else parts[0]
 
-                params: dict[str, Any] = {"user_id": user_id, "query": query}
+                params: dict[str, Any] = {"user_id": user_id, **_filter_params(filt)}
                 for i, (status, _order) in enumerate(wanted):
                     params[f"status_{i}"] = status.value
                     params[f"limit_{i}"] = sizes.get(status, PAGE_SIZE)
                 # Every column's first page walks the (user_id, status, position) index whatever the profile: plan
                 # once (1-2 ms a call). A search keeps per-call plans, as do the full list and later pages, whose
                 # best plan depends on how many cards the profile has.
-                key = ("open", wanted, query is not None)
-                for card in self._card_rows(connection, key, build, params, generic=query is None):
+                key = ("open", wanted, _shape(filt))
+                for card in self._card_rows(connection, key, build, params, generic=not filtering):
                     cards[card.status].append(card)
         for status, column in cards.items():
             # UNION ALL keeps no promise about order across its parts: restore each column's order.
@@ -309,47 +365,45 @@ class BoardQueries:
         status: JobStatus,
         offset: int = 0,
         limit: int = PAGE_SIZE,
-        search: str | None = None,
+        search: str | CardFilter | None = None,
         order: str = ORDER_POSITION,
         total: int | None = None,
     ) -> ColumnPage:
         """A page of one column in board order (or best match first with order=ORDER_SCORE)."""
-        query = search_query(search)
+        filt = _as_filter(search)
         _ordered(select(), order)  # an unknown order is refused before any SQL
 
         def build() -> Select:
             return (
-                _ordered(self._bound_cards("status", query is not None), order)
-                .offset(bindparam("offset"))
-                .limit(bindparam("limit"))
+                _ordered(self._bound_cards("status", filt), order).offset(bindparam("offset")).limit(bindparam("limit"))
             )
 
         params = {
             "user_id": user_id,
             "status": JobStatus(status).value,
-            "query": query,
+            **_filter_params(filt),
             "offset": offset,
             "limit": limit,
         }
         with self._read() as session:
-            cards = self._card_rows(session, ("page", order, query is not None), build, params)
+            cards = self._card_rows(session, ("page", order, _shape(filt)), build, params)
             if total is None:
-                total = self._counts(session, user_id, search)[JobStatus(status)]
+                total = self._counts(session, user_id, filt)[JobStatus(status)]
         return ColumnPage(status=JobStatus(status), cards=cards, offset=offset, total=total)
 
     def cards_for(
-        self, user_id: uuid.UUID, status: JobStatus | None = None, search: str | None = None
+        self, user_id: uuid.UUID, status: JobStatus | None = None, search: str | CardFilter | None = None
     ) -> list[BoardCard]:
-        """Every card of a profile (optionally one column, optionally matching a search), in board order."""
-        query = search_query(search)
+        """Every card of a profile (optionally one column, optionally matching a filter), in board order."""
+        filt = _as_filter(search)
         column = "status" if status is not None else None
 
         def build() -> Select:
-            return self._bound_cards(column, query is not None).order_by(UserJob.status, UserJob.position, UserJob.id)
+            return self._bound_cards(column, filt).order_by(UserJob.status, UserJob.position, UserJob.id)
 
-        params = {"user_id": user_id, "status": JobStatus(status).value if status else None, "query": query}
+        params = {"user_id": user_id, "status": JobStatus(status).value if status else None, **_filter_params(filt)}
         with self._read() as connection:
-            return self._card_rows(connection, ("all", column, query is not None), build, params)
+            return self._card_rows(connection, ("all", column, _shape(filt)), build, params)
 
     def card(self, user_job_id: uuid.UUID) -> BoardCard:
         """One card by its link id."""

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.board import BoardQueries
 from app.capture.service import CaptureService
+from app.card_details import CardDetailsService
 from app.cards import CardService
 from app.database import Database, open_database
 from app.ingestion.history import IngestionHistory
@@ -35,6 +36,7 @@ class AppContext:
     profiles: ProfileService
     board: BoardQueries
     cards: CardService
+    details: CardDetailsService
     pool: JobPoolService
     embedding: EmbeddingService
     ingestion: IngestionService
@@ -70,6 +72,7 @@ def build_context(database: Database) -> AppContext:
         profiles=ProfileService(sessions),
         board=BoardQueries(sessions),
         cards=cards,
+        details=CardDetailsService(sessions),
         pool=pool,
         embedding=embedding,
         ingestion=ingestion,

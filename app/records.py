@@ -71,6 +71,8 @@ class BoardCard:
     added_at: datetime
     status_changed_at: datetime
     seen: bool = True
+    tags: tuple[str, ...] = ()
+    priority: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (ids and dates as strings)."""
@@ -91,6 +93,8 @@ class BoardCard:
             "posted_at": self.posted_at.isoformat() if self.posted_at else None,
             "added_at": self.added_at.isoformat(),
             "status_changed_at": self.status_changed_at.isoformat(),
+            "tags": list(self.tags),
+            "priority": self.priority,
         }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import uuid
 
+from app.card_filter import CardFilter, normalize_tags, parse_amount, parse_priority, parse_search
 from app.cards import parse_status
 from app.context import AppContext
 from app.errors import InvalidInput
@@ -19,7 +20,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     board = subparsers.add_parser("board", help="show a profile's cards")
     board.add_argument("--profile", required=True)
     board.add_argument("--status", help="only this column: " + ", ".join(s.value for s in STATUSES))
-    board.add_argument("--search", help="full-text search over title, company and description")
+    board.add_argument(
+        "--search",
+        help="full-text search over title, company and description (tag:T, priority:P and salary:N work here too)",
+    )
+    board.add_argument("--tag", action="append", default=[], help="only cards with this tag (repeat: all of them)")
+    board.add_argument("--priority", help="only cards of this priority: low, medium, high")
+    board.add_argument(
+        "--min-salary", metavar="AMOUNT", help="only postings paying at least this much a year (hourly pay × 2080, …)"
+    )
     board.add_argument("--json", action="store_true", help="print the cards as a JSON array")
     move = subparsers.add_parser("move", help="move a profile's card for a pool job to a column")
     move.add_argument("--profile", required=True)
@@ -49,12 +58,18 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
         return 0
     profile = ctx.profiles.get(args.profile)
     status = parse_status(args.status) if args.status else None
-    cards = ctx.board.cards_for(profile.id, status, args.search)
+    options = CardFilter(
+        tags=tuple(normalize_tags(args.tag)),
+        priority=parse_priority(args.priority),
+        min_salary=parse_amount(args.min_salary) if args.min_salary else None,
+    )
+    filters = parse_search(args.search).combined(options)
+    cards = ctx.board.cards_for(profile.id, status, filters)
     if args.json:
         print_json([card.to_json() for card in cards])
         return 0
     if not cards:
-        print(f"No cards for “{profile.name}”" + (" matching that search." if args.search else "."))
+        print(f"No cards for “{profile.name}”" + (" matching that filter." if filters.active else "."))
         return 0
     print_table(
         ["STATUS", "SCORE", "TITLE", "COMPANY", "LOCATION", "JOB_POOL_ID"],

@@ -21,7 +21,7 @@ from sqlalchemy import (
     literal_column,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, JobStatus, created_at, uuid_pk
@@ -133,10 +133,13 @@ class UserJob(Base):
     legacy_job_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
     legacy_status: Mapped[str | None] = mapped_column(Text)
     seen_at: Mapped[datetime | None]
+    tags: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'::text[]"))
+    priority: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("user_id", "job_pool_id"),
         CheckConstraint("match_score BETWEEN 0 AND 100", name="match_score_range"),
+        CheckConstraint("priority IN ('low', 'medium', 'high')", name="priority_known"),
         Index("ix_user_job_user_id", "user_id"),
         Index("ix_user_job_status", "status"),
         Index("ix_user_job_user_id_status_position", "user_id", "status", "position"),
@@ -202,3 +205,41 @@ class IngestionRunJob(Base):
     job_pool_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("job_pool.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+INTERVIEW_KINDS = ("phone", "video", "onsite", "take-home")
+
+
+class Interview(Base):
+    """An interview for a card: when (a moment, time zone aware), what kind, with whom, notes."""
+
+    __tablename__ = "interview"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_job.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str | None] = mapped_column(Text)
+    with_whom: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at()
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('phone', 'video', 'onsite', 'take-home')", name="kind_known"),
+        Index("ix_interview_at", "at"),
+    )
+
+
+class Contact(Base):
+    """A person connected with a card: name, role, how to reach them, notes."""
+
+    __tablename__ = "contact"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_job.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at()

@@ -82,6 +82,10 @@ class ScriptedPrompts(Prompts):
         """The preset CSV path."""
         return self.csv_path
 
+    def ics_target(self, suggested: str) -> str | None:
+        """The preset calendar path (the CSV one's attribute, read when asked)."""
+        return getattr(self, "ics_path", None)
+
     def text(self, title: str, label: str, value: str = "") -> str | None:
         """The next preset text, or None (cancel) when none is left."""
         return self.texts.pop(0) if self.texts else None

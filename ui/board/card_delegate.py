@@ -1,4 +1,5 @@
-"""Paints a card (title, company, location, match-score badge, notes marker, age, "new" dot); no widget per card."""
+"""Paints a card (title, company, location, match-score badge, priority and tag chips, notes marker, age, "new"
+dot); no widget per card."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ PAD_X = 12
 PAD_Y = 9
 RADIUS = 8.0
 ELIDE_SLACK = 4  # elidedText counts glyph side bearings that the advance width leaves out
+CHIP_MAX_WIDTH = 84  # a long tag is elided: the chips share the footer with the location
+CHIP_GAP = 4
+CHIP_MIN_WIDTH = 30  # narrower than this, a chip shows too little of its text: "+N" instead
+LOCATION_SHARE = 0.35  # chips stop where the location would get less than this share of the footer
+PRIORITY_COLOURS = {  # (background, text)
+    "high": ("#fde2e1", "#a12a24"),
+    "medium": ("#fdf0d5", "#7f5410"),
+    "low": ("#eef1f6", "#5b6472"),
+}
+TAG_COLOURS = ("#e8ecfb", "#303f8f")
 
 
 def age_text(card: BoardCard, now: datetime | None = None) -> str:
@@ -40,6 +51,16 @@ def age_text(card: BoardCard, now: datetime | None = None) -> str:
     if days < 365:
         return f"{days // 30}mo"
     return f"{days // 365}y"
+
+
+def chip_texts(card: BoardCard) -> list[tuple[str, str, str]]:
+    """The chips a card's footer paints, in order: its priority, then its tags (text, background, foreground)."""
+    chips = []
+    if card.priority:
+        background, foreground = PRIORITY_COLOURS.get(card.priority, PRIORITY_COLOURS["low"])
+        chips.append((card.priority.capitalize(), background, foreground))
+    chips.extend((tag, *TAG_COLOURS) for tag in card.tags)
+    return chips
 
 
 def location_text(card: BoardCard) -> str:
@@ -162,6 +183,9 @@ class CardDelegate(QStyledItemDelegate):
         right = footer.right() - age_width - (8 if age else 0)
         if card.notes and card.notes.strip():
             right = CardDelegate._paint_note_marker(painter, QPointF(right, footer.center().y())) - 8
+        if card.priority or card.tags:
+            floor = footer.left() + footer.width() * LOCATION_SHARE
+            right = CardDelegate._paint_chips(painter, metrics, chip_texts(card), footer, right, floor)
         text_rect = QRectF(footer.left(), footer.top(), max(0.0, right - footer.left()), height)
         painter.setPen(QColor(theme.TEXT_MUTED))
         painter.drawText(
@@ -169,6 +193,59 @@ class CardDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             metrics.elidedText(location_text(card), Qt.TextElideMode.ElideRight, int(text_rect.width()) + ELIDE_SLACK),
         )
+
+    @staticmethod
+    def _paint_chips(
+        painter: QPainter,
+        metrics: QFontMetrics,
+        chips: list[tuple[str, str, str]],
+        footer: QRectF,
+        right: float,
+        floor: float,
+    ) -> float:
+        """Chips laid out leftwards from `right`, as many as fit above `floor` (then "+N"); returns the left edge."""
+        height = metrics.height()
+        widths = [float(min(CHIP_MAX_WIDTH, metrics.horizontalAdvance(text) + 10)) for text, _bg, _fg in chips]
+        # Chips are read left to right: find how many fit, then paint them in order from the leftmost.
+        fitting, used = 0, 0.0
+        for i, width in enumerate(widths):
+            more = len(chips) - i - 1
+            extra = (metrics.horizontalAdvance(f"+{more}") + CHIP_GAP) if more else 0
+            room = right - used - CHIP_GAP - extra - floor
+            if room < width:
+                if i == 0 and room >= CHIP_MIN_WIDTH:  # a narrow card still shows its first chip, elided
+                    widths[0] = room
+                    fitting, used = 1, room + CHIP_GAP
+                break
+            fitting, used = i + 1, used + width + CHIP_GAP
+        hidden = len(chips) - fitting
+        if hidden:
+            label = f"+{hidden}"
+            label_width = metrics.horizontalAdvance(label)
+            if right - used - label_width >= floor:
+                painter.setPen(QColor(theme.TEXT_MUTED))
+                painter.drawText(
+                    QRectF(right - label_width, footer.top(), label_width, height),
+                    Qt.AlignmentFlag.AlignCenter,
+                    label,
+                )
+                right -= label_width + CHIP_GAP
+        x = right - used
+        left = x
+        painter.setPen(Qt.PenStyle.NoPen)
+        for (text, background, foreground), width in zip(chips[:fitting], widths[:fitting], strict=True):
+            chip = QRectF(x, footer.top(), width, height)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(background))
+            painter.drawRoundedRect(chip, height / 2, height / 2)
+            painter.setPen(QColor(foreground))
+            painter.drawText(
+                chip,
+                Qt.AlignmentFlag.AlignCenter,
+                metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width) - 6 + ELIDE_SLACK),
+            )
+            x += width + CHIP_GAP
+        return left - (4 if fitting else 0)
 
     @staticmethod
     def _paint_note_marker(painter: QPainter, right_centre: QPointF) -> float:

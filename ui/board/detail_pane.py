@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.board import BoardQueries
+from app.card_details import CardDetailsService
 from app.description_html import description_markup
 from app.records import STATUSES, BoardCard, JobDetail, JobStatus, status_label
+from ui.board.card_details_section import CardDetailsSection
 from ui.board.notes_keeper import NotesKeeper
 from ui.support import theme
 from ui.support.chips import ChipList
@@ -85,13 +87,21 @@ class DetailPane(QStackedWidget):
     detail_loaded = Signal(object)  # JobDetail
 
     def __init__(
-        self, board: BoardQueries, tasks: TaskRunner, hub: Hub, notes: NotesKeeper, parent: QWidget | None = None
+        self,
+        board: BoardQueries,
+        tasks: TaskRunner,
+        hub: Hub,
+        notes: NotesKeeper,
+        parent: QWidget | None = None,
+        details: CardDetailsService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
         self._board = board
         self._tasks = tasks
         self._notes = notes
+        # Priority, tags, interviews and contacts (a pane built without the service shows the posting only).
+        self.tracking_section = CardDetailsSection(details, tasks, hub) if details is not None else None
         self.card: BoardCard | None = None
         self.detail: JobDetail | None = None
         self._generation = 0
@@ -149,6 +159,8 @@ class DetailPane(QStackedWidget):
         score_row.addWidget(self.score)
         score_row.addStretch(1)
         layout.addLayout(score_row)
+        if self.tracking_section is not None:
+            layout.addWidget(self.tracking_section)
 
         self.have_label = _label("Matches your résumé", "sectionLabel", selectable=False)
         self.have_chips = ChipList("#dff2e7", "#1c6b45")
@@ -212,6 +224,8 @@ class DetailPane(QStackedWidget):
         previous = self.card
         if previous is not None and self._notes.text_for(previous.user_job_id) is not None:
             self._notes.flush()
+        if self.tracking_section is not None:
+            self.tracking_section.show_card(card.user_job_id if card else None)
         if card is None:
             self.card = self.detail = None
             self.setCurrentIndex(0)

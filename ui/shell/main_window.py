@@ -48,6 +48,7 @@ from ui.dialogs.ingest_progress import IngestProgressDialog
 from ui.dialogs.migration_dialog import MigrationDialog
 from ui.dialogs.resume_dialog import ResumeDialog
 from ui.dialogs.settings_dialog import SettingsDialog
+from ui.dialogs.upcoming_dialog import UpcomingDialog
 from ui.shell.banners import DatabaseBanner, MessageBar
 from ui.shell.empty_states import EmptyBoardPage, MigrationPage, WelcomePage
 from ui.shell.menus import build_menus
@@ -77,6 +78,7 @@ DIALOGS: dict[str, tuple[type[QWidget], str, bool]] = {
     "resume": (ResumeDialog, "Résumé", True),
     "discover": (DiscoverDialog, "Discover", True),
     "settings": (SettingsDialog, "Settings", False),
+    "upcoming": (UpcomingDialog, "Upcoming interviews", True),
 }
 
 
@@ -98,7 +100,7 @@ class MainWindow(QMainWindow):
         self.notes = NotesKeeper(ctx.cards, self.tasks, self.settings, self)
         self.controller = BoardController(ctx.board, ctx.cards, self.tasks, self.hub, self)
         self.board_view = BoardView(self.controller)
-        self.detail = DetailPane(ctx.board, self.tasks, self.hub, self.notes)
+        self.detail = DetailPane(ctx.board, self.tasks, self.hub, self.notes, details=getattr(ctx, "details", None))
         self.last_dialog: Any = None
         self._dialogs: set[Any] = set()
         self._closing = False
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
             "add_job_file": self.add_job_from_file,
             "discover": lambda: dialog("discover"),
             "history": lambda: dialog("history"),
+            "upcoming": lambda: dialog("upcoming"),
             "open_posting": self.detail.open_posting,
             "mark_seen": self.mark_all_seen,
             "refresh": self.refresh_board,
@@ -214,6 +217,9 @@ class MainWindow(QMainWindow):
         self.controller.move_failed.connect(self.message_bar.show_message)
         self.controller.load_failed.connect(self._load_failed)
         self.notes.failed.connect(self.message_bar.show_message)
+        if self.detail.tracking_section is not None:
+            self.detail.tracking_section.message.connect(lambda text: self.message_bar.show_message(text, "info"))
+            self.detail.tracking_section.ask_ics_path = lambda suggested: self.prompts.ics_target(suggested)
         self.tasks.failed.connect(self.message_bar.show_message)
         self.tasks.busy_changed.connect(self.status.set_busy)
         self.hub.changed.connect(lambda _changes: self.refresh_status())
@@ -244,6 +250,7 @@ class MainWindow(QMainWindow):
             "resume",
             "discover",
             "apify",
+            "upcoming",
         ):
             if name in self.menu_actions:
                 self.menu_actions[name].setEnabled(has_profile and not self.ctx.needs_migration)

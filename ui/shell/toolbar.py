@@ -70,6 +70,7 @@ def build_toolbar() -> Toolbar:
     search.setObjectName("searchBox")
     search.setPlaceholderText("Search jobs   /")
     search.setAccessibleName("Search title, company and description")
+    search.setToolTip("Search title, company and description; filter with tag:remote, priority:high, salary:90k")
     search.setClearButtonEnabled(True)
     search.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
     search.setFixedWidth(300)

@@ -29,6 +29,13 @@ class Prompts:
             path += ".csv"
         return path or None
 
+    def ics_target(self, suggested: str) -> str | None:
+        """Where to write an iCalendar (.ics) export, or None."""
+        path, _filter = QFileDialog.getSaveFileName(self.parent, "Export to calendar", suggested, "iCalendar (*.ics)")
+        if path and not path.lower().endswith(".ics"):
+            path += ".ics"
+        return path or None
+
     def text(self, title: str, label: str, value: str = "") -> str | None:
         """A line of text, or None when cancelled."""
         dialog = text_dialog(self.parent, title, label, value)

@@ -211,7 +211,7 @@ def _show_status_lines(key: str, dialog) -> None:
         dialog.status_label.setText(LONG_STATUS)
 
 
-@pytest.mark.parametrize("key", ["settings", "history", "resume", "discover"])
+@pytest.mark.parametrize("key", ["settings", "history", "resume", "discover", "upcoming"])
 def test_window_dialogs_fit_their_text(window, qtbot, key):
     dialog = window.open_dialog(key)
     assert dialog is not None
