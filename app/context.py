@@ -21,6 +21,7 @@ from app.matching.service import MatchingService
 from app.profiles import ProfileService
 from app.settings import load_fanout_threshold
 from app.stats import BoardStats
+from app.team.service import TeamService
 from db.schema import SchemaState
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class AppContext:
     history: IngestionHistory
     stats: BoardStats
     matching: MatchingService
+    team: TeamService
 
     @property
     def needs_migration(self) -> bool:
@@ -74,6 +76,7 @@ def build_context(database: Database) -> AppContext:
         history=IngestionHistory(sessions),
         stats=BoardStats(sessions),
         matching=matching,
+        team=TeamService(database.engine),
     )
 
 

@@ -92,3 +92,7 @@ class ApifyRunFailed(ApifyError):
             f"{run} ended {status}{detail}. Items received before it ended were kept; "
             "see the run's log in the Apify console, then try again."
         )
+
+
+class TeamError(JobPoolError):
+    """A team command that cannot be done (unknown member, bad name, database not prepared)."""
