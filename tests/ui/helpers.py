@@ -32,7 +32,9 @@ def qasync_running(app: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
         deadline = time.monotonic() + 5
         while any(not task.done() for task in pending) and time.monotonic() < deadline:
             app.processEvents()
-        loop.stop()  # no Qt event loop of its own runs: this only marks it stopped, so close() may release threads
+        # Only mark it stopped, so close() may release its threads: qasync's stop() also calls QApplication.exit(),
+        # after which the next test's loop never runs a worker thread's result (every later window test times out).
+        loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
         asyncio._set_running_loop(None)  # the loop registered itself as running when it was made
         loop.close()
         asyncio.set_event_loop(None)
