@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import URL, Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from app.errors import TeamError
@@ -190,7 +190,11 @@ class TeamService:
 
     def member_url(self, name: str) -> str:
         """The admin URL with the member's name and no password (host, port, database and TLS options kept)."""
-        url = self.engine.url.set(drivername="postgresql", username=name, password=None)
+        admin = self.engine.url
+        # URL.set() keeps the old value for None: build a new URL so the admin's password cannot slip through.
+        url = URL.create(
+            "postgresql", username=name, host=admin.host, port=admin.port, database=admin.database, query=admin.query
+        )
         return url.render_as_string(hide_password=False)
 
     def remove_member(self, name: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import uuid
 from collections.abc import Iterator
@@ -40,11 +41,11 @@ def team(server: TeamServer, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     admin.dispose()
     ctx = open_context(server.url(database), tmp_path_factory.mktemp("admin"), upgrade=False)
     ctx.team.init()
-    urls = {"admin": server.url(database), "database": database}
+    urls = {"admin": server.url(database), "database": database, "admin_password": server.password}
     for name in ("alice", "bob", "coach"):
         role = f"{name}_{suffix}"
         member_url = ctx.team.add_member(role, f"pw-{name}")
-        assert "pw-" not in member_url
+        assert "pw-" not in member_url and server.password not in member_url
         urls[name] = server.url(database, role, f"pw-{name}")
         urls[f"{name}_role"] = role
     ctx.close()
@@ -220,3 +221,90 @@ def test_member_names_are_checked(team: dict[str, str]) -> None:
         service.add_member("Robert'); DROP TABLE users; --", "pw")
     with pytest.raises(TeamError, match="no member named"):
         service.remove_member("nobody_here")
+
+
+def test_a_member_fills_empty_fields_of_anothers_pool_job_but_keeps_its_own_free(
+    team: dict[str, str], alice_board: dict[str, object]
+) -> None:
+    with _sql(team["bob"]) as bob:
+        row = bob.execute(
+            "SELECT id, company FROM job_pool WHERE contributed_by <> current_user AND salary_currency IS NULL LIMIT 1"
+        ).fetchone()
+        assert row is not None
+        assert bob.execute("UPDATE job_pool SET salary_currency = 'EUR' WHERE id = %s", (row[0],)).rowcount == 1
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # filled once, it is no longer his to change
+            bob.execute("UPDATE job_pool SET salary_currency = 'USD' WHERE id = %s", (row[0],))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bob.execute("UPDATE job_pool SET contributed_by = current_user WHERE id = %s", (row[0],))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # a pool job names its real contributor
+            bob.execute(
+                "INSERT INTO job_pool (hash, title, contributed_by) VALUES ('h-bob', 't', %s)", (team["alice_role"],)
+            )
+        bob.execute("INSERT INTO job_pool (hash, title) VALUES ('h-bob', 'mine')")
+        bob.execute("UPDATE job_pool SET title = 'still mine', company = 'Bob Co' WHERE hash = 'h-bob'")
+    with _sql(team["alice"]) as alice, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        alice.execute("UPDATE job_pool SET title = 'hers' WHERE hash = 'h-bob'")
+
+
+def test_tables_added_later_are_covered_by_the_same_rule(team: dict[str, str], alice_board: dict[str, object]) -> None:
+    # What another feature might add: a table off user_job, one off users, and one hanging off the first.
+    with _sql(team["admin"]) as admin:
+        admin.execute(
+            "CREATE TABLE IF NOT EXISTS reminder_probe (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), "
+            "user_job_id uuid NOT NULL REFERENCES user_job ON DELETE CASCADE, due date)"
+        )
+        admin.execute(
+            "CREATE TABLE IF NOT EXISTS search_probe (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), "
+            "user_id uuid NOT NULL REFERENCES users ON DELETE CASCADE, query text)"
+        )
+        admin.execute(
+            "CREATE TABLE IF NOT EXISTS reminder_log_probe (id serial PRIMARY KEY, "
+            "reminder_id uuid NOT NULL REFERENCES reminder_probe ON DELETE CASCADE, sent_at timestamptz)"
+        )
+    lines = TeamService(create_engine(team["admin"])).init()
+    covered = next(line for line in lines if line.startswith("row-level security"))
+    assert all(name in covered for name in ("reminder_probe", "search_probe", "reminder_log_probe"))
+    with _sql(team["alice"]) as alice:
+        alice.execute("INSERT INTO reminder_probe (user_job_id) SELECT id FROM user_job LIMIT 1")
+        alice.execute("INSERT INTO search_probe (user_id, query) VALUES (%s, 'rust')", (alice_board["profile"],))
+        alice.execute("INSERT INTO reminder_log_probe (reminder_id) SELECT id FROM reminder_probe")
+    with _sql(team["bob"]) as bob:
+        for table in ("reminder_probe", "search_probe", "reminder_log_probe"):
+            assert bob.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+        assert bob.execute("UPDATE search_probe SET query = 'stolen'").rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bob.execute("INSERT INTO search_probe (user_id) VALUES (%s)", (alice_board["profile"],))
+    with _sql(team["coach"]) as coach:  # granted Alice's profile by an earlier test or now: reads, never writes
+        TeamService(create_engine(team["admin"])).grant_coach(team["coach_role"], "Alice")
+        assert coach.execute("SELECT count(*) FROM reminder_log_probe").fetchone() == (1,)
+        assert coach.execute("DELETE FROM reminder_log_probe").rowcount == 0
+
+
+def test_server_commands(jobpool, team: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    name = f"dana_{uuid.uuid4().hex[:6]}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-Pass\n"))
+    added = jobpool(team["admin"], "server", "add-member", name, "--password-stdin")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip().startswith(f"postgresql://{name}@127.0.0.1:")
+    assert "s3cret" not in added.stdout + added.stderr
+    assert team["admin_password"] not in added.stdout + added.stderr and ":" not in added.stdout.split("@")[0][13:]
+    with psycopg.connect(added.stdout.strip(), password="s3cret-Pass") as dana:  # the printed URL works
+        assert dana.execute("SELECT current_user").fetchone() == (name,)
+    generated = jobpool(team["admin"], "server", "add-member", f"x{name}")
+    assert generated.returncode == 0 and "shown once" in generated.stderr
+    listed = jobpool(team["admin"], "server", "list-members")
+    assert listed.returncode == 0 and name in listed.stdout and "Alice" in listed.stdout
+    monkeypatch.setattr("sys.stdin", io.StringIO("another\n"))
+    again = jobpool(team["admin"], "server", "add-member", name, "--password-stdin")
+    assert again.returncode == 1 and again.stderr.count("\n") == 1 and "exists already" in again.stderr
+    unknown = jobpool(team["admin"], "server", "grant-coach", "nobody_here", "--profile", "Alice")
+    assert unknown.returncode == 1 and "no member named" in unknown.stderr
+    usage = jobpool(team["admin"], "server", "grant-coach", name)
+    assert usage.returncode == 2
+    removed = jobpool(team["admin"], "server", "remove-member", name)
+    assert removed.returncode == 0 and f"\n{name} " not in jobpool(team["admin"], "server", "list-members").stdout
+    monkeypatch.setattr("sys.stdin", io.StringIO("eve\n"))
+    refused = jobpool(team["bob"], "server", "add-member", "eve_x", "--password-stdin")
+    assert refused.returncode == 1 and "refused" in refused.stderr
+    again_init = jobpool(team["admin"], "server", "init")
+    assert again_init.returncode == 0 and "row-level security on" in again_init.stdout
