@@ -308,3 +308,27 @@ def test_server_commands(jobpool, team: dict[str, str], monkeypatch: pytest.Monk
     assert refused.returncode == 1 and "refused" in refused.stderr
     again_init = jobpool(team["admin"], "server", "init")
     assert again_init.returncode == 0 and "row-level security on" in again_init.stdout
+
+
+def test_a_coach_ingesting_for_themselves_recommends_nothing_to_a_coached_profile(
+    team: dict[str, str], alice_board: dict[str, object], tmp_path: Path
+) -> None:
+    TeamService(create_engine(team["admin"])).grant_coach(team["coach_role"], "Alice")
+    owner = open_context(team["alice"], tmp_path / "alice")
+    try:  # a résumé close to every posting: the fan-out would recommend the coach's new jobs to Alice
+        owner.matching.set_resume("Alice", "engineer developer software data python sql cloud frontend backend")
+        owner.matching.fanout_threshold = 0.0
+    finally:
+        owner.close()
+    with _sql(team["alice"]) as alice:
+        before = alice.execute("SELECT count(*) FROM user_job").fetchone()
+    ctx = open_context(team["coach"], tmp_path / "coach")
+    ctx.matching.fanout_threshold = 0.0
+    try:
+        profile = ctx.profiles.add("Coach's own")
+        report = ctx.ingestion.ingest_file(profile.id, str(DATASETS / "linkedin_curious.json"))
+    finally:
+        ctx.close()
+    assert report.links_created > 0
+    with _sql(team["alice"]) as alice:
+        assert alice.execute("SELECT count(*) FROM user_job").fetchone() == before
