@@ -91,3 +91,34 @@ def test_another_profiles_changes_leave_the_board_alone(open_window, ctx, qtbot)
     ctx.cards.move(mine, JobStatus.APPLIED)  # heard after Sam's move: notifications keep the commit order
     qtbot.waitUntil(lambda: len(heard) > 0, timeout=SECOND)
     assert heard == [ChangeSet.for_cards(mine)]
+
+
+def test_two_windows_on_one_machine_follow_each_other(open_window, ctx, qtbot):
+    profile = seed_profile(ctx, "Alex", 4)
+    first, second = open_window(4), open_window(4)
+    card = column_ids(ctx, profile, "recommended")[2]
+    first.controller.move([card], JobStatus.OFFER)  # as a drop or Ctrl+4 in the first window does
+    qtbot.waitUntil(
+        lambda: second.controller.find(card) is not None and second.controller.find(card).status == JobStatus.OFFER,
+        timeout=SECOND,
+    )
+
+
+def test_after_a_lost_connection_the_board_catches_up(open_window, ctx, db_url, qtbot):
+    import psycopg
+
+    from app.changes import libpq_url
+
+    profile = seed_profile(ctx, "Alex", 3)
+    window = open_window(3)
+    listener = window.live_changes.listener
+    with psycopg.connect(libpq_url(db_url), autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'jobpool-listen' AND datname = current_database()"
+        )
+        # While nobody listens, another desktop moves a card: the reconnect's reload must bring it.
+        qtbot.waitUntil(lambda: not listener.listening.is_set(), timeout=10_000)
+        ctx.cards.move(column_ids(ctx, profile, "recommended")[:1], JobStatus.REJECTED)
+    qtbot.waitUntil(lambda: window.controller.models[JobStatus.REJECTED].cards != [], timeout=15_000)
+    qtbot.waitUntil(listener.listening.is_set, timeout=10_000)
