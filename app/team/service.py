@@ -134,7 +134,19 @@ class TeamService:
         ):
             connection.execute(text(f"ALTER TYPE {_quote(name)} OWNER TO {owner}"))
             moved += 1
-        return [f"{moved} tables, sequences and types now owned by {OWNER_ROLE}"] if moved else []
+        # The trigger functions too (not the extensions' own functions): a later revision may replace or drop them.
+        for (signature,) in connection.execute(
+            text(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = current_schema() AND pg_get_userbyid(p.proowner) <> :o AND NOT EXISTS ("
+                "  SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid "
+                "  AND d.deptype = 'e')"
+            ),
+            {"o": OWNER_ROLE},
+        ):
+            connection.execute(text(f"ALTER FUNCTION {signature} OWNER TO {owner}"))
+            moved += 1
+        return [f"{moved} tables, sequences, types and functions now owned by {OWNER_ROLE}"] if moved else []
 
     def _privileges(self, connection: Connection) -> list[str]:
         member, owner = _quote(MEMBER_ROLE), _quote(OWNER_ROLE)

@@ -332,3 +332,21 @@ def test_a_coach_ingesting_for_themselves_recommends_nothing_to_a_coached_profil
     assert report.links_created > 0
     with _sql(team["alice"]) as alice:
         assert alice.execute("SELECT count(*) FROM user_job").fetchone() == before
+
+
+def test_the_schema_belongs_to_the_owner_role(team: dict[str, str], alice_board: dict[str, object]) -> None:
+    with _sql(team["admin"]) as admin:
+        tables = admin.execute(
+            "SELECT count(*) FILTER (WHERE tableowner <> 'jobpool_owner') FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()
+        functions = admin.execute(
+            "SELECT array_agg(proname::text) FROM pg_proc WHERE proname IN "
+            "('jobpool_notify_cards_update', 'user_job_count_apply', 'jobpool_pool_guard') "
+            "AND pg_get_userbyid(proowner) <> 'jobpool_owner'"
+        ).fetchone()
+        member = admin.execute(
+            "SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = %s",
+            (team["bob_role"],),
+        ).fetchone()
+    assert tables == (0,) and functions == (None,)
+    assert member == (False, False, False, False)
