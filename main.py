@@ -8,10 +8,21 @@ import os
 import sys
 from types import ModuleType
 
-from cli import add, board, contact, discover, ingest, interview, migrate, profiles, tag
+from cli import add, board, contact, discover, ingest, interview, migrate, profiles, server, tag
 
 # Each command module has NAME, register(subparsers) and run(args, ctx); the order is the order of `--help`.
-COMMAND_MODULES: tuple[ModuleType, ...] = (profiles, board, ingest, migrate, discover, add, interview, contact, tag)
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    profiles,
+    board,
+    ingest,
+    migrate,
+    discover,
+    add,
+    interview,
+    contact,
+    tag,
+    server,
+)
 COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview}
 
 

@@ -23,6 +23,7 @@ from app.matching.service import MatchingServices, build_matching
 from app.profiles import ProfileService
 from app.settings import load_fanout_threshold
 from app.stats import BoardStats
+from app.team.service import TeamService
 from db.schema import SchemaState
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class AppContext:
     stats: BoardStats
     matching: MatchingServices
     capture: CaptureService
+    team: TeamService
 
     @property
     def needs_migration(self) -> bool:
@@ -81,6 +83,7 @@ def build_context(database: Database) -> AppContext:
         stats=BoardStats(sessions),
         matching=matching,
         capture=CaptureService(sessions, ingestion, cards),
+        team=TeamService(database.engine),
     )
 
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import DatabaseUnavailable, SchemaError
 from db.engine import make_engine, make_session_factory
 from db.errors import DatabaseStartError
 from db.location import DatabaseLocation, resolve_location
-from db.schema import SchemaState, schema_state, upgrade_to_head
+from db.schema import SchemaState, may_migrate, schema_state, upgrade_to_head
 
 
 @dataclass
@@ -39,6 +39,11 @@ class Database:
             f"{self.location.read_only_reason} (data folder {self.location.data_dir} not writable): "
             "JobPool is read-only. Free some space or fix the folder, then restart to make changes."
         )
+
+    @property
+    def url(self) -> str:
+        """The connection URL, password included (for a second connection such as the change listener)."""
+        return self.engine.url.render_as_string(hide_password=False)
 
     @property
     def description(self) -> str:
@@ -86,6 +91,15 @@ def open_database(db_url: str | None = None, data_dir: str | Path | None = None,
                 text("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'")
             ).scalar_one()
             state = schema_state(connection)
+            migrates = may_migrate(connection)
+    except ProgrammingError as exc:
+        engine.dispose()
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        raise SchemaError(
+            "This database role may not read JobPool's tables: the database is not prepared for team members. "
+            "Ask the team's owner to run `python main.py --db-url ADMIN_URL server init`."
+        ) from exc
     except OperationalError as exc:
         engine.dispose()
         where = engine.url.render_as_string(hide_password=True)
@@ -107,6 +121,12 @@ def open_database(db_url: str | None = None, data_dir: str | Path | None = None,
         raise SchemaError(
             f"{location.read_only_reason}: the data folder {location.data_dir} cannot be written, "
             "so the database schema cannot be prepared. Free some space and try again."
+        )
+    if upgrade and state in (SchemaState.EMPTY, SchemaState.OUTDATED) and not migrates:
+        engine.dispose()
+        raise SchemaError(
+            "The shared database's schema is older than this JobPool and a member may not upgrade it: ask the "
+            "team's owner to run `python main.py --db-url ADMIN_URL server init`."
         )
     if upgrade and state in (SchemaState.EMPTY, SchemaState.OUTDATED):
         try:

@@ -96,3 +96,7 @@ class ApifyRunFailed(ApifyError):
 
 class PageUnavailable(JobPoolError):
     """A job page could not be fetched (refused address, timeout, too large, not a web page)."""
+
+
+class TeamError(JobPoolError):
+    """A team command that cannot be done (unknown member, bad name, database not prepared)."""

@@ -65,6 +65,8 @@ class User(Base):
     resume_embedding: Mapped[Any | None] = mapped_column(Vector(EMBEDDING_DIM), deferred=True)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    # The database role whose profile this is (team mode: row-level security lets only that role change it).
+    owner: Mapped[str] = mapped_column(Text, server_default=text("CURRENT_USER"), index=True)
 
 
 class PoolJob(Base):
@@ -96,6 +98,8 @@ class PoolJob(Base):
     embedding_model: Mapped[str | None] = mapped_column(Text)
     scraped_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     last_verified_at: Mapped[datetime | None]
+    # The database role that inserted the row (team mode: only it may change what the row already holds).
+    contributed_by: Mapped[str] = mapped_column(Text, server_default=text("CURRENT_USER"))
     search_vector: Mapped[Any | None] = mapped_column(
         TSVECTOR, Computed(SEARCH_VECTOR_EXPRESSION, persisted=True), deferred=True
     )
@@ -243,3 +247,12 @@ class Contact(Base):
     url: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at()
+
+
+class CoachGrant(Base):
+    """Team mode: a member (the coach, a database role) may read one profile they do not own."""
+
+    __tablename__ = "profile_coach"
+
+    profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    coach: Mapped[str] = mapped_column(Text, primary_key=True, index=True)

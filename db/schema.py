@@ -73,3 +73,17 @@ def upgrade_to_head(engine: Engine) -> None:
     """Bring the database to the newest revision in one transaction."""
     with engine.begin() as connection:
         upgrade_connection(connection)
+
+
+def may_migrate(connection: Connection) -> bool:
+    """False for a team member's role (in jobpool_member, not jobpool_owner, no superuser): it never migrates."""
+    return bool(
+        connection.execute(
+            text(
+                "SELECT r.rolsuper OR NOT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                "WHERE m.member = r.oid AND g.rolname = 'jobpool_member') OR EXISTS (SELECT 1 FROM pg_auth_members m "
+                "JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid AND g.rolname = 'jobpool_owner') "
+                "FROM pg_roles r WHERE r.rolname = current_user"
+            )
+        ).scalar()
+    )

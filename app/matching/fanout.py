@@ -42,6 +42,8 @@ WHERE p.id = ANY(CAST(:ids AS uuid[])) AND u.id <> :source
   AND u.resume_embedding IS NOT NULL AND p.embedding IS NOT NULL AND p.embedding_model = :model
   AND (p.embedding <=> u.resume_embedding) <= :max_distance
   AND NOT EXISTS (SELECT 1 FROM user_job l WHERE l.user_id = u.id AND l.job_pool_id = p.id)
+  -- a coach reads a client's profile but may not add cards to it (team mode's row-level security)
+  AND NOT EXISTS (SELECT 1 FROM profile_coach g WHERE g.profile_id = u.id AND g.coach = current_user)
 ORDER BY u.id, similarity DESC, p.id
 """
 

@@ -291,6 +291,15 @@ class DetailPane(QStackedWidget):
         self.detail = detail
         self.card = detail.card
         self._fill_from_card(detail.card)
+        if self._notes.text_for(detail.card.user_job_id) is None and self.notes_edit.toPlainText() != (
+            detail.card.notes or ""
+        ):
+            # Saved elsewhere (another desktop or window) and nothing typed here is pending: show theirs.
+            position = self.notes_edit.textCursor().position()
+            self._fill_notes(detail.card)
+            cursor = self.notes_edit.textCursor()
+            cursor.setPosition(min(position, len(self.notes_edit.toPlainText())))
+            self.notes_edit.setTextCursor(cursor)
         meta = [
             detail.salary_text(),
             detail.job_type,

@@ -56,6 +56,7 @@ from ui.shell.status_bar import BoardStatusBar
 from ui.shell.toolbar import build_toolbar
 from ui.support import theme
 from ui.support.events import ChangeSet, Hub
+from ui.support.live_changes import LiveChanges
 from ui.support.prompts import Prompts
 from ui.support.tasks import TaskRunner
 from ui.support.timers import single_shot_timer
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         self.controller = BoardController(ctx.board, ctx.cards, self.tasks, self.hub, self)
         self.board_view = BoardView(self.controller)
         self.detail = DetailPane(ctx.board, self.tasks, self.hub, self.notes, details=getattr(ctx, "details", None))
+        # Other desktops and windows: their moves, notes and ingestions reach this board within a second.
+        self.live_changes = LiveChanges(self.hub, ctx.database.url, self)
+        self.live_changes.start()
         self.last_dialog: Any = None
         self._dialogs: set[Any] = set()
         self._closing = False
@@ -596,6 +600,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save every pending note (kept in the settings if the database cannot take it), remember the layout."""
         self._closing = True
+        self.live_changes.stop()
         for dialog in self.findChildren(IngestProgressDialog):
             dialog.cancel()  # a running import stops after its current batch instead of outliving the window
         self._status_timer.stop()

@@ -1,0 +1,1 @@
+"""Team mode: one PostgreSQL server shared by several desktops, each person's profiles private (row-level security)."""
