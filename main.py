@@ -9,8 +9,16 @@ import os
 import sys
 from types import ModuleType
 
-COMMAND_MODULES = ("cli.profiles", "cli.board", "cli.ingest", "cli.migrate", "cli.discover")
-COMMAND_ALIASES = {"move": "cli.board"}
+COMMAND_MODULES = (
+    "cli.profiles",
+    "cli.board",
+    "cli.ingest",
+    "cli.migrate",
+    "cli.discover",
+    "cli.history",
+    "cli.reminders",
+)
+COMMAND_ALIASES = {"move": "cli.board", "remind": "cli.reminders"}
 
 
 def _command_modules() -> dict[str, ModuleType]:

@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -28,7 +29,7 @@ from app.errors import InvalidInput, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
 from db.engine import run_prepared
-from db.models import PoolJob, UserJob, UserJobCount
+from db.models import PoolJob, Reminder, StatusEvent, UserJob, UserJobCount
 
 Statement = Select | CompoundSelect  # a card query: one column's page, or several columns' pages in a UNION ALL
 
@@ -52,6 +53,15 @@ _CARD_COLUMNS = (
     UserJob.added_at,
     UserJob.status_changed_at,
     UserJob.seen_at.is_not(None).label("seen"),
+    # The last move into Applied and the open follow-up: one index probe each per card read.
+    select(func.max(StatusEvent.at))
+    .where(StatusEvent.user_job_id == UserJob.id, StatusEvent.to_status == text("'applied'::job_status"))
+    .scalar_subquery()
+    .label("applied_at"),
+    select(Reminder.due_on)
+    .where(Reminder.user_job_id == UserJob.id, Reminder.done_at.is_(None))
+    .scalar_subquery()
+    .label("next_reminder"),
 )
 
 
@@ -61,10 +71,20 @@ _WIRE_CARD_COLUMNS = (*_CARD_COLUMNS[:5], cast(UserJob.status, Text), *_CARD_COL
 _STATUS_OF: dict[Any, JobStatus] = {**{s.value: s for s in STATUSES}, **{s: s for s in STATUSES}}  # Enum() is slow
 
 
+# In a search, this word keeps only cards whose follow-up is due today or overdue (the toolbar's Due toggle).
+DUE_TOKEN = "due:"
+_DUE = re.compile(r"(?<!\S)due:(?!\S)", re.IGNORECASE)
+
+
 def search_query(search: str | None) -> str | None:
     """A prefix tsquery ("pyth berl" -> "pyth:* & berl:*") from free text, or None when nothing is searchable."""
-    words = _WORD.findall((search or "").lower())
+    words = _WORD.findall(_DUE.sub(" ", search or "").lower())
     return " & ".join(f"{w}:*" for w in words) if words else None
+
+
+def wants_due(search: str | None) -> bool:
+    """Whether a search asks for due follow-ups only (it holds the word `due:`)."""
+    return bool(_DUE.search(search or ""))
 
 
 # Cards a column loads at a time: two screens of cards on a tall monitor; scrolling fetches the next page.
@@ -117,6 +137,8 @@ _new = object.__new__
     _set_added_at,
     _set_status_changed_at,
     _set_seen,
+    _set_applied_at,
+    _set_next_reminder,
 ) = (
     getattr(BoardCard, name).__set__
     for name in (
@@ -137,6 +159,8 @@ _new = object.__new__
         "added_at",
         "status_changed_at",
         "seen",
+        "applied_at",
+        "next_reminder",
     )
 )
 
@@ -161,6 +185,8 @@ def card_from_row(row: Any) -> BoardCard:
     _set_added_at(card, row[14])
     _set_status_changed_at(card, row[15])
     _set_seen(card, row[16])
+    _set_applied_at(card, row[17])
+    _set_next_reminder(card, row[18])
     return card
 
 
@@ -211,8 +237,8 @@ class BoardQueries:
         return [card_from_row(row) for row in self._rows(connection, key, build, params, generic=generic)]
 
     @staticmethod
-    def _bound_cards(status_param: str | None, searching: bool) -> Select:
-        """The card columns of one profile (and one column, and a search), every value a bind parameter."""
+    def _bound_cards(status_param: str | None, searching: bool, due: bool = False) -> Select:
+        """The card columns of one profile (and one column, a search, due follow-ups), every value a bind parameter."""
         stmt = (
             select(*_WIRE_CARD_COLUMNS)
             .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
@@ -224,6 +250,16 @@ class BoardQueries:
             stmt = stmt.where(
                 PoolJob.search_vector.op("@@")(func.to_tsquery(text("'simple'::regconfig"), bindparam("query")))
             )
+        if due:
+            stmt = stmt.where(
+                select(Reminder.id)
+                .where(
+                    Reminder.user_job_id == UserJob.id,
+                    Reminder.done_at.is_(None),
+                    Reminder.due_on <= bindparam("today", type_=Reminder.due_on.type),
+                )
+                .exists()
+            )
         return stmt
 
     def _base(self) -> Select:
@@ -232,18 +268,21 @@ class BoardQueries:
     def _counts(self, connection: Connection, user_id: uuid.UUID, search: str | None) -> dict[JobStatus, int]:
         """Every column's card count: the trigger-kept user_job_count, or a GROUP BY over a search's matches."""
         query = search_query(search)
+        due = wants_due(search)
+        plain = query is None and not due
 
         def build() -> Select:
-            if query is None:
+            if plain:
                 return select(cast(UserJobCount.status, Text), UserJobCount.cards).where(
                     UserJobCount.user_id == bindparam("user_id")
                 )
-            matches = self._bound_cards(None, True).with_only_columns(UserJob.status).subquery()
+            matches = self._bound_cards(None, query is not None, due).with_only_columns(UserJob.status).subquery()
             return select(cast(matches.c.status, Text), func.count()).group_by(matches.c.status)
 
         counts = dict.fromkeys(STATUSES, 0)
-        params = {"user_id": user_id, "query": query}
-        for status, n in self._rows(connection, ("counts", query is not None), build, params, generic=query is None):
+        params = {"user_id": user_id, "query": query, "today": date.today()}
+        key = ("counts", query is not None, due)
+        for status, n in self._rows(connection, key, build, params, generic=plain):
             counts[_STATUS_OF[status]] = int(n)
         return counts
 
@@ -267,6 +306,7 @@ class BoardQueries:
         order_of = {status: (orders or {}).get(status, ORDER_POSITION) for status in STATUSES}
         cards: dict[JobStatus, list[BoardCard]] = {status: [] for status in STATUSES}
         query = search_query(search)
+        due = wants_due(search)
         with self._read() as connection:
             counts = self._counts(connection, user_id, search)
             wanted = tuple(
@@ -277,7 +317,7 @@ class BoardQueries:
                 def build() -> Statement:
                     parts = [
                         select(
-                            _ordered(self._bound_cards(f"status_{i}", query is not None), order)
+                            _ordered(self._bound_cards(f"status_{i}", query is not None, due), order)
                             .limit(bindparam(f"limit_{i}"))
                             .subquery()
                         )
@@ -285,15 +325,16 @@ class BoardQueries:
                     ]
                     return union_all(*parts) if len(parts) > 1 else parts[0]
 
-                params: dict[str, Any] = {"user_id": user_id, "query": query}
+                params: dict[str, Any] = {"user_id": user_id, "query": query, "today": date.today()}
                 for i, (status, _order) in enumerate(wanted):
                     params[f"status_{i}"] = status.value
                     params[f"limit_{i}"] = sizes.get(status, PAGE_SIZE)
                 # Every column's first page walks the (user_id, status, position) index whatever the profile: plan
                 # once (1-2 ms a call). A search keeps per-call plans, as do the full list and later pages, whose
                 # best plan depends on how many cards the profile has.
-                key = ("open", wanted, query is not None)
-                for card in self._card_rows(connection, key, build, params, generic=query is None):
+                key = ("open", wanted, query is not None, due)
+                plain = query is None and not due
+                for card in self._card_rows(connection, key, build, params, generic=plain):
                     cards[card.status].append(card)
         for status, column in cards.items():
             # UNION ALL keeps no promise about order across its parts: restore each column's order.
@@ -315,11 +356,12 @@ class BoardQueries:
     ) -> ColumnPage:
         """A page of one column in board order (or best match first with order=ORDER_SCORE)."""
         query = search_query(search)
+        due = wants_due(search)
         _ordered(select(), order)  # an unknown order is refused before any SQL
 
         def build() -> Select:
             return (
-                _ordered(self._bound_cards("status", query is not None), order)
+                _ordered(self._bound_cards("status", query is not None, due), order)
                 .offset(bindparam("offset"))
                 .limit(bindparam("limit"))
             )
@@ -330,26 +372,35 @@ class BoardQueries:
             "query": query,
             "offset": offset,
             "limit": limit,
+            "today": date.today(),
         }
         with self._read() as session:
-            cards = self._card_rows(session, ("page", order, query is not None), build, params)
+            cards = self._card_rows(session, ("page", order, query is not None, due), build, params)
             if total is None:
                 total = self._counts(session, user_id, search)[JobStatus(status)]
         return ColumnPage(status=JobStatus(status), cards=cards, offset=offset, total=total)
 
     def cards_for(
-        self, user_id: uuid.UUID, status: JobStatus | None = None, search: str | None = None
+        self, user_id: uuid.UUID, status: JobStatus | None = None, search: str | None = None, *, due: bool = False
     ) -> list[BoardCard]:
-        """Every card of a profile (optionally one column, optionally matching a search), in board order."""
+        """Every card of a profile (optionally one column, a search, only due follow-ups), in board order."""
         query = search_query(search)
+        due = due or wants_due(search)
         column = "status" if status is not None else None
 
         def build() -> Select:
-            return self._bound_cards(column, query is not None).order_by(UserJob.status, UserJob.position, UserJob.id)
+            return self._bound_cards(column, query is not None, due).order_by(
+                UserJob.status, UserJob.position, UserJob.id
+            )
 
-        params = {"user_id": user_id, "status": JobStatus(status).value if status else None, "query": query}
+        params = {
+            "user_id": user_id,
+            "status": JobStatus(status).value if status else None,
+            "query": query,
+            "today": date.today(),
+        }
         with self._read() as connection:
-            return self._card_rows(connection, ("all", column, query is not None), build, params)
+            return self._card_rows(connection, ("all", column, query is not None, due), build, params)
 
     def card(self, user_job_id: uuid.UUID) -> BoardCard:
         """One card by its link id."""

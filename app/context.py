@@ -19,8 +19,10 @@ from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingService
 from app.profiles import ProfileService
+from app.reminders import ReminderService
 from app.settings import load_fanout_threshold
 from app.stats import BoardStats
+from app.status_history import StatusHistory
 from db.schema import SchemaState
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ class AppContext:
     history: IngestionHistory
     stats: BoardStats
     matching: MatchingService
+    status_history: StatusHistory
+    reminders: ReminderService
 
     @property
     def needs_migration(self) -> bool:
@@ -74,6 +78,8 @@ def build_context(database: Database) -> AppContext:
         history=IngestionHistory(sessions),
         stats=BoardStats(sessions),
         matching=matching,
+        status_history=StatusHistory(sessions),
+        reminders=ReminderService(sessions),
     )
 
 

@@ -20,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     board.add_argument("--profile", required=True)
     board.add_argument("--status", help="only this column: " + ", ".join(s.value for s in STATUSES))
     board.add_argument("--search", help="full-text search over title, company and description")
+    board.add_argument("--due", action="store_true", help="only cards whose follow-up is due today or overdue")
     board.add_argument("--json", action="store_true", help="print the cards as a JSON array")
     move = subparsers.add_parser("move", help="move a profile's card for a pool job to a column")
     move.add_argument("--profile", required=True)
@@ -49,12 +50,12 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
         return 0
     profile = ctx.profiles.get(args.profile)
     status = parse_status(args.status) if args.status else None
-    cards = ctx.board.cards_for(profile.id, status, args.search)
+    cards = ctx.board.cards_for(profile.id, status, args.search, due=args.due)
     if args.json:
         print_json([card.to_json() for card in cards])
         return 0
     if not cards:
-        print(f"No cards for “{profile.name}”" + (" matching that search." if args.search else "."))
+        print(f"No cards for “{profile.name}”" + (" matching that search." if args.search or args.due else "."))
         return 0
     print_table(
         ["STATUS", "SCORE", "TITLE", "COMPANY", "LOCATION", "JOB_POOL_ID"],

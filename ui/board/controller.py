@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QObject, Signal
 
 from app.board import ORDER_POSITION, ORDER_SCORE, PAGE_SIZE, BoardQueries
-from app.cards import CardService
+from app.cards import VIA_DRAG, VIA_MENU, CardService
 from app.errors import JobPoolError, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobStatus, MoveResult
 from ui.board.column_model import ColumnModel
@@ -183,10 +183,13 @@ class BoardController(QObject):
     # -- moving ----------------------------------------------------------------------------------------
     def drop(self, ids: list[uuid.UUID], status: JobStatus, row: int) -> None:
         """A drop asked to put cards at `row` of a column (-1 or past the loaded rows: the column's end)."""
-        self.move(ids, status, row=row if row >= 0 else self.models[status].rowCount())
+        self.move(ids, status, row=row if row >= 0 else self.models[status].rowCount(), via=VIA_DRAG)
 
-    def move(self, ids: Sequence[uuid.UUID], status: JobStatus, *, row: int | None = None) -> bool:
-        """Move cards to a column: at `row` (its current rows) or, with row None, to the top. False if no-op."""
+    def move(self, ids: Sequence[uuid.UUID], status: JobStatus, *, row: int | None = None, via: str = VIA_MENU) -> bool:
+        """Move cards to a column: at `row` (its current rows) or, with row None, to the top. False if no-op.
+
+        `via` (drag, keyboard, menu) goes into the status history of the cards whose column changes.
+        """
         ids = list(dict.fromkeys(ids))
         target = self.models[JobStatus(status)]
         if not ids or self.user_id is None:
@@ -241,6 +244,7 @@ class BoardController(QObject):
             target.status,
             before=before,
             at_top=at_top,
+            via=via,
             ordered=True,
             report=False,
             changes=ChangeSet.for_cards(ids, initiator=self),

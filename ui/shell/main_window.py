@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cards import VIA_MENU
 from app.context import AppContext
 from app.errors import JobPoolError
 from app.export import export_board_csv
@@ -201,7 +202,9 @@ class MainWindow(QMainWindow):
         self.migration_page.migrate_requested.connect(lambda: self.open_dialog("migration"))
         self.board_view.current_card_changed.connect(self.detail.show_card)
         self.board_view.open_card_requested.connect(lambda _card: self.detail.focus_notes())
-        self.detail.status_requested.connect(lambda card_id, status: self.controller.move([card_id], status))
+        self.detail.status_requested.connect(
+            lambda card_id, status: self.controller.move([card_id], status, via=VIA_MENU)
+        )
         self.controller.loaded.connect(self._board_loaded)
         self.controller.move_failed.connect(self.message_bar.show_message)
         self.controller.load_failed.connect(self._load_failed)
