@@ -1,14 +1,15 @@
-"""Paints a card (title, company, location, match-score badge, notes marker, age, "new" dot); no widget per card."""
+"""Paints a card (title, company, location, match-score badge, notes marker, age or "applied 5 d ago", follow-up
+badge, "new" dot); no widget per card."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.records import BoardCard
+from app.records import BoardCard, JobStatus
 from ui.board.column_model import CARD_ROLE
 from ui.support import theme
 
@@ -40,6 +41,24 @@ def age_text(card: BoardCard, now: datetime | None = None) -> str:
     if days < 365:
         return f"{days // 30}mo"
     return f"{days // 365}y"
+
+
+def applied_text(card: BoardCard, now: datetime | None = None) -> str:
+    """ "applied 5 d ago" for a card past Recommended that was moved to Applied; "" otherwise."""
+    if card.applied_at is None or card.status is JobStatus.RECOMMENDED:
+        return ""
+    now = now or datetime.now(UTC)
+    days = max(0, (now - card.applied_at).days)
+    return "applied today" if days == 0 else f"applied {days} d ago"
+
+
+def reminder_badge(card: BoardCard, today: date | None = None) -> str:
+    """ "Follow up" when the card's follow-up is due today, "Follow up · 3 d late" when overdue; "" otherwise."""
+    today = today or date.today()
+    if card.next_reminder is None or not card.reminder_due(today):
+        return ""
+    late = (today - card.next_reminder).days
+    return "Follow up" if late == 0 else f"Follow up · {late} d late"
 
 
 def location_text(card: BoardCard) -> str:
@@ -156,10 +175,13 @@ class CardDelegate(QStyledItemDelegate):
         footer = QRectF(inner.left(), inner.bottom() - height, inner.width(), height)
         painter.setFont(font)
         painter.setPen(QColor(theme.TEXT_MUTED))
-        age = age_text(card)
+        age = applied_text(card) or age_text(card)
         age_width = metrics.horizontalAdvance(age)
         painter.drawText(footer, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, age)
         right = footer.right() - age_width - (8 if age else 0)
+        due = reminder_badge(card)
+        if due:
+            right = CardDelegate._paint_due(painter, font, due, QPointF(right, footer.center().y())) - 8
         if card.notes and card.notes.strip():
             right = CardDelegate._paint_note_marker(painter, QPointF(right, footer.center().y())) - 8
         text_rect = QRectF(footer.left(), footer.top(), max(0.0, right - footer.left()), height)
@@ -169,6 +191,22 @@ class CardDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             metrics.elidedText(location_text(card), Qt.TextElideMode.ElideRight, int(text_rect.width()) + ELIDE_SLACK),
         )
+
+    @staticmethod
+    def _paint_due(painter: QPainter, font: QFont, text: str, right_centre: QPointF) -> float:
+        """The follow-up pill, right-aligned at the given point; returns its left edge."""
+        metrics = QFontMetrics(font)
+        width = metrics.horizontalAdvance(text) + 10
+        height = metrics.height() + 1
+        pill = QRectF(right_centre.x() - width, right_centre.y() - height / 2, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(theme.DUE_BACKGROUND))
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setFont(font)
+        painter.setPen(QColor(theme.DUE_TEXT))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setPen(QColor(theme.TEXT_MUTED))
+        return pill.left()
 
     @staticmethod
     def _paint_note_marker(painter: QPainter, right_centre: QPointF) -> float:

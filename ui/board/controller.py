@@ -42,6 +42,7 @@ class BoardController(QObject):
     loaded = Signal()  # a full load (profile, search, refresh) reached the models
     load_failed = Signal(str)
     cards_moved = Signal(list, object)  # (ids, target status), right after the optimistic change
+    cards_arrived = Signal(list, object)  # (cards that changed column, target status), after cards_moved
     move_settled = Signal(list, bool)  # (ids, saved?) once the service answered
     move_failed = Signal(str)
 
@@ -238,6 +239,9 @@ class BoardController(QObject):
             unplaced=unplaced,
         )
         self.cards_moved.emit(ids, target.status)
+        arrived = [by_id[i] for i in ids if i in by_id and by_id[i].status != target.status]
+        if arrived:
+            self.cards_arrived.emit(arrived, target.status)
         self.tasks.run(
             self._cards.move,
             ids,
@@ -283,7 +287,8 @@ class BoardController(QObject):
     def _arrived(card: BoardCard, status: JobStatus, now: datetime) -> BoardCard:
         if card.status == status:
             return card
-        return dataclasses.replace(card, status=status, status_changed_at=now)
+        applied_at = now if status is JobStatus.APPLIED else card.applied_at  # the history will say the same
+        return dataclasses.replace(card, status=status, status_changed_at=now, applied_at=applied_at)
 
     @staticmethod
     def _is_noop(target: ColumnModel, ids: list[uuid.UUID], before: uuid.UUID | None) -> bool:
