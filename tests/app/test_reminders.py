@@ -85,3 +85,17 @@ def test_follow_ups_survive_rejection_and_go_with_their_card(ctx) -> None:
         assert conn.execute(text("SELECT count(*) FROM reminder")).scalar() == 0
     with pytest.raises(NotFound):
         ctx.reminders.set(card, TODAY)
+
+
+def test_follow_up_offer_days_are_a_setting(tmp_path) -> None:
+    from app import settings
+
+    assert settings.load_follow_up_days(tmp_path) == settings.DEFAULT_FOLLOW_UP_DAYS == 7
+    settings.save_follow_up_days(0, tmp_path)
+    assert settings.load_follow_up_days(tmp_path) == 0
+    settings.save_follow_up_days(14, tmp_path)
+    assert settings.load_follow_up_days(tmp_path) == 14
+    with pytest.raises(ValueError):
+        settings.save_follow_up_days(-1, tmp_path)
+    (tmp_path / settings.SETTINGS_FILE).write_text('{"follow_up": {"days": "soon"}}')
+    assert settings.load_follow_up_days(tmp_path) == 7
