@@ -181,8 +181,8 @@ class CardDelegate(QStyledItemDelegate):
         right = footer.right() - age_width - (8 if age else 0)
         due = reminder_badge(card)
         if due:
-            right = CardDelegate._paint_due(painter, font, due, QPointF(right, footer.center().y())) - 8
-        if card.notes and card.notes.strip():
+            right = CardDelegate._paint_due(painter, font, due, QPointF(right, footer.center().y()), footer.left()) - 8
+        if card.notes and card.notes.strip() and right - 9 >= footer.left():
             right = CardDelegate._paint_note_marker(painter, QPointF(right, footer.center().y())) - 8
         text_rect = QRectF(footer.left(), footer.top(), max(0.0, right - footer.left()), height)
         painter.setPen(QColor(theme.TEXT_MUTED))
@@ -193,10 +193,13 @@ class CardDelegate(QStyledItemDelegate):
         )
 
     @staticmethod
-    def _paint_due(painter: QPainter, font: QFont, text: str, right_centre: QPointF) -> float:
-        """The follow-up pill, right-aligned at the given point; returns its left edge."""
+    def _paint_due(painter: QPainter, font: QFont, text: str, right_centre: QPointF, min_left: float) -> float:
+        """The follow-up pill, right-aligned at the given point (never left of min_left); returns its left edge."""
         metrics = QFontMetrics(font)
-        width = metrics.horizontalAdvance(text) + 10
+        width = min(metrics.horizontalAdvance(text) + 10, max(0.0, right_centre.x() - min_left))
+        if width < metrics.horizontalAdvance("…") + 10:
+            return right_centre.x() + 8  # a narrow card has no room left; the column's Due filter still finds it
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width) - 10 + ELIDE_SLACK)
         height = metrics.height() + 1
         pill = QRectF(right_centre.x() - width, right_centre.y() - height / 2, width, height)
         painter.setPen(Qt.PenStyle.NoPen)

@@ -70,6 +70,7 @@ def follow_up_text(due_on: date | None, note: str | None, today: date | None = N
 def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionLabel")
+    label.setIndent(0)  # aligned with the pane's other section labels
     return label
 
 
@@ -96,6 +97,7 @@ class TrackingPanel(QWidget):
         self.timeline.setObjectName("timeline")
         self.timeline.setTextFormat(Qt.TextFormat.PlainText)
         self.timeline.setWordWrap(True)
+        self.timeline.setIndent(0)
         self.timeline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.timeline)
 
@@ -105,6 +107,7 @@ class TrackingPanel(QWidget):
         self.follow_up.setObjectName("followUpState")
         self.follow_up.setTextFormat(Qt.TextFormat.PlainText)  # the note is shown as typed
         self.follow_up.setWordWrap(True)
+        self.follow_up.setIndent(0)
         state_row.addWidget(self.follow_up, 1)
         self.done_button = QPushButton("Done")
         self.done_button.setAccessibleName("Mark the follow-up done")
