@@ -14,6 +14,7 @@ from ui.board.card_delegate import applied_text, reminder_badge
 from ui.board.tracking_panel import follow_up_text, timeline_lines
 from ui.shell.follow_up_notifier import FollowUpNotifier
 from ui.shell.main_window import MainWindow
+from ui.support.events import ChangeSet
 from ui.support.window_state import AppSettings
 
 TODAY = date.today()
@@ -66,7 +67,9 @@ def test_moves_from_the_window_show_in_the_timeline_with_how_they_were_made(wind
     assert _timeline(window).splitlines()[1].endswith("· from a menu")
     with qtbot.waitSignal(window.controller.move_settled, timeout=10_000):
         window.controller.drop([second.user_job_id], JobStatus.OFFER, -1)
+    qtbot.waitUntil(lambda: _model_card(window, JobStatus.APPLIED, first.user_job_id) is not None, timeout=10_000)
     window.board_view.select_cards(JobStatus.APPLIED, [first.user_job_id])
+    assert [c.user_job_id for c in window.board_view.selected_cards()] == [first.user_job_id]
     with qtbot.waitSignal(window.controller.move_settled, timeout=10_000):
         window.board_view.send_selection_to(JobStatus.INTERVIEWING)  # the Ctrl+3 action
     assert [e.via for e in ctx.status_history.events(second.user_job_id)] == ["import", "drag"]
@@ -116,8 +119,7 @@ def test_due_follow_ups_show_in_the_status_bar_the_due_filter_and_the_pane(windo
     due, later = cards[0].user_job_id, cards[1].user_job_id
     ctx.reminders.set(due, TODAY - timedelta(days=2), "Ask about the team")
     ctx.reminders.set(later, TODAY + timedelta(days=4))
-    window.refresh_board()
-    window.refresh_status()
+    window.hub.emit_changes(ChangeSet(board=True))  # written behind the window's back: tell it, as a reload would
     qtbot.waitUntil(lambda: window.status.due_label.text() == "1 follow-up due", timeout=10_000)
     assert window.status.due_label.isVisible()
     assert window.notifier.last_message == "1 follow-up due for Alex"
@@ -158,6 +160,7 @@ def test_history_and_follow_ups_survive_a_profile_switch(window, ctx, qtbot) -> 
     with qtbot.waitSignal(window.controller.move_settled, timeout=10_000):
         window.controller.move([card.user_job_id], JobStatus.REJECTED)
     ctx.reminders.set(card.user_job_id, TODAY + timedelta(days=1), "keep")
+    window.hub.emit_changes(ChangeSet(board=True))
     seed_profile(ctx, "Sam", 2, start=50)
     window.refresh_profiles()
     qtbot.waitUntil(lambda: window.switcher.findText("Sam") >= 0, timeout=10_000)
