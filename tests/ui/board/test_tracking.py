@@ -104,6 +104,7 @@ def test_a_reorder_inside_applied_or_a_switched_off_offer_offers_nothing(window,
         window.controller.move(ids[:2], JobStatus.APPLIED)
     assert "2 jobs" in window.follow_up_bar.label.text()
     window.follow_up_bar.hide()
+    qtbot.waitUntil(lambda: all(_model_card(window, JobStatus.APPLIED, i) is not None for i in ids[:2]), timeout=20_000)
     with qtbot.waitSignal(window.controller.move_settled, timeout=10_000):
         window.controller.move([ids[1]], JobStatus.APPLIED, row=0)  # same column: no new application
     assert not window.follow_up_bar.isVisible()
