@@ -8,7 +8,7 @@ import os
 import sys
 from types import ModuleType
 
-from cli import add, board, contact, discover, ingest, interview, migrate, profiles, server, tag
+from cli import add, board, contact, discover, history, ingest, interview, migrate, profiles, reminders, server, tag
 
 # Each command module has NAME, register(subparsers) and run(args, ctx); the order is the order of `--help`.
 COMMAND_MODULES: tuple[ModuleType, ...] = (
@@ -22,8 +22,10 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     contact,
     tag,
     server,
+    history,
+    reminders,
 )
-COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview}
+COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview, "remind": reminders}
 
 
 def _command_modules() -> dict[str, ModuleType]:

@@ -6,6 +6,8 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -27,12 +29,12 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.card_filter import PERIOD_TO_YEAR, CardFilter, parse_search
+from app.card_filter import DUE_WORD, PERIOD_TO_YEAR, CardFilter, parse_search
 from app.errors import InvalidInput, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
 from db.engine import run_prepared
-from db.models import PoolJob, UserJob, UserJobCount
+from db.models import PoolJob, Reminder, StatusEvent, UserJob, UserJobCount
 
 Statement = Select | CompoundSelect  # a card query: one column's page, or several columns' pages in a UNION ALL
 
@@ -58,6 +60,15 @@ _CARD_COLUMNS = (
     UserJob.seen_at.is_not(None).label("seen"),
     UserJob.tags,
     UserJob.priority,
+    # The last move into Applied and the open follow-up: one index probe each per card read.
+    select(func.max(StatusEvent.at))
+    .where(StatusEvent.user_job_id == UserJob.id, StatusEvent.to_status == text("'applied'::job_status"))
+    .scalar_subquery()
+    .label("applied_at"),
+    select(Reminder.due_on)
+    .where(Reminder.user_job_id == UserJob.id, Reminder.done_at.is_(None))
+    .scalar_subquery()
+    .label("next_reminder"),
 )
 
 
@@ -72,13 +83,28 @@ def _as_filter(search: str | CardFilter | None) -> CardFilter:
     return search if isinstance(search, CardFilter) else parse_search(search)
 
 
-def _shape(filt: CardFilter) -> tuple[bool, int, bool, bool]:
+def _shape(filt: CardFilter) -> tuple[bool, int, bool, bool, bool]:
     """The SQL shape of a filter; the text part counts only when it holds a searchable word."""
-    return (search_query(filt.text) is not None, len(filt.tags), filt.priority is not None, filt.min_salary is not None)
+    return (
+        search_query(filt.text) is not None,
+        len(filt.tags),
+        filt.priority is not None,
+        filt.min_salary is not None,
+        filt.due,
+    )
 
 
 def _filtering(filt: CardFilter) -> bool:
     return any(_shape(filt))
+
+
+# In a search, this word keeps only cards whose follow-up is due today or overdue (the toolbar's Due toggle).
+DUE_TOKEN = "due:"
+
+
+def wants_due(search: str | None) -> bool:
+    """Whether a search asks for due follow-ups only (it holds the word `due:`); never fails on a half-typed line."""
+    return bool(DUE_WORD.search(search or ""))
 
 
 def search_query(search: str | None) -> str | None:
@@ -139,6 +165,8 @@ _new = object.__new__
     _set_seen,
     _set_tags,
     _set_priority,
+    _set_applied_at,
+    _set_next_reminder,
 ) = (
     getattr(BoardCard, name).__set__
     for name in (
@@ -161,6 +189,8 @@ _new = object.__new__
         "seen",
         "tags",
         "priority",
+        "applied_at",
+        "next_reminder",
     )
 )
 
@@ -187,6 +217,8 @@ def card_from_row(row: Any) -> BoardCard:
     _set_seen(card, row[16])
     _set_tags(card, tuple(row[17] or ()))
     _set_priority(card, row[18])
+    _set_applied_at(card, row[19])
+    _set_next_reminder(card, row[20])
     return card
 
 
@@ -206,6 +238,7 @@ def _filter_params(filt: CardFilter) -> dict[str, Any]:
         "tags": list(filt.tags),
         "priority": filt.priority,
         "min_salary": filt.min_salary,
+        "today": date.today(),
     }
 
 
@@ -275,6 +308,16 @@ class BoardQueries:
             stmt = stmt.where(UserJob.priority == bindparam("priority", type_=Text))
         if filt.min_salary is not None:
             stmt = stmt.where(bindparam("min_salary", type_=Numeric) <= _YEARLY_SALARY)
+        if filt.due:
+            stmt = stmt.where(
+                select(Reminder.id)
+                .where(
+                    Reminder.user_job_id == UserJob.id,
+                    Reminder.done_at.is_(None),
+                    Reminder.due_on <= bindparam("today", type_=Reminder.due_on.type),
+                )
+                .exists()
+            )
         return stmt
 
     def _base(self) -> Select:
@@ -384,6 +427,7 @@ class BoardQueries:
             **_filter_params(filt),
             "offset": offset,
             "limit": limit,
+            "today": date.today(),
         }
         with self._read() as session:
             cards = self._card_rows(session, ("page", order, _shape(filt)), build, params)
@@ -392,10 +436,17 @@ class BoardQueries:
         return ColumnPage(status=JobStatus(status), cards=cards, offset=offset, total=total)
 
     def cards_for(
-        self, user_id: uuid.UUID, status: JobStatus | None = None, search: str | CardFilter | None = None
+        self,
+        user_id: uuid.UUID,
+        status: JobStatus | None = None,
+        search: str | CardFilter | None = None,
+        *,
+        due: bool = False,
     ) -> list[BoardCard]:
-        """Every card of a profile (optionally one column, optionally matching a filter), in board order."""
+        """Every card of a profile (optionally one column, a filter, only due follow-ups), in board order."""
         filt = _as_filter(search)
+        if due:
+            filt = replace(filt, due=True)
         column = "status" if status is not None else None
 
         def build() -> Select:

@@ -22,6 +22,7 @@ MAX_TAGS = 50
 
 _FILTER_WORD = re.compile(r'(?i)(?<!\S)(tag|priority|salary):(?:"([^"]*)"|(\S*))')
 _SPACE = re.compile(r"\s+")
+DUE_WORD = re.compile(r"(?<!\S)due:(?!\S)", re.IGNORECASE)  # only cards whose follow-up is due
 _AMOUNT = re.compile(r"(?i)^\$?\s*(\d+(?:[.,]\d+)*)\s*(k)?$")
 
 
@@ -78,11 +79,12 @@ class CardFilter:
     tags: tuple[str, ...] = ()
     priority: str | None = None
     min_salary: Decimal | None = None
+    due: bool = False  # only cards whose follow-up is due today or overdue
 
     @property
-    def shape(self) -> tuple[bool, int, bool, bool]:
+    def shape(self) -> tuple[bool, int, bool, bool, bool]:
         """What the SQL for this filter looks like (its values are bind parameters)."""
-        return (bool(self.text), len(self.tags), self.priority is not None, self.min_salary is not None)
+        return (bool(self.text), len(self.tags), self.priority is not None, self.min_salary is not None, self.due)
 
     @property
     def active(self) -> bool:
@@ -98,13 +100,17 @@ class CardFilter:
             tags=tuple(dict.fromkeys((*self.tags, *other.tags))),
             priority=other.priority or self.priority,
             min_salary=other.min_salary if other.min_salary is not None else self.min_salary,
+            due=self.due or other.due,
         )
 
 
 def parse_search(search: str | None) -> CardFilter:
-    """A filter from a search line: `tag:x`, `tag:"two words"`, `priority:high`, `salary:90k`; the rest is text."""
+    """A filter from a search line: `tag:x`, `tag:"two words"`, `priority:high`, `salary:90k`, `due:`; the rest is
+    text."""
     if not search:
         return CardFilter()
+    due = bool(DUE_WORD.search(search))
+    search = DUE_WORD.sub(" ", search)
     tags: list[str] = []
     priority: str | None = None
     min_salary: Decimal | None = None
@@ -120,4 +126,4 @@ def parse_search(search: str | None) -> CardFilter:
         else:
             min_salary = parse_amount(value.lstrip(">="))
     text = _SPACE.sub(" ", _FILTER_WORD.sub(" ", search)).strip() or None
-    return CardFilter(text=text, tags=tuple(dict.fromkeys(tags)), priority=priority, min_salary=min_salary)
+    return CardFilter(text=text, tags=tuple(dict.fromkeys(tags)), priority=priority, min_salary=min_salary, due=due)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import InvalidInput, NotFound
+from app.profiles import find_user
 from app.records import MoveResult
 from db.base import JobStatus
 from db.engine import affected_rows, run_prepared
@@ -16,6 +17,20 @@ from db.models import User, UserJob
 
 MIN_GAP = 1e-6
 MAX_NOTES = 100_000
+
+# How a status change was made, recorded in its history event (revision 0005 reads the transaction's `jobpool.via`).
+VIA_DRAG = "drag"
+VIA_KEYBOARD = "keyboard"
+VIA_MENU = "menu"
+VIA_CLI = "cli"
+VIAS = (VIA_DRAG, VIA_KEYBOARD, VIA_MENU, VIA_CLI, "import", "fan-out", "migration", "other")
+
+_SET_VIA = text("SELECT set_config('jobpool.via', :via, true)")
+
+
+def set_via(session: Session | Connection, via: str) -> None:
+    """Name how this transaction changes cards, for their status history ("import", "fan-out", ...)."""
+    session.execute(_SET_VIA, {"via": via})
 
 
 def parse_status(value: str | JobStatus) -> JobStatus:
@@ -78,7 +93,8 @@ WITH locked AS MATERIALIZED ({_LOCK_CARDS}
         (SELECT max(position) {_COLUMN} AND position < (SELECT position FROM anchor)) AS below,
         (SELECT min(position) {_COLUMN}) AS lowest,
         (SELECT max(position) {_COLUMN}) AS highest,
-        set_config('synchronous_commit', 'off', true) AS no_flush_wait
+        set_config('synchronous_commit', 'off', true) AS no_flush_wait,
+        set_config('jobpool.via', :via, true) AS via
     FROM owner o
 ), place AS (
     SELECT anchored, upper,
@@ -107,6 +123,15 @@ _UPDATE = text(
 )
 
 
+def card_for(session: Session, profile: str, job_pool_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    """(user_job_id, user_id) of a profile's card for a pool job, the profile given by name (case-insensitive)."""
+    user_id = find_user(session, profile).id
+    link = session.scalar(select(UserJob.id).where(UserJob.user_id == user_id, UserJob.job_pool_id == job_pool_id))
+    if link is None:
+        raise NotFound(f"Profile “{profile}” has no card for pool job {job_pool_id}.")
+    return link, user_id
+
+
 class CardService:
     """Moves cards (status and place in the column) and saves notes, one transaction per call."""
 
@@ -123,9 +148,15 @@ class CardService:
         *,
         before: uuid.UUID | None = None,
         at_top: bool = False,
+        via: str = VIA_CLI,
     ) -> MoveResult:
-        """Put cards, in the given order, into a column: before another card, at the top, or at the end."""
+        """Put cards, in the given order, into a column: before another card, at the top, or at the end.
+
+        `via` (drag, keyboard, menu, cli) is recorded in the status history of the cards whose column changes.
+        """
         target = parse_status(status)
+        if via not in VIAS:
+            raise InvalidInput(f"Unknown way of moving “{via}”.")
         ids = list(dict.fromkeys(user_job_ids))
         if not ids:
             raise InvalidInput("No card to move.")
@@ -143,6 +174,7 @@ class CardService:
                         "at_top": at_top,
                         "k": len(ids),
                         "min_gap": MIN_GAP,
+                        "via": via,
                     },
                     generic_plan=True,
                 )
@@ -156,6 +188,7 @@ class CardService:
             if len(users) != 1:
                 raise InvalidInput("Cards of different profiles cannot move together.")
             user_id = users.pop()
+            set_via(session, via)
             positions = self._positions(session, user_id, target, ids, before, at_top)
             session.execute(_UPDATE, {"status": target.value, "ids": ids, "positions": positions})
         return MoveResult(user_job_ids=ids, status=target, positions=positions)

@@ -21,8 +21,10 @@ from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingServices, build_matching
 from app.profiles import ProfileService
+from app.reminders import ReminderService
 from app.settings import load_fanout_threshold
 from app.stats import BoardStats
+from app.status_history import StatusHistory
 from app.team.service import TeamService
 from db.schema import SchemaState
 
@@ -47,6 +49,8 @@ class AppContext:
     matching: MatchingServices
     capture: CaptureService
     team: TeamService
+    status_history: StatusHistory
+    reminders: ReminderService
 
     @property
     def needs_migration(self) -> bool:
@@ -84,6 +88,8 @@ def build_context(database: Database) -> AppContext:
         matching=matching,
         capture=CaptureService(sessions, ingestion, cards),
         team=TeamService(database.engine),
+        status_history=StatusHistory(sessions),
+        reminders=ReminderService(sessions),
     )
 
 

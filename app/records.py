@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,9 @@ from db.base import JobStatus
 __all__ = [
     "STATUSES",
     "BoardCard",
+    "CardReminder",
     "ColumnPage",
+    "HistoryEvent",
     "IngestReport",
     "JobDetail",
     "JobStatus",
@@ -73,6 +75,12 @@ class BoardCard:
     seen: bool = True
     tags: tuple[str, ...] = ()
     priority: str | None = None
+    applied_at: datetime | None = None  # the last move into Applied (status history)
+    next_reminder: date | None = None  # the due date of the card's open follow-up
+
+    def reminder_due(self, today: date) -> bool:
+        """Whether the card's follow-up is due (or overdue) on `today`."""
+        return self.next_reminder is not None and self.next_reminder <= today
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (ids and dates as strings)."""
@@ -95,6 +103,8 @@ class BoardCard:
             "status_changed_at": self.status_changed_at.isoformat(),
             "tags": list(self.tags),
             "priority": self.priority,
+            "applied_at": self.applied_at.isoformat() if self.applied_at else None,
+            "next_reminder": self.next_reminder.isoformat() if self.next_reminder else None,
         }
 
 
@@ -145,6 +155,47 @@ class JobDetail:
         if self.salary_period:
             text += f" / {self.salary_period}"
         return text
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """One entry of a card's status history: from_status None means the card was added."""
+
+    at: datetime
+    from_status: JobStatus | None
+    to_status: JobStatus
+    via: str
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the `history --json` shape)."""
+        return {
+            "at": self.at.isoformat(),
+            "from_status": self.from_status.value if self.from_status else None,
+            "to_status": self.to_status.value,
+            "via": self.via,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CardReminder:
+    """A card's open follow-up, with what identifies the card."""
+
+    user_job_id: uuid.UUID
+    job_pool_id: uuid.UUID
+    title: str
+    company: str | None
+    due_on: date
+    note: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the `reminders --json` shape)."""
+        return {
+            "job_pool_id": str(self.job_pool_id),
+            "title": self.title,
+            "company": self.company,
+            "due_on": self.due_on.isoformat(),
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True, slots=True)

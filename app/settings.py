@@ -39,6 +39,9 @@ _SECTION = "apify"
 _MATCHING_SECTION = "matching"
 _BACKUPS_SECTION = "backups"
 DEFAULT_BACKUPS_KEPT = 3
+_FOLLOW_UP_SECTION = "follow_up"
+DEFAULT_FOLLOW_UP_DAYS = 7
+MAX_FOLLOW_UP_DAYS = 365
 _file_lock = threading.Lock()
 
 
@@ -184,6 +187,21 @@ def save_backups_kept(keep: int, data_dir: str | Path | None = None) -> None:
     if keep < 0:
         raise ValueError("the number of backups to keep cannot be negative")
     _update_section(data_dir, section=_BACKUPS_SECTION, keep=int(keep))
+
+
+def load_follow_up_days(data_dir: str | Path | None = None) -> int:
+    """Days after a move to Applied that the window offers a follow-up (settings.json: follow_up.days; 0: off)."""
+    value = _read_section(data_dir, _FOLLOW_UP_SECTION).get("days")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_FOLLOW_UP_DAYS:
+        return DEFAULT_FOLLOW_UP_DAYS
+    return value
+
+
+def save_follow_up_days(days: int, data_dir: str | Path | None = None) -> None:
+    """Save the follow-up offer's days (0 switches the offer off)."""
+    if not 0 <= days <= MAX_FOLLOW_UP_DAYS:
+        raise ValueError(f"a follow-up comes 0 to {MAX_FOLLOW_UP_DAYS} days after applying")
+    _update_section(data_dir, section=_FOLLOW_UP_SECTION, days=int(days))
 
 
 def _token_and_storage(data_dir: str | Path | None) -> tuple[str | None, TokenStorage]:

@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     board.add_argument(
         "--min-salary", metavar="AMOUNT", help="only postings paying at least this much a year (hourly pay × 2080, …)"
     )
+    board.add_argument("--due", action="store_true", help="only cards whose follow-up is due today or overdue")
     board.add_argument("--json", action="store_true", help="print the cards as a JSON array")
     move = subparsers.add_parser("move", help="move a profile's card for a pool job to a column")
     move.add_argument("--profile", required=True)
@@ -62,6 +63,7 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
         tags=tuple(normalize_tags(args.tag)),
         priority=parse_priority(args.priority),
         min_salary=parse_amount(args.min_salary) if args.min_salary else None,
+        due=args.due,
     )
     filters = parse_search(args.search).combined(options)
     cards = ctx.board.cards_for(profile.id, status, filters)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from collections.abc import Sequence
 from typing import Any
+
+from app.errors import InvalidInput
 
 
 def print_json(value: Any) -> None:
@@ -27,3 +30,11 @@ def truncate(value: str | None, width: int) -> str:
     """Cut text to a column width with an ellipsis."""
     text = (value or "").replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def parse_job_pool_id(value: str) -> uuid.UUID:
+    """A pool job id from the command line, or a user error naming where ids come from."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise InvalidInput(f"“{value}” is not a job pool id (a UUID; see `board --json`).") from None

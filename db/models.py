@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Computed,
     Enum,
     ForeignKey,
+    Identity,
     Index,
     Numeric,
     String,
@@ -256,3 +258,34 @@ class CoachGrant(Base):
 
     profile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     coach: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+
+
+class StatusEvent(Base):
+    """One change of a card's column (from_status NULL: the card was added), written by triggers on user_job.
+
+    Revision 0005 holds the triggers; `via` says how the change was made (the transaction's `jobpool.via`).
+    """
+
+    __tablename__ = "status_event"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    user_job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_job.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    from_status: Mapped[JobStatus | None] = mapped_column(job_status_enum)
+    to_status: Mapped[JobStatus] = mapped_column(job_status_enum)
+    via: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_status_event_user_job_id_at", "user_job_id", "at"),)
+
+
+class Reminder(Base):
+    """A card's follow-up: when it is due, a note, and when it was done."""
+
+    __tablename__ = "reminder"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_job.id", ondelete="CASCADE"), unique=True)
+    due_on: Mapped[date] = mapped_column(index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = created_at()

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
-from app.cards import lock_new_card_positions
+from app.cards import lock_new_card_positions, set_via
 from db.engine import affected_rows
 
 _JOB_SKILL_COLUMNS = (
@@ -108,6 +108,7 @@ def insert_links(session: Session, user_id: uuid.UUID, jobs: Sequence[ScoredJob]
     if not jobs:
         return 0
     lock_new_card_positions(session, user_id)
+    set_via(session, "fan-out")
     result = session.execute(
         text(INSERT_LINKS_SQL),
         {

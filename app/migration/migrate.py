@@ -191,6 +191,8 @@ def insert_pool_jobs(connection: Connection) -> tuple[int, int, int]:
 def insert_links(connection: Connection) -> int:
     """One card per (profile, v2 hash), merged from that profile's rows of the job."""
     with bulk_load(connection, "user_job"):
+        # Each card's history starts with what the legacy row knew: added, and its last column change.
+        connection.execute(text("SELECT set_config('jobpool.via', 'migration', true)"))
         return connection.execute(text(_LINKS_SQL), {"separator": NOTES_SEPARATOR}).rowcount
 
 

@@ -238,7 +238,7 @@ def test_column_counts_kept_by_triggers_stay_exact_through_every_kind_of_write(c
 def test_truncating_the_links_empties_the_kept_counts(ctx) -> None:
     ana = _seed(ctx, "Ana", 5)
     with ctx.database.sessions.begin() as session:
-        session.execute(text("TRUNCATE user_job CASCADE"))
+        session.execute(text("TRUNCATE user_job CASCADE"))  # its history and follow-ups go with it
     assert _kept_counts(ctx) == {} and ctx.board.column_counts(ana.id)[JobStatus.RECOMMENDED] == 0
     ctx.ingestion.run("Ana", [linkedin_items(0, 5)], source="test", embed=False)
     assert _kept_counts(ctx) == _true_counts(ctx) == {(ana.id, "recommended"): 5}
@@ -272,6 +272,8 @@ def test_card_from_row_sets_every_field_as_the_constructor_would() -> None:
         "seen": False,
         "tags": ("remote", "dream job"),
         "priority": "high",
+        "applied_at": now,
+        "next_reminder": now.date(),
     }
     assert [f.name for f in dataclasses.fields(BoardCard)] == list(values)
     row = [*values.values()]

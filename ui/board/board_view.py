@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QScrollArea, QWidget
 
 from app.board import ORDER_POSITION, ORDER_SCORE
+from app.cards import VIA_KEYBOARD, VIA_MENU
 from app.records import STATUSES, BoardCard, JobStatus, status_label
 from ui.board.column_model import CARD_ROLE
 from ui.board.column_view import ColumnView, ColumnWidget
@@ -219,7 +220,7 @@ class BoardView(QScrollArea):
             self.focus_column(STATUSES[index])
 
     # -- moves -----------------------------------------------------------------------------------------
-    def send_selection_to(self, status: JobStatus) -> bool:
+    def send_selection_to(self, status: JobStatus, via: str = VIA_KEYBOARD) -> bool:
         """Move the selected cards to the top of a column; the next card of the source column becomes current."""
         cards = self.selected_cards()
         if not cards:
@@ -229,7 +230,7 @@ class BoardView(QScrollArea):
         row = min(view.column_model.row_of(card.user_job_id) for card in cards)
         self._moving_by_key = True
         try:
-            moved = self.controller.move([card.user_job_id for card in cards], status)
+            moved = self.controller.move([card.user_job_id for card in cards], status, via=via)
         finally:
             self._moving_by_key = False
         if moved and JobStatus(status) == source:
@@ -255,7 +256,7 @@ class BoardView(QScrollArea):
         target = rows[0] - 1 if step < 0 else rows[-1] + 2
         if target < 0 or (target > model.rowCount() and not model.fully_loaded):
             return False
-        moved = self.controller.move([card.user_job_id for card in cards], model.status, row=target)
+        moved = self.controller.move([card.user_job_id for card in cards], model.status, row=target, via=VIA_KEYBOARD)
         if moved:
             self.select_cards(model.status, [card.user_job_id for card in cards])
         return moved
@@ -325,7 +326,7 @@ class BoardView(QScrollArea):
         move_to = menu.addMenu("Move to")
         for number, status in enumerate(STATUSES, start=1):
             action = move_to.addAction(status_label(status))
-            action.triggered.connect(lambda _checked=False, s=status: self.send_selection_to(s))
+            action.triggered.connect(lambda _checked=False, s=status: self.send_selection_to(s, VIA_MENU))
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setEnabled(bool(cards) and any(card.status != status for card in cards))
         move_to.setEnabled(bool(cards))

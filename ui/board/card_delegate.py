@@ -1,15 +1,15 @@
-"""Paints a card (title, company, location, match-score badge, priority and tag chips, notes marker, age, "new"
-dot); no widget per card."""
+"""Paints a card (title, company, location, match-score badge, priority and tag chips, notes marker, age or
+"applied 5 d ago", follow-up badge, "new" dot); no widget per card."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.records import BoardCard
+from app.records import BoardCard, JobStatus
 from ui.board.column_model import CARD_ROLE
 from ui.support import theme
 
@@ -61,6 +61,24 @@ def chip_texts(card: BoardCard) -> list[tuple[str, str, str]]:
         chips.append((card.priority.capitalize(), background, foreground))
     chips.extend((tag, *TAG_COLOURS) for tag in card.tags)
     return chips
+
+
+def applied_text(card: BoardCard, now: datetime | None = None) -> str:
+    """ "applied 5 d ago" for a card past Recommended that was moved to Applied; "" otherwise."""
+    if card.applied_at is None or card.status is JobStatus.RECOMMENDED:
+        return ""
+    now = now or datetime.now(UTC)
+    days = max(0, (now - card.applied_at).days)
+    return "applied today" if days == 0 else f"applied {days} d ago"
+
+
+def reminder_badge(card: BoardCard, today: date | None = None) -> str:
+    """ "Follow up" when the card's follow-up is due today, "Follow up · 3 d late" when overdue; "" otherwise."""
+    today = today or date.today()
+    if card.next_reminder is None or not card.reminder_due(today):
+        return ""
+    late = (today - card.next_reminder).days
+    return "Follow up" if late == 0 else f"Follow up · {late} d late"
 
 
 def location_text(card: BoardCard) -> str:
@@ -177,11 +195,14 @@ class CardDelegate(QStyledItemDelegate):
         footer = QRectF(inner.left(), inner.bottom() - height, inner.width(), height)
         painter.setFont(font)
         painter.setPen(QColor(theme.TEXT_MUTED))
-        age = age_text(card)
+        age = applied_text(card) or age_text(card)
         age_width = metrics.horizontalAdvance(age)
         painter.drawText(footer, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, age)
         right = footer.right() - age_width - (8 if age else 0)
-        if card.notes and card.notes.strip():
+        due = reminder_badge(card)
+        if due:
+            right = CardDelegate._paint_due(painter, font, due, QPointF(right, footer.center().y()), footer.left()) - 8
+        if card.notes and card.notes.strip() and right - 9 >= footer.left():
             right = CardDelegate._paint_note_marker(painter, QPointF(right, footer.center().y())) - 8
         if card.priority or card.tags:
             floor = footer.left() + footer.width() * LOCATION_SHARE
@@ -246,6 +267,25 @@ class CardDelegate(QStyledItemDelegate):
             )
             x += width + CHIP_GAP
         return left - (4 if fitting else 0)
+
+    @staticmethod
+    def _paint_due(painter: QPainter, font: QFont, text: str, right_centre: QPointF, min_left: float) -> float:
+        """The follow-up pill, right-aligned at the given point (never left of min_left); returns its left edge."""
+        metrics = QFontMetrics(font)
+        width = min(metrics.horizontalAdvance(text) + 10, max(0.0, right_centre.x() - min_left))
+        if width < metrics.horizontalAdvance("…") + 10:
+            return right_centre.x() + 8  # a narrow card has no room left; the column's Due filter still finds it
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width) - 10 + ELIDE_SLACK)
+        height = metrics.height() + 1
+        pill = QRectF(right_centre.x() - width, right_centre.y() - height / 2, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(theme.DUE_BACKGROUND))
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setFont(font)
+        painter.setPen(QColor(theme.DUE_TEXT))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setPen(QColor(theme.TEXT_MUTED))
+        return pill.left()
 
     @staticmethod
     def _paint_note_marker(painter: QPainter, right_centre: QPointF) -> float:

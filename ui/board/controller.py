@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QObject, Signal
 
 from app.board import ORDER_POSITION, ORDER_SCORE, PAGE_SIZE, BoardQueries
-from app.cards import CardService
+from app.cards import VIA_DRAG, VIA_MENU, CardService
 from app.errors import JobPoolError, NotFound
 from app.records import STATUSES, BoardCard, ColumnPage, JobStatus, MoveResult
 from ui.board.column_model import ColumnModel
@@ -42,6 +42,7 @@ class BoardController(QObject):
     loaded = Signal()  # a full load (profile, search, refresh) reached the models
     load_failed = Signal(str)
     cards_moved = Signal(list, object)  # (ids, target status), right after the optimistic change
+    cards_arrived = Signal(list, object)  # (cards that changed column, target status), after cards_moved
     move_settled = Signal(list, bool)  # (ids, saved?) once the service answered
     move_failed = Signal(str)
 
@@ -183,10 +184,13 @@ class BoardController(QObject):
     # -- moving ----------------------------------------------------------------------------------------
     def drop(self, ids: list[uuid.UUID], status: JobStatus, row: int) -> None:
         """A drop asked to put cards at `row` of a column (-1 or past the loaded rows: the column's end)."""
-        self.move(ids, status, row=row if row >= 0 else self.models[status].rowCount())
+        self.move(ids, status, row=row if row >= 0 else self.models[status].rowCount(), via=VIA_DRAG)
 
-    def move(self, ids: Sequence[uuid.UUID], status: JobStatus, *, row: int | None = None) -> bool:
-        """Move cards to a column: at `row` (its current rows) or, with row None, to the top. False if no-op."""
+    def move(self, ids: Sequence[uuid.UUID], status: JobStatus, *, row: int | None = None, via: str = VIA_MENU) -> bool:
+        """Move cards to a column: at `row` (its current rows) or, with row None, to the top. False if no-op.
+
+        `via` (drag, keyboard, menu) goes into the status history of the cards whose column changes.
+        """
         ids = list(dict.fromkeys(ids))
         target = self.models[JobStatus(status)]
         if not ids or self.user_id is None:
@@ -235,12 +239,16 @@ class BoardController(QObject):
             unplaced=unplaced,
         )
         self.cards_moved.emit(ids, target.status)
+        arrived = [by_id[i] for i in ids if i in by_id and by_id[i].status != target.status]
+        if arrived:
+            self.cards_arrived.emit(arrived, target.status)
         self.tasks.run(
             self._cards.move,
             ids,
             target.status,
             before=before,
             at_top=at_top,
+            via=via,
             ordered=True,
             report=False,
             changes=ChangeSet.for_cards(ids, initiator=self),
@@ -279,7 +287,8 @@ class BoardController(QObject):
     def _arrived(card: BoardCard, status: JobStatus, now: datetime) -> BoardCard:
         if card.status == status:
             return card
-        return dataclasses.replace(card, status=status, status_changed_at=now)
+        applied_at = now if status is JobStatus.APPLIED else card.applied_at  # the history will say the same
+        return dataclasses.replace(card, status=status, status_changed_at=now, applied_at=applied_at)
 
     @staticmethod
     def _is_noop(target: ColumnModel, ids: list[uuid.UUID], before: uuid.UUID | None) -> bool:

@@ -25,8 +25,11 @@ from app.board import BoardQueries
 from app.card_details import CardDetailsService
 from app.description_html import description_markup
 from app.records import STATUSES, BoardCard, JobDetail, JobStatus, status_label
+from app.reminders import ReminderService
+from app.status_history import StatusHistory
 from ui.board.card_details_section import CardDetailsSection
 from ui.board.notes_keeper import NotesKeeper
+from ui.board.tracking_panel import TrackingPanel
 from ui.support import theme
 from ui.support.chips import ChipList
 from ui.support.events import ChangeSet, Hub
@@ -94,9 +97,14 @@ class DetailPane(QStackedWidget):
         notes: NotesKeeper,
         parent: QWidget | None = None,
         details: CardDetailsService | None = None,
+        *,
+        history: StatusHistory | None = None,
+        reminders: ReminderService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
+        # The status timeline and follow-up, when the window has those services.
+        self.tracking_panel = TrackingPanel(history, reminders, tasks) if history and reminders else None
         self._board = board
         self._tasks = tasks
         self._notes = notes
@@ -183,6 +191,8 @@ class DetailPane(QStackedWidget):
             layout.addWidget(widget)
         self.tracking = _label(name="detailMeta")
         layout.addWidget(self.tracking)
+        if self.tracking_panel is not None:
+            layout.addWidget(self.tracking_panel)
 
         self.description = QTextBrowser()
         self.description.setObjectName("description")
@@ -317,6 +327,8 @@ class DetailPane(QStackedWidget):
         self.tag_chips.set_chips(tags)
         self.tags_label.setVisible(bool(tags))
         self.tracking.setText(self._tracking_text(detail))
+        if self.tracking_panel is not None:
+            self.tracking_panel.show_card(detail.card)
         markup = description_markup(detail.description_html, detail.description)
         self.description.setHtml(markup or "<p style='color:#7d8592'>The posting came without a description.</p>")
         self.detail_loaded.emit(detail)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -64,6 +65,7 @@ class SettingsState:
     env_token: bool
     env_api_url: bool
     path: Path
+    follow_up_days: int = secrets.DEFAULT_FOLLOW_UP_DAYS
 
 
 def _saved_or(saved: float | None, in_effect: float) -> float:
@@ -80,13 +82,21 @@ def read_settings_state(data_dir: Path, matching: Any) -> SettingsState:
         env_token=bool(os.environ.get(secrets.TOKEN_ENV)),
         env_api_url=bool(os.environ.get(secrets.API_URL_ENV)),
         path=secrets.settings_path(data_dir),
+        follow_up_days=secrets.load_follow_up_days(data_dir),
     )
 
 
 def write_settings(
-    data_dir: Path, token: str, api_url: str, freshness_hours: float, fanout_threshold: float, ctx: Any
+    data_dir: Path,
+    token: str,
+    api_url: str,
+    freshness_hours: float,
+    fanout_threshold: float,
+    ctx: Any,
+    follow_up_days: int = secrets.DEFAULT_FOLLOW_UP_DAYS,
 ) -> SettingsState:
     """Worker thread: save the settings, point the services at them, and return what is now in effect."""
+    secrets.save_follow_up_days(follow_up_days, data_dir)
     secrets.save_apify_token(token, data_dir)
     secrets.save_apify_settings(api_url, freshness_hours, data_dir)
     secrets.save_fanout_threshold(fanout_threshold, data_dir)
@@ -199,6 +209,19 @@ class SettingsDialog(QDialog):
         threshold_hint.setWordWrap(True)
         matching_form.addRow("", threshold_hint)
         layout.addLayout(matching_form)
+        follow_up_heading = QLabel("Follow-ups")
+        follow_up_heading.setObjectName("dialogHeading")
+        layout.addWidget(follow_up_heading)
+        follow_up_form = QFormLayout()
+        self.follow_up_spin = QSpinBox()
+        self.follow_up_spin.setRange(0, secrets.MAX_FOLLOW_UP_DAYS)
+        self.follow_up_spin.setSuffix(" days")
+        self.follow_up_spin.setSpecialValueText("Off")
+        self.follow_up_spin.setValue(secrets.DEFAULT_FOLLOW_UP_DAYS)
+        self.follow_up_spin.setAccessibleName("Days after applying to offer a follow-up")
+        self.follow_up_spin.setMaximumWidth(140)
+        follow_up_form.addRow("Offer a follow-up after", self.follow_up_spin)
+        layout.addLayout(follow_up_form)
         self.error_label = QLabel()
         self.error_label.setObjectName("formError")
         self.error_label.setWordWrap(True)
@@ -233,6 +256,7 @@ class SettingsDialog(QDialog):
             self.api_url_edit,
             self.freshness_spin,
             self.threshold_spin,
+            self.follow_up_spin,
             self.save_button,
         ):
             widget.setEnabled(editable)
@@ -251,6 +275,7 @@ class SettingsDialog(QDialog):
         self.api_url_edit.setText(state.saved.api_url or "")
         self.freshness_spin.setValue(state.saved.freshness_hours)
         self.threshold_spin.setValue(state.fanout_threshold)
+        self.follow_up_spin.setValue(state.follow_up_days)
         self._show_state(state)
         self._set_editable(True)
         self._validate()
@@ -306,6 +331,7 @@ class SettingsDialog(QDialog):
             self.freshness_spin.value(),
             self.threshold_spin.value(),
             self.window_.ctx,
+            self.follow_up_spin.value(),
             report=False,
             on_success=self._saved,
             on_failure=self._save_failed,

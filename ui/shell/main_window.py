@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,11 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.board import DUE_TOKEN, wants_due
+from app.cards import VIA_MENU
 from app.context import AppContext
 from app.errors import JobPoolError
 from app.export import export_board_csv
 from app.health import check_connection
-from app.records import JobStatus, Profile
+from app.records import BoardCard, JobStatus, Profile
+from app.settings import load_follow_up_days
 from app.stats import BoardStats, StatusFigures
 from ui.board.board_view import BoardView
 from ui.board.controller import BoardController
@@ -51,6 +55,8 @@ from ui.dialogs.settings_dialog import SettingsDialog
 from ui.dialogs.upcoming_dialog import UpcomingDialog
 from ui.shell.banners import DatabaseBanner, MessageBar
 from ui.shell.empty_states import EmptyBoardPage, MigrationPage, WelcomePage
+from ui.shell.follow_up_bar import FollowUpBar
+from ui.shell.follow_up_notifier import FollowUpNotifier
 from ui.shell.menus import build_menus
 from ui.shell.status_bar import BoardStatusBar
 from ui.shell.toolbar import build_toolbar
@@ -66,6 +72,7 @@ log = logging.getLogger(__name__)
 
 PAGE_WELCOME, PAGE_MIGRATE, PAGE_EMPTY, PAGE_BOARD = range(4)
 SEARCH_DELAY_MS = 250
+DUE_CHECK_MS = 15 * 60 * 1000  # how often the window looks for follow-ups that fell due meanwhile
 DEFAULT_SIZE = (1440, 900)
 DETAIL_MIN_WIDTH = 300
 
@@ -101,7 +108,15 @@ class MainWindow(QMainWindow):
         self.notes = NotesKeeper(ctx.cards, self.tasks, self.settings, self)
         self.controller = BoardController(ctx.board, ctx.cards, self.tasks, self.hub, self)
         self.board_view = BoardView(self.controller)
-        self.detail = DetailPane(ctx.board, self.tasks, self.hub, self.notes, details=getattr(ctx, "details", None))
+        self.detail = DetailPane(
+            ctx.board,
+            self.tasks,
+            self.hub,
+            self.notes,
+            details=getattr(ctx, "details", None),
+            history=ctx.status_history,
+            reminders=ctx.reminders,
+        )
         # Other desktops and windows: their moves, notes and ingestions reach this board within a second.
         self.live_changes = LiveChanges(self.hub, ctx.database.url, self)
         self.live_changes.start()
@@ -118,6 +133,12 @@ class MainWindow(QMainWindow):
         self.status = BoardStatusBar(self)
         self.setStatusBar(self.status)
         self._status_timer = single_shot_timer(self, 300, self._read_figures)
+        self.notifier = FollowUpNotifier(self)
+        # Follow-ups fall due as days pass, not only when something changes: look again now and then.
+        self._due_timer = QTimer(self)
+        self._due_timer.setInterval(DUE_CHECK_MS)
+        self._due_timer.timeout.connect(self.refresh_status)
+        self._due_timer.start()
         self._connect()
         self._restore_layout()
         self._update_actions()
@@ -162,6 +183,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.read_only_banner)
         layout.addWidget(self.db_banner)
         layout.addWidget(self.message_bar)
+        self.follow_up_bar = FollowUpBar()
+        layout.addWidget(self.follow_up_bar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -169,7 +192,10 @@ class MainWindow(QMainWindow):
         toolbar = build_toolbar()
         self.switcher, self.search = toolbar.switcher, toolbar.search
         self.toolbar_import, self.toolbar_refresh = toolbar.import_action, toolbar.refresh_action
+        self.due_action = toolbar.due_action
+        self.due_action.toggled.connect(self.show_due_only)
         self.search.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search.textChanged.connect(lambda text: self._sync_due_toggle(wants_due(text)))
         self.search.returnPressed.connect(self.apply_search)
         self.toolbar_import.triggered.connect(lambda _checked=False: self.import_dataset())
         self.toolbar_refresh.triggered.connect(lambda _checked=False: self.refresh_board())
@@ -216,8 +242,12 @@ class MainWindow(QMainWindow):
         self.board_view.current_card_changed.connect(self.detail.show_card)
         self.board_view.open_card_requested.connect(lambda _card: self.detail.focus_notes())
         self.board_view.link_dropped.connect(self.add_job_from_link)
-        self.detail.status_requested.connect(lambda card_id, status: self.controller.move([card_id], status))
+        self.detail.status_requested.connect(
+            lambda card_id, status: self.controller.move([card_id], status, via=VIA_MENU)
+        )
         self.controller.loaded.connect(self._board_loaded)
+        self.controller.cards_arrived.connect(self._offer_follow_up)
+        self.follow_up_bar.accepted.connect(self._set_follow_ups)
         self.controller.move_failed.connect(self.message_bar.show_message)
         self.controller.load_failed.connect(self._load_failed)
         self.notes.failed.connect(self.message_bar.show_message)
@@ -429,6 +459,41 @@ class MainWindow(QMainWindow):
             on_success=lambda figures: self._show_figures(figures, profile),
         )
         self.tasks.run(self.ctx.matching.recommendations.new_recommendations, report=False, on_success=self._show_new)
+        if profile is not None:
+            self.tasks.run(
+                self.ctx.reminders.due_count, profile.id, report=False, on_success=lambda n: self._show_due(n, profile)
+            )
+
+    def _show_due(self, count: int, profile: Profile) -> None:
+        if profile is self.current_profile and not self.ctx.needs_migration:
+            self.status.show_due(count)
+            self.notifier.due(profile.id, profile.name, count)
+
+    # -- follow-ups ------------------------------------------------------------------------------------
+    def show_due_only(self, on: bool) -> None:
+        """The toolbar's Due toggle: add or remove the search word `due:`."""
+        words = [w for w in self.search.text().split() if w.lower() != DUE_TOKEN]
+        self.search.setText(" ".join([*words, DUE_TOKEN] if on else words))
+        self.apply_search()
+
+    def _sync_due_toggle(self, on: bool) -> None:
+        if self.due_action.isChecked() != on:
+            self.due_action.blockSignals(True)
+            self.due_action.setChecked(on)
+            self.due_action.blockSignals(False)
+
+    def _offer_follow_up(self, cards: list[BoardCard], status: JobStatus) -> None:
+        days = load_follow_up_days(self.ctx.database.location.data_dir)
+        if status is JobStatus.APPLIED and days > 0:
+            what = f"“{cards[0].title}”" if len(cards) == 1 else f"{len(cards)} jobs"
+            self.follow_up_bar.offer([card.user_job_id for card in cards], what, days)
+
+    def _set_follow_ups(self, ids: list[uuid.UUID], due_on: date) -> None:
+        def set_all() -> None:
+            for user_job_id in ids:
+                self.ctx.reminders.set(user_job_id, due_on)
+
+        self.tasks.run(set_all, changes=ChangeSet.for_cards(ids))
 
     def _show_new(self, recommendations: list) -> None:
         if self.ctx.needs_migration:

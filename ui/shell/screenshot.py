@@ -1,4 +1,6 @@
-"""`python -m ui.shell.screenshot OUT.png [--size WxH]`: a real window screenshot of a demo board from the fixture data.
+"""`python -m ui.shell.screenshot OUT.png [--size WxH] [--timeline]`: a real window screenshot of a demo board.
+
+The board comes from the fixture data; --timeline scrolls the detail pane to the card's history and follow-up.
 
 Everything happens in a temporary data directory (its own embedded PostgreSQL), through the same services the
 window uses; the window is the real MainWindow, rendered offscreen (run with QT_QPA_PLATFORM=offscreen).
@@ -11,11 +13,13 @@ import asyncio
 import os
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import qasync
 from PySide6.QtCore import SignalInstance
 
+from app.cards import VIA_DRAG, VIA_KEYBOARD, VIA_MENU
 from app.context import AppContext, open_context
 from app.records import JobStatus, Profile
 from ui.shell.app import make_application
@@ -26,6 +30,11 @@ DATASETS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "dataset
 MAIN_IMPORTS = ("linkedin_curious.json", "linkedin_bebity.json", "indeed_misceres.json", "indeed_valig.jsonl")
 FRESH_IMPORT = "jobspy.csv"
 SIZE = (1440, 900)  # the window's default size; --size takes others (1280x800, 1920x1080, ...)
+# (title words, days from today, note): follow-ups on the demo board, one of them due.
+FOLLOW_UPS = (
+    ("Senior Python Developer", 2, "Send Dana a thank-you note after the onsite"),
+    ("Site Reliability Engineer", 0, "Ask Priya whether the team has replied"),
+)
 
 # (title words, company words, column, note): how the demo profile's hunt has gone so far.
 STORY = (
@@ -86,9 +95,16 @@ def seed_demo(ctx: AppContext, datasets: Path) -> tuple[Profile, str]:
         if card is None:
             continue
         used.add(card.user_job_id)
-        ctx.cards.move([card.user_job_id], status)
+        # The way a person gets there: dragged to Applied, then on with the keyboard or a menu.
+        if status not in (JobStatus.APPLIED, JobStatus.ARCHIVED):
+            ctx.cards.move([card.user_job_id], JobStatus.APPLIED, via=VIA_DRAG)
+        ctx.cards.move([card.user_job_id], status, via=VIA_KEYBOARD if status is JobStatus.INTERVIEWING else VIA_MENU)
         if note:
             ctx.cards.set_notes(card.user_job_id, note)
+    for title, days, note in FOLLOW_UPS:
+        card = next((c for c in cards if c.user_job_id in used and c.title.startswith(title)), None)
+        if card is not None:
+            ctx.reminders.set(card.user_job_id, date.today() + timedelta(days=days), note)
     ctx.ingestion.ingest_file(alex.id, str(datasets / FRESH_IMPORT))
     return ctx.profiles.get(alex.id), STORY[0][0]
 
@@ -114,7 +130,13 @@ async def _until(condition, timeout: float = 20.0) -> None:
 
 
 async def _shoot(
-    ctx: AppContext, profile: Profile, focus_title: str, out: Path, workdir: Path, size: tuple[int, int] = SIZE
+    ctx: AppContext,
+    profile: Profile,
+    focus_title: str,
+    out: Path,
+    workdir: Path,
+    size: tuple[int, int] = SIZE,
+    timeline: bool = False,
 ) -> None:
     settings = AppSettings(workdir / "settings.ini")
     settings.last_profile_id = profile.id
@@ -129,6 +151,10 @@ async def _shoot(
     window.board_view.select_cards(JobStatus.INTERVIEWING, [card.user_job_id])
     await _until(lambda: window.detail.detail is not None)
     await _until(lambda: "Pool" in window.status.pool_label.text() and window.status.new_label.isVisible())
+    panel = window.detail.tracking_panel
+    if timeline and panel is not None:
+        await _until(lambda: len(panel.lines) > 1)
+        window.detail.scroll_area.ensureWidgetVisible(panel, 0, 0)
     await asyncio.sleep(0.3)  # let the last layout pass and repaint settle
     window.grab().save(str(out))
     window.close()
@@ -153,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--size", type=_size, default=SIZE, metavar="WxH", help=f"window size in pixels (default {SIZE[0]}x{SIZE[1]})"
     )
+    parser.add_argument("--timeline", action="store_true", help="show the card's history and follow-up in the pane")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
@@ -165,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             loop = qasync.QEventLoop(app)
             asyncio.set_event_loop(loop)
             with loop:
-                loop.run_until_complete(_shoot(ctx, profile, focus, args.out, workdir, args.size))
+                loop.run_until_complete(_shoot(ctx, profile, focus, args.out, workdir, args.size, args.timeline))
         finally:
             ctx.close()
     print(f"wrote {args.out}")

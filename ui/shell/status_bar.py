@@ -26,7 +26,17 @@ class BoardStatusBar(QStatusBar):
         self.busy_label = QLabel()
         self.new_label = QLabel()
         self.new_label.hide()
-        for label in (self.busy_label, self.new_label, self.ingestion_label, self.cards_label, self.pool_label):
+        self.due_label = QLabel()
+        self.due_label.hide()
+        labels = (
+            self.busy_label,
+            self.due_label,
+            self.new_label,
+            self.ingestion_label,
+            self.cards_label,
+            self.pool_label,
+        )
+        for label in labels:
             label.setObjectName("statusFigure")
             label.setTextFormat(Qt.TextFormat.PlainText)  # profile names are shown as typed
             self.addPermanentWidget(label)
@@ -65,11 +75,12 @@ class BoardStatusBar(QStatusBar):
 
     def clear_figures(self) -> None:
         """Show no figures (a database that needs a migration has none to show)."""
-        for label in (self.pool_label, self.ingestion_label, self.cards_label, self.new_label):
+        for label in (self.pool_label, self.ingestion_label, self.cards_label, self.new_label, self.due_label):
             label.clear()
             label.setToolTip("")
         self.cards_label.hide()
         self.new_label.hide()
+        self.due_label.hide()
 
     def show_new(self, recommendations: Sequence[NewRecommendations], current: uuid.UUID | None) -> None:
         """ "N new for <profile>": recommended cards nobody has looked at yet, the current profile first."""
@@ -86,6 +97,12 @@ class BoardStatusBar(QStatusBar):
             "board or use Jobs → Mark all as seen."
         )
         self.new_label.setVisible(bool(parts))
+
+    def show_due(self, count: int) -> None:
+        """ "3 follow-ups due": the current profile's follow-ups due today or overdue (hidden at none)."""
+        self.due_label.setText(f"{count:,} follow-up{'s' if count != 1 else ''} due")
+        self.due_label.setToolTip("Type due: in the search box (or use the Due button) to see those cards.")
+        self.due_label.setVisible(count > 0)
 
     def set_busy(self, busy: bool) -> None:
         """Show that something runs in the background (after a moment, so quick reads do not flicker)."""

@@ -55,6 +55,7 @@ class Toolbar:
     search: QLineEdit
     import_action: QAction
     refresh_action: QAction
+    due_action: QAction
 
 
 def build_toolbar() -> Toolbar:
@@ -78,9 +79,12 @@ def build_toolbar() -> Toolbar:
     bar.addWidget(switcher)
     bar.addSeparator()
     bar.addWidget(search)
+    due_action = bar.addAction("Due")
+    due_action.setCheckable(True)
+    due_action.setToolTip("Only cards whose follow-up is due today or overdue (the search word due:)")
     spacer = QWidget()
     spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     bar.addWidget(spacer)
     import_action = bar.addAction(theme.icon("import"), "Import")
     refresh_action = bar.addAction(theme.icon("refresh"), "Refresh")
-    return Toolbar(bar, switcher, search, import_action, refresh_action)
+    return Toolbar(bar, switcher, search, import_action, refresh_action, due_action)

@@ -24,6 +24,8 @@ TEXT_SECONDARY = "#505968"
 TEXT_MUTED = "#7d8592"
 ACCENT = "#3563d1"
 DANGER = "#b8454b"
+DUE_BACKGROUND = "#fde4d8"  # a follow-up that is due: warm, apart from the match badge's colours
+DUE_TEXT = "#9a3412"
 
 STATUS_COLORS: dict[JobStatus, str] = {
     JobStatus.RECOMMENDED: "#6b73d6",

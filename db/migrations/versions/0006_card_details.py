@@ -4,7 +4,7 @@ Tags are a text array on the card (what the card face paints comes with the card
 interviews and contacts are rows of their own, removed with their card.
 
 Revision ID: 0006_card_details
-Revises: 0004_run_interrupted
+Revises: 0005_status_history
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
 revision = "0006_card_details"
-down_revision = "0004_run_interrupted"
+down_revision = "0005_status_history"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ import icalendar
 import pytest
 from PySide6.QtCore import QModelIndex, QRect
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from app.records import BoardCard, JobStatus
 from tests.support.layout_checks import clipped_text
@@ -207,6 +207,6 @@ def test_open_forms_and_rows_fit_the_pane_at_1280_by_800(window, ctx, qtbot):
     section.add_interview_button.click()
     section.add_contact_button.click()
     qtbot.waitUntil(lambda: section.interview_form.isVisible() and section.contact_form.isVisible())
-    QApplication.processEvents()
-    assert clipped_text(window.detail) == []
+    # Wrapped labels take their height once the layout has settled; a label still cut after that fails here.
+    qtbot.waitUntil(lambda: clipped_text(window.detail) == [], timeout=3_000)
     assert window.detail.notes_edit.height() >= 60

@@ -366,6 +366,9 @@ def test_settings_show_hide_validation_and_where_the_token_is_kept(window, qtbot
     assert dialog.save_button.isEnabled() and dialog.error_label.isHidden()
     assert dialog.threshold_spin.value() == window.ctx.matching.recommendations.threshold
     dialog.threshold_spin.setValue(0.55)
+    assert dialog.follow_up_spin.value() == secrets.DEFAULT_FOLLOW_UP_DAYS
+    dialog.follow_up_spin.setValue(0)
+    assert dialog.follow_up_spin.text() == "Off"
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert saved.args[0].storage == secrets.TokenStorage.KEYRING
@@ -375,12 +378,13 @@ def test_settings_show_hide_validation_and_where_the_token_is_kept(window, qtbot
     assert window.ctx.live.config.token == TOKEN and window.ctx.live.config.api_url == "http://127.0.0.1:9000"
     assert window.ctx.matching.recommendations.threshold == 0.55
     assert secrets.load_fanout_threshold(data_dir) == 0.55
+    assert secrets.load_follow_up_days(data_dir) == 0
 
     monkeypatch.setenv(secrets.TOKEN_ENV, "apify_api_from_the_environment")
     again = SettingsDialog(window)
     again.open()
     qtbot.waitUntil(lambda: again.loaded, timeout=WAIT_MS)
     assert again.token_edit.text() == TOKEN  # the saved token is what the dialog edits
-    assert again.threshold_spin.value() == 0.55
+    assert again.threshold_spin.value() == 0.55 and again.follow_up_spin.value() == 0
     assert again.storage_label.text().startswith("APIFY_TOKEN is set in the environment")
     again.reject()
