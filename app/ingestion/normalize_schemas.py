@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-SCHEMAS = ("linkedin-curious", "linkedin-bebity", "indeed-misceres", "indeed-valig", "jobspy", "generic")
+SCHEMAS = (
+    "linkedin-curious",
+    "linkedin-bebity",
+    "indeed-misceres",
+    "indeed-valig",
+    "indeed-scraper",
+    "jobspy",
+    "generic",
+)
 
 
 def fold_key(key: str) -> str:
@@ -161,6 +169,22 @@ SPECS: dict[str, SchemaSpec] = {
         job_type=("jobTypes", "jobType"),
         posted_at=("datePublished", "dateOnIndeed", "datePosted", "age"),
     ),
+    # Apify's indeed-scraper: jobKey, descriptionText/descriptionHtml, a location object, salary{salaryMin, ...},
+    # datePublished beside an age ("10 days ago"); its CSV export flattens the objects ("salary/salaryMin").
+    "indeed-scraper": _spec(
+        "indeed-scraper",
+        "indeed",
+        title=("title", "displayTitle"),
+        company=("companyName", "company", "employer"),
+        url=("url", "jobUrl", "link"),
+        apply_url=("applyUrl", "thirdPartyApplyUrl"),
+        external_id=("jobKey", "key", "id"),
+        description_text=("descriptionText", "description"),
+        description_html=("descriptionHtml",),
+        salary=("salary", "baseSalary"),
+        job_type=("jobType", "jobTypes", "employmentType"),
+        posted_at=("datePublished", "datePosted", "postedAt", "age"),
+    ),
     "jobspy": _spec(
         "jobspy",
         "jobspy",
@@ -203,6 +227,15 @@ _MARKERS: dict[str, dict[str, int]] = {
         "key": 1,
         "dateonindeed": 3,
         "thirdpartyapplyurl": 2,
+    },
+    "indeed-scraper": {
+        "jobkey": 5,
+        "age": 2,
+        "salary.salarymin": 4,
+        "salary.salarymax": 2,
+        "salary.salarycurrency": 1,
+        "descriptionhtml": 1,
+        "companyname": 1,
     },
     "indeed-misceres": {
         "positionname": 4,
@@ -250,11 +283,14 @@ def detect_schema(item: Mapping[str, object]) -> str:
     """The schema whose tell-tale keys the item carries best; "generic" when none stands out."""
     if not isinstance(item, Mapping):
         return "generic"
-    keys = tuple(item)
+    # Nested keys count too ("salary.salarymin"): two shapes may share a top-level name for different objects.
+    nested = tuple((key, tuple(value)) for key, value in item.items() if isinstance(value, Mapping))
+    keys = (tuple(item), nested)
     cached = _detected.get(keys)
     if cached is not None:
         return cached
-    folded = {fold_key(str(key)) for key in keys}
+    folded = {fold_key(str(key)) for key in item}
+    folded.update(f"{fold_key(str(key))}.{fold_key(str(child))}" for key, children in nested for child in children)
     best, best_score = "generic", _MINIMUM_SCORE - 1
     for schema, markers in _MARKERS.items():
         score = sum(weight for marker, weight in markers.items() if marker in folded)
