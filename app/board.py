@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     cast,
     func,
     literal_column,
@@ -25,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import InvalidInput, NotFound
-from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
+from app.records import APPLIED_STATUSES, STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
 from db.engine import run_prepared
 from db.models import PoolJob, UserJob, UserJobCount
@@ -52,6 +53,24 @@ _CARD_COLUMNS = (
     UserJob.added_at,
     UserJob.status_changed_at,
     UserJob.seen_at.is_not(None).label("seen"),
+    PoolJob.salary_min,
+    PoolJob.salary_max,
+    PoolJob.salary_currency,
+    PoolJob.salary_period,
+    PoolJob.first_seen_at,
+    PoolJob.reposted_at.is_not(None).label("reposted"),
+    # The job came back after a gap and this profile had applied before that: the earlier version's application.
+    case(
+        (
+            and_(
+                PoolJob.reposted_at.is_not(None),
+                UserJob.status.in_(APPLIED_STATUSES),
+                UserJob.status_changed_at < PoolJob.reposted_at,
+            ),
+            UserJob.status_changed_at,
+        ),
+        else_=None,
+    ).label("applied_before"),
 )
 
 
@@ -117,6 +136,13 @@ _new = object.__new__
     _set_added_at,
     _set_status_changed_at,
     _set_seen,
+    _set_salary_min,
+    _set_salary_max,
+    _set_salary_currency,
+    _set_salary_period,
+    _set_first_seen_at,
+    _set_reposted,
+    _set_applied_before,
 ) = (
     getattr(BoardCard, name).__set__
     for name in (
@@ -137,6 +163,13 @@ _new = object.__new__
         "added_at",
         "status_changed_at",
         "seen",
+        "salary_min",
+        "salary_max",
+        "salary_currency",
+        "salary_period",
+        "first_seen_at",
+        "reposted",
+        "applied_before",
     )
 )
 
@@ -161,6 +194,13 @@ def card_from_row(row: Any) -> BoardCard:
     _set_added_at(card, row[14])
     _set_status_changed_at(card, row[15])
     _set_seen(card, row[16])
+    _set_salary_min(card, row[17])
+    _set_salary_max(card, row[18])
+    _set_salary_currency(card, row[19])
+    _set_salary_period(card, row[20])
+    _set_first_seen_at(card, row[21])
+    _set_reposted(card, row[22])
+    _set_applied_before(card, row[23])
     return card
 
 
@@ -359,6 +399,16 @@ class BoardQueries:
             raise NotFound("That card no longer exists; refresh the board.")
         return card_from_row(row)
 
+    def card_id_for(self, user_id: uuid.UUID, job_pool_id: uuid.UUID) -> uuid.UUID:
+        """The id of a profile's card for a pool job."""
+        with self._engine.connect() as session:
+            found = session.scalar(
+                select(UserJob.id).where(UserJob.user_id == user_id, UserJob.job_pool_id == job_pool_id)
+            )
+        if found is None:
+            raise NotFound("This profile has no card for that pool job (see `board --json` for the ids).")
+        return found
+
     def detail(self, user_job_id: uuid.UUID) -> JobDetail:
         """Everything the detail pane shows, including how many other profiles track the same job."""
         others = (
@@ -388,6 +438,13 @@ class BoardQueries:
                 UserJob.legacy_status,
                 others,
                 PoolJob.metadata_,
+                PoolJob.posted_at_inferred,
+                PoolJob.source_format,
+                PoolJob.last_seen_at,
+                PoolJob.times_seen,
+                PoolJob.reposted_at,
+                PoolJob.external_id,
+                UserJob.updated_at,
             )
             .where(UserJob.id == user_job_id)
         )
@@ -413,4 +470,11 @@ class BoardQueries:
             other_profiles=int(row[n + 11] or 0),
             description_html=metadata.get("description_html"),
             metadata=metadata,
+            posted_at_inferred=bool(row[n + 13]),
+            source_format=row[n + 14],
+            last_seen_at=row[n + 15],
+            times_seen=int(row[n + 16] or 0),
+            reposted_at=row[n + 17],
+            external_id=row[n + 18],
+            updated_at=row[n + 19],
         )

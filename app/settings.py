@@ -39,6 +39,8 @@ _SECTION = "apify"
 _MATCHING_SECTION = "matching"
 _BACKUPS_SECTION = "backups"
 DEFAULT_BACKUPS_KEPT = 3
+_POOL_SECTION = "pool"
+DEFAULT_REPOST_GAP_DAYS = 21
 _file_lock = threading.Lock()
 
 
@@ -184,6 +186,21 @@ def save_backups_kept(keep: int, data_dir: str | Path | None = None) -> None:
     if keep < 0:
         raise ValueError("the number of backups to keep cannot be negative")
     _update_section(data_dir, section=_BACKUPS_SECTION, keep=int(keep))
+
+
+def load_repost_gap_days(data_dir: str | Path | None = None) -> int:
+    """After how many days unseen a pool job that reappears counts as reposted (settings.json: pool.repost_gap_days)."""
+    value = _read_section(data_dir, _POOL_SECTION).get("repost_gap_days")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return DEFAULT_REPOST_GAP_DAYS
+    return value
+
+
+def save_repost_gap_days(days: int, data_dir: str | Path | None = None) -> None:
+    """Save the repost gap in days (at least 1)."""
+    if days < 1:
+        raise ValueError("the repost gap is at least one day")
+    _update_section(data_dir, section=_POOL_SECTION, repost_gap_days=int(days))
 
 
 def _token_and_storage(data_dir: str | Path | None) -> tuple[str | None, TokenStorage]:

@@ -96,6 +96,14 @@ class PoolJob(Base):
     embedding_model: Mapped[str | None] = mapped_column(Text)
     scraped_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     last_verified_at: Mapped[datetime | None]
+    # Sightings (revision 0007): every ingestion that brings the job again counts; a return after a long gap is a
+    # repost. posted_at_inferred: the date was counted back from an age ("10 days ago"), not read.
+    first_seen_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    last_seen_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    times_seen: Mapped[int] = mapped_column(server_default=text("1"))
+    reposted_at: Mapped[datetime | None]
+    posted_at_inferred: Mapped[bool] = mapped_column(server_default=text("false"))
+    source_format: Mapped[str | None] = mapped_column(Text)
     search_vector: Mapped[Any | None] = mapped_column(
         TSVECTOR, Computed(SEARCH_VECTOR_EXPRESSION, persisted=True), deferred=True
     )

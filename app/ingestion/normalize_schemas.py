@@ -74,6 +74,10 @@ _POSTED_AT = (
 )
 
 
+# Folded names of the posting-date fields, for deciding a file's date order before its items are normalized.
+DATE_KEYS = frozenset(fold_key(name) for name in _POSTED_AT)
+
+
 @dataclass(frozen=True, slots=True)
 class SchemaSpec:
     """Where one schema keeps each field, best name first; `folded` holds the same names for the fallback."""

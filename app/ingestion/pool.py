@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.ingestion.records import NormalizedJob
+from app.settings import DEFAULT_REPOST_GAP_DAYS
 from db.engine import psycopg_connection
 from db.models import PoolJob
 
@@ -32,6 +33,8 @@ COPY_COLUMNS = (
     "job_type",
     "is_remote",
     "posted_at",
+    "posted_at_inferred",
+    "source_format",
     "skills",
     "metadata",
     "criteria_tags",
@@ -64,6 +67,8 @@ def copy_row(job_hash: str, job: NormalizedJob, tags_json: str) -> tuple[Any, ..
         job.job_type,
         job.is_remote,
         job.posted_at,
+        job.posted_at_inferred,
+        job.source_format,
         _dumps(job.skills) if job.skills is not None else None,
         _dumps(job.metadata or {}),
         tags_json,
@@ -88,8 +93,50 @@ class UpsertResult:
         return len(self.ids) - len(self.inserted)
 
 
+# A pool job seen again: its sightings move on, a return after the repost gap marks it reposted, and what it lacked
+# is filled in from the new item ("enrich on hit"), never overwriting a value it has. A date counted back from an
+# age gives way to one read as written. Rows are locked in hash order, like the inserts, so writers never deadlock.
+_SEEN_AGAIN = """
+WITH hit AS (
+    SELECT p.id, i.external_id, i.url, i.apply_url, i.description, i.job_type, i.is_remote, i.salary_min,
+           i.salary_max, i.salary_currency, i.salary_period, i.posted_at, i.posted_at_inferred
+    FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
+    ORDER BY p.hash
+    FOR UPDATE OF p
+)
+UPDATE job_pool p SET
+    last_seen_at = now(),
+    times_seen = p.times_seen + 1,
+    reposted_at = CASE WHEN p.last_seen_at < now() - make_interval(days => %(gap)s) THEN now()
+                       ELSE p.reposted_at END,
+    external_id = coalesce(p.external_id, hit.external_id),
+    url = coalesce(p.url, hit.url),
+    apply_url = coalesce(p.apply_url, hit.apply_url),
+    description = coalesce(p.description, hit.description),
+    job_type = coalesce(p.job_type, hit.job_type),
+    is_remote = coalesce(p.is_remote, hit.is_remote),
+    salary_min = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN hit.salary_min ELSE p.salary_min END,
+    salary_max = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN hit.salary_max ELSE p.salary_max END,
+    salary_currency = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN hit.salary_currency
+                           ELSE p.salary_currency END,
+    salary_period = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN hit.salary_period
+                         ELSE p.salary_period END,
+    posted_at = CASE WHEN hit.posted_at IS NOT NULL
+                      AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT hit.posted_at_inferred))
+                     THEN hit.posted_at ELSE p.posted_at END,
+    posted_at_inferred = CASE WHEN hit.posted_at IS NOT NULL
+                               AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT hit.posted_at_inferred))
+                              THEN hit.posted_at_inferred ELSE p.posted_at_inferred END
+FROM hit
+WHERE p.id = hit.id
+"""
+
+
 class JobPoolService:
     """Writes and counts pool jobs; every job is stored once, whoever scraped it."""
+
+    def __init__(self, repost_gap_days: int = DEFAULT_REPOST_GAP_DAYS) -> None:
+        self.repost_gap_days = repost_gap_days
 
     def upsert_many(
         self,
@@ -99,6 +146,8 @@ class JobPoolService:
         rows: Sequence[tuple[Any, ...]] | None = None,
     ) -> UpsertResult:
         """Insert the jobs whose hash is new, in one COPY and one INSERT ... ON CONFLICT DO NOTHING.
+
+        Jobs already pooled are seen again in one UPDATE first (sightings, reposts, enrichment).
 
         `rows` are the jobs' COPY rows (copy_row), in the order of `jobs`, when the caller built them ahead.
         Rows go in sorted by hash so that two writers with overlapping batches take row locks in the same
@@ -119,6 +168,7 @@ class JobPoolService:
             with cursor.copy(f"COPY incoming_job ({_COLUMN_LIST}) FROM STDIN") as copy:
                 for row in ordered:
                     copy.write_row(row)
+            cursor.execute(_SEEN_AGAIN, {"gap": self.repost_gap_days})
             cursor.execute(
                 f"INSERT INTO job_pool ({_COLUMN_LIST}, scraped_at, last_verified_at) "
                 f"SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job i "
