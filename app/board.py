@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.errors import InvalidInput, NotFound
 from app.records import APPLIED_STATUSES, STATUSES, BoardCard, ColumnPage, JobDetail
@@ -34,6 +35,11 @@ from db.models import PoolJob, UserJob, UserJobCount
 Statement = Select | CompoundSelect  # a card query: one column's page, or several columns' pages in a UNION ALL
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+# A literal list, not a bound one: card queries are compiled once and prepared (run_prepared).
+_APPLIED: ColumnElement[bool] = literal_column(
+    "user_job.status IN (" + ", ".join(f"'{status.value}'" for status in APPLIED_STATUSES) + ")"
+)
 
 _CARD_COLUMNS = (
     UserJob.id,
@@ -64,7 +70,7 @@ _CARD_COLUMNS = (
         (
             and_(
                 PoolJob.reposted_at.is_not(None),
-                UserJob.status.in_(APPLIED_STATUSES),
+                _APPLIED,
                 UserJob.status_changed_at < PoolJob.reposted_at,
             ),
             UserJob.status_changed_at,

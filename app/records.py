@@ -305,7 +305,8 @@ class IngestReport:
         if self.urls_dropped:
             text += f" · {self.urls_dropped} links that were not http(s) dropped"
         if self.dates_inferred:
-            text += f" · {self.dates_inferred} posting dates inferred from ages"
+            plural = "s" if self.dates_inferred != 1 else ""
+            text += f" · {self.dates_inferred} posting date{plural} inferred from an age"
         if self.served_from_pool:
             text += " · served from the pool (no scraper call)"
         return text
