@@ -30,7 +30,7 @@ from app.errors import InvalidInput, NotFound
 from app.records import APPLIED_STATUSES, STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
 from db.engine import run_prepared
-from db.models import PoolJob, UserJob, UserJobCount
+from db.models import PoolJob, PoolSighting, UserJob, UserJobCount
 
 Statement = Select | CompoundSelect  # a card query: one column's page, or several columns' pages in a UNION ALL
 
@@ -63,15 +63,15 @@ _CARD_COLUMNS = (
     PoolJob.salary_max,
     PoolJob.salary_currency,
     PoolJob.salary_period,
-    PoolJob.first_seen_at,
-    PoolJob.reposted_at.is_not(None).label("reposted"),
+    func.coalesce(PoolSighting.first_seen_at, PoolJob.scraped_at).label("first_seen_at"),
+    PoolSighting.reposted_at.is_not(None).label("reposted"),
     # The job came back after a gap and this profile had applied before that: the earlier version's application.
     case(
         (
             and_(
-                PoolJob.reposted_at.is_not(None),
+                PoolSighting.reposted_at.is_not(None),
                 _APPLIED,
-                UserJob.status_changed_at < PoolJob.reposted_at,
+                UserJob.status_changed_at < PoolSighting.reposted_at,
             ),
             UserJob.status_changed_at,
         ),
@@ -262,6 +262,7 @@ class BoardQueries:
         stmt = (
             select(*_WIRE_CARD_COLUMNS)
             .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+            .outerjoin(PoolSighting, PoolSighting.job_pool_id == UserJob.job_pool_id)
             .where(UserJob.user_id == bindparam("user_id"))
         )
         if status_param is not None:
@@ -273,7 +274,11 @@ class BoardQueries:
         return stmt
 
     def _base(self) -> Select:
-        return select(*_CARD_COLUMNS).join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+        return (
+            select(*_CARD_COLUMNS)
+            .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+            .outerjoin(PoolSighting, PoolSighting.job_pool_id == UserJob.job_pool_id)
+        )
 
     def _counts(self, connection: Connection, user_id: uuid.UUID, search: str | None) -> dict[JobStatus, int]:
         """Every column's card count: the trigger-kept user_job_count, or a GROUP BY over a search's matches."""
@@ -446,9 +451,9 @@ class BoardQueries:
                 PoolJob.metadata_,
                 PoolJob.posted_at_inferred,
                 PoolJob.source_format,
-                PoolJob.last_seen_at,
-                PoolJob.times_seen,
-                PoolJob.reposted_at,
+                func.coalesce(PoolSighting.last_seen_at, PoolJob.scraped_at),
+                func.coalesce(PoolSighting.times_seen, 1),
+                PoolSighting.reposted_at,
                 PoolJob.external_id,
                 UserJob.updated_at,
             )

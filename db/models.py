@@ -96,12 +96,7 @@ class PoolJob(Base):
     embedding_model: Mapped[str | None] = mapped_column(Text)
     scraped_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     last_verified_at: Mapped[datetime | None]
-    # Sightings (revision 0007): every ingestion that brings the job again counts; a return after a long gap is a
-    # repost. posted_at_inferred: the date was counted back from an age ("10 days ago"), not read.
-    first_seen_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
-    last_seen_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
-    times_seen: Mapped[int] = mapped_column(server_default=text("1"))
-    reposted_at: Mapped[datetime | None]
+    # Revision 0007: the date was counted back from an age ("10 days ago"), not read; the export shape it came in.
     posted_at_inferred: Mapped[bool] = mapped_column(server_default=text("false"))
     source_format: Mapped[str | None] = mapped_column(Text)
     search_vector: Mapped[Any | None] = mapped_column(
@@ -210,3 +205,19 @@ class IngestionRunJob(Base):
     job_pool_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("job_pool.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class PoolSighting(Base):
+    """When a pool job was seen: first, last, how many times, and when it came back after a gap (a repost).
+
+    Its own narrow table, so counting a sighting on every pool hit never rewrites the wide pool row (and its stored
+    full-text vector).
+    """
+
+    __tablename__ = "job_pool_sighting"
+
+    job_pool_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("job_pool.id", ondelete="CASCADE"), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    last_seen_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    times_seen: Mapped[int] = mapped_column(server_default=text("1"))
+    reposted_at: Mapped[datetime | None]

@@ -32,6 +32,8 @@ def board_of(url: str | None) -> str | None:
 @lru_cache(maxsize=16384)
 def canonical_url(url: str) -> str:
     """The URL without tracking parameters; on LinkedIn and Indeed only what identifies the job is kept."""
+    if "?" not in url:
+        return url  # no parameters to drop (most postings): skip the parse
     board = board_of(url)
     try:
         if board is not None:

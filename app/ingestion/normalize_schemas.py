@@ -278,6 +278,8 @@ _MARKERS: dict[str, dict[str, int]] = {
         "companyurl": 1,
     },
 }
+# The top-level keys (as written by the actors) whose objects nested markers look into.
+_NESTED_PARENTS = frozenset({"salary", "Salary"})
 _MINIMUM_SCORE = 2
 _detected: dict[tuple[object, ...], str] = {}
 _DETECTION_CACHE_LIMIT = 4096
@@ -288,7 +290,10 @@ def detect_schema(item: Mapping[str, object]) -> str:
     if not isinstance(item, Mapping):
         return "generic"
     # Nested keys count too ("salary.salarymin"): two shapes may share a top-level name for different objects.
-    nested = tuple((key, tuple(value)) for key, value in item.items() if isinstance(value, Mapping))
+    # Only the objects a nested marker looks into are read, so most layouts cost one tuple.
+    nested = tuple(
+        (key, tuple(value)) for key in _NESTED_PARENTS.intersection(item) if isinstance(value := item[key], Mapping)
+    )
     keys = (tuple(item), nested)
     cached = _detected.get(keys)
     if cached is not None:

@@ -93,42 +93,59 @@ class UpsertResult:
         return len(self.ids) - len(self.inserted)
 
 
-# A pool job seen again: its sightings move on, a return after the repost gap marks it reposted, and what it lacked
-# is filled in from the new item ("enrich on hit"), never overwriting a value it has. A date counted back from an
-# age gives way to one read as written. Rows are locked in hash order, like the inserts, so writers never deadlock.
-_SEEN_AGAIN = """
-WITH hit AS (
+# What a pool job lacks is filled in from a later item ("enrich on hit"), never overwriting a value it has; a date
+# counted back from an age gives way to one read as written. Only rows that gain something are written, locked in
+# hash order like the inserts, so writers never deadlock.
+_GAINS = """
+    (p.external_id IS NULL AND i.external_id IS NOT NULL)
+    OR (p.url IS NULL AND i.url IS NOT NULL)
+    OR (p.apply_url IS NULL AND i.apply_url IS NOT NULL)
+    OR (p.description IS NULL AND i.description IS NOT NULL)
+    OR (p.job_type IS NULL AND i.job_type IS NOT NULL)
+    OR (p.is_remote IS NULL AND i.is_remote IS NOT NULL)
+    OR (p.salary_min IS NULL AND p.salary_max IS NULL AND (i.salary_min IS NOT NULL OR i.salary_max IS NOT NULL))
+    OR (i.posted_at IS NOT NULL AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT i.posted_at_inferred)))
+"""
+_ENRICH = f"""
+WITH gain AS (
     SELECT p.id, i.external_id, i.url, i.apply_url, i.description, i.job_type, i.is_remote, i.salary_min,
            i.salary_max, i.salary_currency, i.salary_period, i.posted_at, i.posted_at_inferred
     FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
+    WHERE {_GAINS}
     ORDER BY p.hash
     FOR UPDATE OF p
 )
 UPDATE job_pool p SET
-    last_seen_at = now(),
-    times_seen = p.times_seen + 1,
-    reposted_at = CASE WHEN p.last_seen_at < now() - make_interval(days => %(gap)s) THEN now()
-                       ELSE p.reposted_at END,
-    external_id = coalesce(p.external_id, hit.external_id),
-    url = coalesce(p.url, hit.url),
-    apply_url = coalesce(p.apply_url, hit.apply_url),
-    description = coalesce(p.description, hit.description),
-    job_type = coalesce(p.job_type, hit.job_type),
-    is_remote = coalesce(p.is_remote, hit.is_remote),
-    salary_min = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN hit.salary_min ELSE p.salary_min END,
-    salary_max = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN hit.salary_max ELSE p.salary_max END,
-    salary_currency = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN hit.salary_currency
+    external_id = coalesce(p.external_id, gain.external_id),
+    url = coalesce(p.url, gain.url),
+    apply_url = coalesce(p.apply_url, gain.apply_url),
+    description = coalesce(p.description, gain.description),
+    job_type = coalesce(p.job_type, gain.job_type),
+    is_remote = coalesce(p.is_remote, gain.is_remote),
+    salary_min = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_min ELSE p.salary_min END,
+    salary_max = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_max ELSE p.salary_max END,
+    salary_currency = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_currency
                            ELSE p.salary_currency END,
-    salary_period = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN hit.salary_period
+    salary_period = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_period
                          ELSE p.salary_period END,
-    posted_at = CASE WHEN hit.posted_at IS NOT NULL
-                      AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT hit.posted_at_inferred))
-                     THEN hit.posted_at ELSE p.posted_at END,
-    posted_at_inferred = CASE WHEN hit.posted_at IS NOT NULL
-                               AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT hit.posted_at_inferred))
-                              THEN hit.posted_at_inferred ELSE p.posted_at_inferred END
-FROM hit
-WHERE p.id = hit.id
+    posted_at = CASE WHEN gain.posted_at IS NOT NULL
+                      AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
+                     THEN gain.posted_at ELSE p.posted_at END,
+    posted_at_inferred = CASE WHEN gain.posted_at IS NOT NULL
+                               AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
+                              THEN gain.posted_at_inferred ELSE p.posted_at_inferred END
+FROM gain
+WHERE p.id = gain.id
+"""
+# Every job of the chunk was seen now: a new one gets its first sighting, a pooled one one more, and a return after
+# the repost gap marks it reposted. One statement, in pool id order (no two writers lock in opposite orders).
+_SEEN = """
+INSERT INTO job_pool_sighting AS s (job_pool_id)
+SELECT p.id FROM job_pool p JOIN incoming_job i ON i.hash = p.hash ORDER BY p.id
+ON CONFLICT (job_pool_id) DO UPDATE SET
+    last_seen_at = now(),
+    times_seen = s.times_seen + 1,
+    reposted_at = CASE WHEN s.last_seen_at < now() - make_interval(days => %(gap)s) THEN now() ELSE s.reposted_at END
 """
 
 
@@ -147,7 +164,8 @@ class JobPoolService:
     ) -> UpsertResult:
         """Insert the jobs whose hash is new, in one COPY and one INSERT ... ON CONFLICT DO NOTHING.
 
-        Jobs already pooled are seen again in one UPDATE first (sightings, reposts, enrichment).
+        Jobs already pooled first gain what they lacked (one UPDATE of only those rows); then every job's sighting
+        is counted in one INSERT ... ON CONFLICT DO UPDATE on the narrow sightings table.
 
         `rows` are the jobs' COPY rows (copy_row), in the order of `jobs`, when the caller built them ahead.
         Rows go in sorted by hash so that two writers with overlapping batches take row locks in the same
@@ -168,7 +186,7 @@ class JobPoolService:
             with cursor.copy(f"COPY incoming_job ({_COLUMN_LIST}) FROM STDIN") as copy:
                 for row in ordered:
                     copy.write_row(row)
-            cursor.execute(_SEEN_AGAIN, {"gap": self.repost_gap_days})
+            cursor.execute(_ENRICH)
             cursor.execute(
                 f"INSERT INTO job_pool ({_COLUMN_LIST}, scraped_at, last_verified_at) "
                 f"SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job i "
@@ -176,6 +194,7 @@ class JobPoolService:
                 "ON CONFLICT (hash) DO NOTHING RETURNING hash"
             )
             inserted = {row[0] for row in cursor.fetchall()}
+            cursor.execute(_SEEN, {"gap": self.repost_gap_days})
             cursor.execute("SELECT p.hash, p.id FROM job_pool p JOIN incoming_job i ON i.hash = p.hash")
             ids = {row[0]: row[1] for row in cursor.fetchall()}
             cursor.execute("TRUNCATE incoming_job")

@@ -1,7 +1,8 @@
 """Pool jobs keep their sightings (first and last seen, how often, when reposted) and how their data was read.
 
-`posted_at_inferred` says the posting date was counted back from an age ("10 days ago") rather than read;
-`source_format` names the export shape the job was read from. Existing rows were first seen when scraped.
+`job_pool_sighting` holds one row per pool job, updated on every pool hit; existing jobs were first seen when
+scraped. On `job_pool`, `posted_at_inferred` says the posting date was counted back from an age ("10 days ago")
+rather than read, and `source_format` names the export shape the job was read from.
 
 Revision ID: 0007_pool_sightings
 Revises: 0004_run_interrupted
@@ -23,21 +24,33 @@ _TIMESTAMP = postgresql.TIMESTAMP(timezone=True)
 
 
 def upgrade() -> None:
-    op.add_column("job_pool", sa.Column("first_seen_at", _TIMESTAMP, server_default=sa.text("now()"), nullable=False))
-    op.add_column("job_pool", sa.Column("last_seen_at", _TIMESTAMP, server_default=sa.text("now()"), nullable=False))
-    op.add_column("job_pool", sa.Column("times_seen", sa.Integer(), server_default=sa.text("1"), nullable=False))
-    op.add_column("job_pool", sa.Column("reposted_at", _TIMESTAMP, nullable=True))
     op.add_column(
         "job_pool", sa.Column("posted_at_inferred", sa.Boolean(), server_default=sa.text("false"), nullable=False)
     )
     op.add_column("job_pool", sa.Column("source_format", sa.Text(), nullable=True))
+    op.execute("UPDATE job_pool SET source_format = metadata->>'schema' WHERE metadata ? 'schema'")
+    op.create_table(
+        "job_pool_sighting",
+        sa.Column("job_pool_id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("first_seen_at", _TIMESTAMP, server_default=sa.text("now()"), nullable=False),
+        sa.Column("last_seen_at", _TIMESTAMP, server_default=sa.text("now()"), nullable=False),
+        sa.Column("times_seen", sa.Integer(), server_default=sa.text("1"), nullable=False),
+        sa.Column("reposted_at", _TIMESTAMP, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["job_pool_id"],
+            ["job_pool.id"],
+            name=op.f("fk_job_pool_sighting_job_pool_id_job_pool"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("job_pool_id", name=op.f("pk_job_pool_sighting")),
+    )
     op.execute(
-        "UPDATE job_pool SET first_seen_at = scraped_at, "
-        "last_seen_at = greatest(scraped_at, coalesce(last_verified_at, scraped_at)), "
-        "source_format = metadata->>'schema'"
+        "INSERT INTO job_pool_sighting (job_pool_id, first_seen_at, last_seen_at) "
+        "SELECT id, scraped_at, greatest(scraped_at, coalesce(last_verified_at, scraped_at)) FROM job_pool"
     )
 
 
 def downgrade() -> None:
-    for column in ("source_format", "posted_at_inferred", "reposted_at", "times_seen", "last_seen_at", "first_seen_at"):
-        op.drop_column("job_pool", column)
+    op.drop_table("job_pool_sighting")
+    op.drop_column("job_pool", "source_format")
+    op.drop_column("job_pool", "posted_at_inferred")

@@ -9,6 +9,11 @@ from sqlalchemy import text
 
 from tests.support.synthetic import linkedin_item
 
+_AGO = (
+    "UPDATE job_pool_sighting SET last_seen_at = now() - make_interval(days => :days) "
+    "WHERE job_pool_id = (SELECT id FROM job_pool WHERE external_id = :external_id)"
+)
+
 
 def _row(ctx, sql: str, **params):
     with ctx.database.engine.connect() as conn:
@@ -26,17 +31,21 @@ def test_every_hit_counts_a_sighting_and_a_return_after_the_gap_is_a_repost(ctx)
     ctx.ingestion.run("Ana", [items], source="test")
     ctx.ingestion.run("Ana", [items[:2]], source="test")
 
-    seen = _row(ctx, "SELECT sum(times_seen), count(*) FILTER (WHERE last_seen_at > first_seen_at) FROM job_pool")
+    seen = _row(
+        ctx, "SELECT sum(times_seen), count(*) FILTER (WHERE last_seen_at > first_seen_at) FROM job_pool_sighting"
+    )
     assert tuple(seen) == (5, 2)
-    assert _row(ctx, "SELECT count(*) FROM job_pool WHERE reposted_at IS NOT NULL")[0] == 0
+    assert _row(ctx, "SELECT count(*) FROM job_pool_sighting WHERE reposted_at IS NOT NULL")[0] == 0
 
     # Twenty-two days later the first job comes back; the second, seen twenty days ago, is no repost yet.
-    _execute(ctx, "UPDATE job_pool SET last_seen_at = now() - interval '22 days' WHERE external_id = '1000000'")
-    _execute(ctx, "UPDATE job_pool SET last_seen_at = now() - interval '20 days' WHERE external_id = '1000001'")
+    _execute(ctx, _AGO, days=22, external_id="1000000")
+    _execute(ctx, _AGO, days=20, external_id="1000001")
     ctx.ingestion.run("Ana", [items[:2]], source="test")
 
     reposted = _row(
-        ctx, "SELECT array_agg(external_id ORDER BY external_id) FROM job_pool WHERE reposted_at IS NOT NULL"
+        ctx,
+        "SELECT array_agg(external_id ORDER BY external_id) FROM job_pool "
+        "JOIN job_pool_sighting ON job_pool_id = id WHERE reposted_at IS NOT NULL",
     )
     assert reposted[0] == ["1000000"]
     profile = ctx.profiles.get("Ana")
@@ -49,11 +58,11 @@ def test_the_repost_gap_is_a_setting(ctx) -> None:
     ctx.profiles.add("Ana")
     ctx.pool.repost_gap_days = 5
     ctx.ingestion.run("Ana", [[linkedin_item(0)]], source="test")
-    _execute(ctx, "UPDATE job_pool SET last_seen_at = now() - interval '6 days'")
+    _execute(ctx, "UPDATE job_pool_sighting SET last_seen_at = now() - interval '6 days'")
 
     ctx.ingestion.run("Ana", [[linkedin_item(0)]], source="test")
 
-    assert _row(ctx, "SELECT reposted_at IS NOT NULL FROM job_pool")[0] is True
+    assert _row(ctx, "SELECT reposted_at IS NOT NULL FROM job_pool_sighting")[0] is True
 
 
 def test_a_repost_of_a_job_the_profile_applied_to_says_so(ctx) -> None:
@@ -64,7 +73,7 @@ def test_a_repost_of_a_job_the_profile_applied_to_says_so(ctx) -> None:
     _execute(
         ctx,
         "UPDATE user_job SET status_changed_at = '2026-03-03T10:00:00Z'; "
-        "UPDATE job_pool SET last_seen_at = '2026-03-04T10:00:00Z'",
+        "UPDATE job_pool_sighting SET last_seen_at = '2026-03-04T10:00:00Z'",
     )
     profile = ctx.profiles.get("Ana")
     assert ctx.board.cards_for(profile.id)[0].applied_before is None  # not reposted: nothing to say
@@ -101,7 +110,7 @@ def test_a_later_import_fills_in_what_the_pool_row_lacks_and_keeps_what_it_has(c
     row = _row(
         ctx,
         "SELECT description, salary_min, salary_max, salary_currency, salary_period, posted_at, posted_at_inferred, "
-        "url, external_id, times_seen FROM job_pool",
+        "url, external_id, times_seen FROM job_pool JOIN job_pool_sighting ON job_pool_id = id",
     )
     assert tuple(row) == (
         "Pipelines in Python.",
