@@ -126,29 +126,8 @@ _ONLY_MINIMUM = re.compile(r"\b(?:from|starting|start at|min(?:imum)?|at least|a
 _ONLY_MAXIMUM = re.compile(r"\b(?:up to|max(?:imum)?|bis zu|jusqu)\b", re.IGNORECASE)
 _MULTIPLIERS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "mil": 1_000_000, "million": 1_000_000}
 
-_RELATIVE_AGE = re.compile(
-    r"\b(\d+|an?|one)\+?\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?"
-    r"|yrs?)\s+ago\b",
-    re.IGNORECASE,
-)
-_JUST_NOW = re.compile(r"\b(?:just posted|just now|moments? ago|today)\b", re.IGNORECASE)
-_YESTERDAY = re.compile(r"\byesterday\b", re.IGNORECASE)
-_MONTH_SECONDS = 30 * 86_400
-_YEAR_SECONDS = 365 * 86_400
 _LARGEST_AMOUNT = Decimal(10) ** 12
 _CENT = Decimal("0.01")
-_EPOCH_2000 = 946_684_800
-_NUMERIC = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
-_EXTRA_DATE_FORMATS = (
-    "%m/%d/%Y",
-    "%Y/%m/%d",
-    "%d.%m.%Y",
-    "%b %d, %Y",
-    "%B %d, %Y",
-    "%d %b %Y",
-    "%d %B %Y",
-    "%a, %d %b %Y %H:%M:%S %Z",
-)
 _TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "remote"})
 _FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 
