@@ -36,6 +36,7 @@ from db.models import IngestionRun, User
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
+_DATE_ORDER_SAMPLE = 1000  # items of the first page whose dates decide the run's day-first or month-first order
 MAX_STORED_REJECTIONS = 500
 _RETRYABLE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
 # The session advisory lock that says "this run's process is alive" (held by the process running it).
@@ -113,7 +114,7 @@ def _date_order(items: Sequence[object]) -> bool | None:
     """The date order of a run, decided from the posting dates of its first page that can be read one way only."""
     values = (
         value
-        for item in items
+        for item in items[:_DATE_ORDER_SAMPLE]
         if isinstance(item, Mapping)
         for key, value in item.items()
         if isinstance(key, str) and fold_key(key) in DATE_KEYS
