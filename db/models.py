@@ -211,7 +211,7 @@ class PoolSighting(Base):
     """When a pool job was seen: first, last, how many times, and when it came back after a gap (a repost).
 
     Its own narrow table, so counting a sighting on every pool hit never rewrites the wide pool row (and its stored
-    full-text vector).
+    full-text vector). A job seen once has no row: it was first and last seen when scraped (job_pool.scraped_at).
     """
 
     __tablename__ = "job_pool_sighting"

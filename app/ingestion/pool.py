@@ -137,11 +137,15 @@ UPDATE job_pool p SET
 FROM gain
 WHERE p.id = gain.id
 """
-# Every job of the chunk was seen now: a new one gets its first sighting, a pooled one one more, and a return after
-# the repost gap marks it reposted. One statement, in pool id order (no two writers lock in opposite orders).
-_SEEN = """
-INSERT INTO job_pool_sighting AS s (job_pool_id)
-SELECT p.id FROM job_pool p JOIN incoming_job i ON i.hash = p.hash ORDER BY p.id
+# A pooled job seen again counts one more sighting, and a return after the repost gap marks it reposted. A job seen
+# once has no sighting row (it was first and last seen when scraped), so new jobs cost nothing here. Runs before the
+# chunk's inserts, in pool id order (no two writers lock in opposite orders).
+_SEEN_AGAIN = """
+INSERT INTO job_pool_sighting AS s (job_pool_id, first_seen_at, last_seen_at, times_seen, reposted_at)
+SELECT p.id, p.scraped_at, now(), 2,
+       CASE WHEN p.scraped_at < now() - make_interval(days => %(gap)s) THEN now() END
+FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
+ORDER BY p.id
 ON CONFLICT (job_pool_id) DO UPDATE SET
     last_seen_at = now(),
     times_seen = s.times_seen + 1,
@@ -164,8 +168,8 @@ class JobPoolService:
     ) -> UpsertResult:
         """Insert the jobs whose hash is new, in one COPY and one INSERT ... ON CONFLICT DO NOTHING.
 
-        Jobs already pooled first gain what they lacked (one UPDATE of only those rows); then every job's sighting
-        is counted in one INSERT ... ON CONFLICT DO UPDATE on the narrow sightings table.
+        Jobs already pooled first gain what they lacked (one UPDATE of only those rows) and count one more sighting
+        (one INSERT ... ON CONFLICT DO UPDATE on the narrow sightings table).
 
         `rows` are the jobs' COPY rows (copy_row), in the order of `jobs`, when the caller built them ahead.
         Rows go in sorted by hash so that two writers with overlapping batches take row locks in the same
@@ -187,6 +191,7 @@ class JobPoolService:
                 for row in ordered:
                     copy.write_row(row)
             cursor.execute(_ENRICH)
+            cursor.execute(_SEEN_AGAIN, {"gap": self.repost_gap_days})
             cursor.execute(
                 f"INSERT INTO job_pool ({_COLUMN_LIST}, scraped_at, last_verified_at) "
                 f"SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job i "
@@ -194,7 +199,6 @@ class JobPoolService:
                 "ON CONFLICT (hash) DO NOTHING RETURNING hash"
             )
             inserted = {row[0] for row in cursor.fetchall()}
-            cursor.execute(_SEEN, {"gap": self.repost_gap_days})
             cursor.execute("SELECT p.hash, p.id FROM job_pool p JOIN incoming_job i ON i.hash = p.hash")
             ids = {row[0]: row[1] for row in cursor.fetchall()}
             cursor.execute("TRUNCATE incoming_job")

@@ -1,8 +1,8 @@
 """Pool jobs keep their sightings (first and last seen, how often, when reposted) and how their data was read.
 
-`job_pool_sighting` holds one row per pool job, updated on every pool hit; existing jobs were first seen when
-scraped. On `job_pool`, `posted_at_inferred` says the posting date was counted back from an age ("10 days ago")
-rather than read, and `source_format` names the export shape the job was read from.
+`job_pool_sighting` holds a row per pool job seen more than once, updated on every pool hit; a job without one
+was seen once, when scraped. On `job_pool`, `posted_at_inferred` says the posting date was counted back from an
+age ("10 days ago") rather than read, and `source_format` names the export shape the job was read from.
 
 Revision ID: 0007_pool_sightings
 Revises: 0004_run_interrupted
@@ -43,10 +43,6 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("job_pool_id", name=op.f("pk_job_pool_sighting")),
-    )
-    op.execute(
-        "INSERT INTO job_pool_sighting (job_pool_id, first_seen_at, last_seen_at) "
-        "SELECT id, scraped_at, greatest(scraped_at, coalesce(last_verified_at, scraped_at)) FROM job_pool"
     )
 
 

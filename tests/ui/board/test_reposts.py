@@ -19,7 +19,7 @@ def test_detail_pane_says_when_a_repost_was_applied_to_and_when_a_date_was_infer
     ctx.cards.move_job("Alex", card.job_pool_id, "applied")
     with ctx.database.engine.begin() as conn:  # the application and the last sighting, a month ago
         conn.execute(text("UPDATE user_job SET status_changed_at = '2026-03-03T12:00:00Z'"))
-        conn.execute(text("UPDATE job_pool_sighting SET last_seen_at = '2026-03-04T12:00:00Z'"))
+        conn.execute(text("UPDATE job_pool SET scraped_at = '2026-03-04T12:00:00Z'"))
     ctx.ingestion.run(alex.id, [[item]], source="test", embed=False)  # the posting comes back
     window = MainWindow(ctx, settings=AppSettings(tmp_path / "s.ini"), prompts=ScriptedPrompts())
     window.prompts.parent = window
