@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     cast,
     func,
     literal_column,
@@ -31,14 +32,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.card_filter import DUE_WORD, PERIOD_TO_YEAR, CardFilter, parse_search
 from app.errors import InvalidInput, NotFound
-from app.records import STATUSES, BoardCard, ColumnPage, JobDetail
+from app.records import APPLIED_STATUSES, STATUSES, BoardCard, ColumnPage, JobDetail
 from db.base import JobStatus
 from db.engine import run_prepared
-from db.models import PoolJob, Reminder, StatusEvent, UserJob, UserJobCount
+from db.models import PoolJob, PoolSighting, Reminder, StatusEvent, UserJob, UserJobCount
 
 Statement = Select | CompoundSelect  # a card query: one column's page, or several columns' pages in a UNION ALL
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+# A literal list, not a bound one: card queries are compiled once and prepared (run_prepared).
+_APPLIED: ColumnElement[bool] = literal_column(
+    "user_job.status IN (" + ", ".join(f"'{status.value}'" for status in APPLIED_STATUSES) + ")"
+)
 
 _CARD_COLUMNS = (
     UserJob.id,
@@ -69,6 +75,24 @@ _CARD_COLUMNS = (
     .where(Reminder.user_job_id == UserJob.id, Reminder.done_at.is_(None))
     .scalar_subquery()
     .label("next_reminder"),
+    PoolJob.salary_min,
+    PoolJob.salary_max,
+    PoolJob.salary_currency,
+    PoolJob.salary_period,
+    func.coalesce(PoolSighting.first_seen_at, PoolJob.scraped_at).label("first_seen_at"),
+    PoolSighting.reposted_at.is_not(None).label("reposted"),
+    # The job came back after a gap and this profile had applied before that: the earlier version's application.
+    case(
+        (
+            and_(
+                PoolSighting.reposted_at.is_not(None),
+                _APPLIED,
+                UserJob.status_changed_at < PoolSighting.reposted_at,
+            ),
+            UserJob.status_changed_at,
+        ),
+        else_=None,
+    ).label("applied_before"),
 )
 
 
@@ -167,6 +191,13 @@ _new = object.__new__
     _set_priority,
     _set_applied_at,
     _set_next_reminder,
+    _set_salary_min,
+    _set_salary_max,
+    _set_salary_currency,
+    _set_salary_period,
+    _set_first_seen_at,
+    _set_reposted,
+    _set_applied_before,
 ) = (
     getattr(BoardCard, name).__set__
     for name in (
@@ -191,6 +222,13 @@ _new = object.__new__
         "priority",
         "applied_at",
         "next_reminder",
+        "salary_min",
+        "salary_max",
+        "salary_currency",
+        "salary_period",
+        "first_seen_at",
+        "reposted",
+        "applied_before",
     )
 )
 
@@ -219,6 +257,13 @@ def card_from_row(row: Any) -> BoardCard:
     _set_priority(card, row[18])
     _set_applied_at(card, row[19])
     _set_next_reminder(card, row[20])
+    _set_salary_min(card, row[21])
+    _set_salary_max(card, row[22])
+    _set_salary_currency(card, row[23])
+    _set_salary_period(card, row[24])
+    _set_first_seen_at(card, row[25])
+    _set_reposted(card, row[26])
+    _set_applied_before(card, row[27])
     return card
 
 
@@ -294,6 +339,7 @@ class BoardQueries:
         stmt = (
             select(*_WIRE_CARD_COLUMNS)
             .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+            .outerjoin(PoolSighting, PoolSighting.job_pool_id == UserJob.job_pool_id)
             .where(UserJob.user_id == bindparam("user_id"))
         )
         if status_param is not None:
@@ -321,7 +367,11 @@ class BoardQueries:
         return stmt
 
     def _base(self) -> Select:
-        return select(*_CARD_COLUMNS).join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+        return (
+            select(*_CARD_COLUMNS)
+            .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+            .outerjoin(PoolSighting, PoolSighting.job_pool_id == UserJob.job_pool_id)
+        )
 
     def _counts(
         self, connection: Connection, user_id: uuid.UUID, search: str | CardFilter | None
@@ -464,6 +514,16 @@ class BoardQueries:
             raise NotFound("That card no longer exists; refresh the board.")
         return card_from_row(row)
 
+    def card_id_for(self, user_id: uuid.UUID, job_pool_id: uuid.UUID) -> uuid.UUID:
+        """The id of a profile's card for a pool job."""
+        with self._engine.connect() as session:
+            found = session.scalar(
+                select(UserJob.id).where(UserJob.user_id == user_id, UserJob.job_pool_id == job_pool_id)
+            )
+        if found is None:
+            raise NotFound("This profile has no card for that pool job (see `board --json` for the ids).")
+        return found
+
     def detail(self, user_job_id: uuid.UUID) -> JobDetail:
         """Everything the detail pane shows, including how many other profiles track the same job."""
         others = (
@@ -493,6 +553,13 @@ class BoardQueries:
                 UserJob.legacy_status,
                 others,
                 PoolJob.metadata_,
+                PoolJob.posted_at_inferred,
+                PoolJob.source_format,
+                func.coalesce(PoolSighting.last_seen_at, PoolJob.scraped_at),
+                func.coalesce(PoolSighting.times_seen, 1),
+                PoolSighting.reposted_at,
+                PoolJob.external_id,
+                UserJob.updated_at,
             )
             .where(UserJob.id == user_job_id)
         )
@@ -518,4 +585,11 @@ class BoardQueries:
             other_profiles=int(row[n + 11] or 0),
             description_html=metadata.get("description_html"),
             metadata=metadata,
+            posted_at_inferred=bool(row[n + 13]),
+            source_format=row[n + 14],
+            last_seen_at=row[n + 15],
+            times_seen=int(row[n + 16] or 0),
+            reposted_at=row[n + 17],
+            external_id=row[n + 18],
+            updated_at=row[n + 19],
         )

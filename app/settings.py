@@ -42,6 +42,8 @@ DEFAULT_BACKUPS_KEPT = 3
 _FOLLOW_UP_SECTION = "follow_up"
 DEFAULT_FOLLOW_UP_DAYS = 7
 MAX_FOLLOW_UP_DAYS = 365
+_POOL_SECTION = "pool"
+DEFAULT_REPOST_GAP_DAYS = 21
 _file_lock = threading.Lock()
 
 
@@ -202,6 +204,21 @@ def save_follow_up_days(days: int, data_dir: str | Path | None = None) -> None:
     if not 0 <= days <= MAX_FOLLOW_UP_DAYS:
         raise ValueError(f"a follow-up comes 0 to {MAX_FOLLOW_UP_DAYS} days after applying")
     _update_section(data_dir, section=_FOLLOW_UP_SECTION, days=int(days))
+
+
+def load_repost_gap_days(data_dir: str | Path | None = None) -> int:
+    """After how many days unseen a pool job that reappears counts as reposted (settings.json: pool.repost_gap_days)."""
+    value = _read_section(data_dir, _POOL_SECTION).get("repost_gap_days")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return DEFAULT_REPOST_GAP_DAYS
+    return value
+
+
+def save_repost_gap_days(days: int, data_dir: str | Path | None = None) -> None:
+    """Save the repost gap in days (at least 1)."""
+    if days < 1:
+        raise ValueError("the repost gap is at least one day")
+    _update_section(data_dir, section=_POOL_SECTION, repost_gap_days=int(days))
 
 
 def _token_and_storage(data_dir: str | Path | None) -> tuple[str | None, TokenStorage]:

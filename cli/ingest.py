@@ -7,6 +7,7 @@ import sys
 
 from app.context import AppContext
 from app.errors import InvalidInput
+from app.ingestion.normalize_schemas import SCHEMAS
 from app.ingestion.pipeline import IngestProgress
 from app.ingestion.report_text import headline, rejection_lines
 from cli.output import print_json
@@ -23,6 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--query", help="search words for --actor")
     parser.add_argument("--location", help="where, for --actor")
     parser.add_argument("--max", type=int, default=100, help="at most this many items from --actor (default 100)")
+    parser.add_argument(
+        "--format",
+        choices=SCHEMAS,
+        help="read every item of --file in this shape instead of detecting it (" + ", ".join(SCHEMAS) + ")",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -36,7 +42,7 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
         raise InvalidInput("Give either --file PATH or --actor PRESET_OR_ID --query Q.")
     on_progress = None if args.json else _progress
     if args.file:
-        report = ctx.ingestion.ingest_file(args.profile, args.file, on_progress=on_progress)
+        report = ctx.ingestion.ingest_file(args.profile, args.file, on_progress=on_progress, schema=args.format)
     else:
         from cli.ingest_apify import run_actor
 

@@ -102,6 +102,9 @@ class PoolJob(Base):
     last_verified_at: Mapped[datetime | None]
     # The database role that inserted the row (team mode: only it may change what the row already holds).
     contributed_by: Mapped[str] = mapped_column(Text, server_default=text("CURRENT_USER"))
+    # Revision 0007: the date was counted back from an age ("10 days ago"), not read; the export shape it came in.
+    posted_at_inferred: Mapped[bool] = mapped_column(server_default=text("false"))
+    source_format: Mapped[str | None] = mapped_column(Text)
     search_vector: Mapped[Any | None] = mapped_column(
         TSVECTOR, Computed(SEARCH_VECTOR_EXPRESSION, persisted=True), deferred=True
     )
@@ -289,3 +292,19 @@ class Reminder(Base):
     note: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at()
+
+
+class PoolSighting(Base):
+    """When a pool job was seen: first, last, how many times, and when it came back after a gap (a repost).
+
+    Its own narrow table, so counting a sighting on every pool hit never rewrites the wide pool row (and its stored
+    full-text vector). A job seen once has no row: it was first and last seen when scraped (job_pool.scraped_at).
+    """
+
+    __tablename__ = "job_pool_sighting"
+
+    job_pool_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("job_pool.id", ondelete="CASCADE"), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    last_seen_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    times_seen: Mapped[int] = mapped_column(server_default=text("1"))
+    reposted_at: Mapped[datetime | None]

@@ -189,7 +189,7 @@ def _csv_rows(source: BinaryIO, name: str, rejected: list[Rejection]) -> Iterato
             )
         header = files.header_names(next(csv.reader([header_line], delimiter=delimiter)))
         csv.field_size_limit(files.MAX_ITEM_BYTES)
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(text, delimiter=delimiter, escapechar=files.escapechar(header_line))
         previous_line = 1
         while True:
             try:

@@ -302,13 +302,19 @@ def _header_names(row: list[str]) -> list[str]:
     return names
 
 
+def _escapechar(header_line: str) -> str | None:
+    """JobSpy writes its CSVs with escapechar="\\" (`R\\&D`, `bac\\+5`): read them back with the same setting."""
+    names = {name.strip().strip('"').lower() for name in re.split(r"[,;\t|]", header_line)}
+    return "\\" if {"job_url", "site"} <= names and ("job_url_direct" in names or "min_amount" in names) else None
+
+
 def _parse_csv(text: str, name: str) -> DatasetFile:
     header_line = text.lstrip().split("\n", 1)[0]
     delimiter = max(_CSV_DELIMITERS, key=lambda candidate: _unquoted_count(header_line, candidate))
     if _unquoted_count(header_line, delimiter) == 0:
         raise DatasetFormatError(f"{name} is neither JSON nor a CSV with a header row of column names. {EXPECTED}")
     csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, escapechar=_escapechar(header_line))
     header: list[str] | None = None
     items: list[object] = []
     rejected: list[Rejection] = []
@@ -382,4 +388,5 @@ CSV_DELIMITERS = _CSV_DELIMITERS
 unquoted_count = _unquoted_count
 header_names = _header_names
 unflatten = _unflatten
+escapechar = _escapechar
 some_lines_parse = _some_lines_parse

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-SCHEMAS = ("linkedin-curious", "linkedin-bebity", "indeed-misceres", "indeed-valig", "jobspy", "generic")
+SCHEMAS = (
+    "linkedin-curious",
+    "linkedin-bebity",
+    "indeed-misceres",
+    "indeed-valig",
+    "indeed-scraper",
+    "jobspy",
+    "generic",
+)
 
 
 def fold_key(key: str) -> str:
@@ -64,6 +72,10 @@ _POSTED_AT = (
     "dateOnIndeed",
     "age",
 )
+
+
+# Folded names of the posting-date fields, for deciding a file's date order before its items are normalized.
+DATE_KEYS = frozenset(fold_key(name) for name in _POSTED_AT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +173,22 @@ SPECS: dict[str, SchemaSpec] = {
         job_type=("jobTypes", "jobType"),
         posted_at=("datePublished", "dateOnIndeed", "datePosted", "age"),
     ),
+    # Apify's indeed-scraper: jobKey, descriptionText/descriptionHtml, a location object, salary{salaryMin, ...},
+    # datePublished beside an age ("10 days ago"); its CSV export flattens the objects ("salary/salaryMin").
+    "indeed-scraper": _spec(
+        "indeed-scraper",
+        "indeed",
+        title=("title", "displayTitle"),
+        company=("companyName", "company", "employer"),
+        url=("url", "jobUrl", "link"),
+        apply_url=("applyUrl", "thirdPartyApplyUrl"),
+        external_id=("jobKey", "key", "id"),
+        description_text=("descriptionText", "description"),
+        description_html=("descriptionHtml",),
+        salary=("salary", "baseSalary"),
+        job_type=("jobType", "jobTypes", "employmentType"),
+        posted_at=("datePublished", "datePosted", "postedAt", "age"),
+    ),
     "jobspy": _spec(
         "jobspy",
         "jobspy",
@@ -204,6 +232,15 @@ _MARKERS: dict[str, dict[str, int]] = {
         "dateonindeed": 3,
         "thirdpartyapplyurl": 2,
     },
+    "indeed-scraper": {
+        "jobkey": 5,
+        "age": 2,
+        "salary.salarymin": 4,
+        "salary.salarymax": 2,
+        "salary.salarycurrency": 1,
+        "descriptionhtml": 1,
+        "companyname": 1,
+    },
     "indeed-misceres": {
         "positionname": 4,
         "externalapplylink": 3,
@@ -241,6 +278,8 @@ _MARKERS: dict[str, dict[str, int]] = {
         "companyurl": 1,
     },
 }
+# The top-level keys (as written by the actors) whose objects nested markers look into.
+_NESTED_PARENTS = frozenset({"salary", "Salary"})
 _MINIMUM_SCORE = 2
 _detected: dict[tuple[object, ...], str] = {}
 _DETECTION_CACHE_LIMIT = 4096
@@ -250,11 +289,17 @@ def detect_schema(item: Mapping[str, object]) -> str:
     """The schema whose tell-tale keys the item carries best; "generic" when none stands out."""
     if not isinstance(item, Mapping):
         return "generic"
-    keys = tuple(item)
+    # Nested keys count too ("salary.salarymin"): two shapes may share a top-level name for different objects.
+    # Only the objects a nested marker looks into are read, so most layouts cost one tuple.
+    nested = tuple(
+        (key, tuple(value)) for key in _NESTED_PARENTS.intersection(item) if isinstance(value := item[key], Mapping)
+    )
+    keys = (tuple(item), nested)
     cached = _detected.get(keys)
     if cached is not None:
         return cached
-    folded = {fold_key(str(key)) for key in keys}
+    folded = {fold_key(str(key)) for key in item}
+    folded.update(f"{fold_key(str(key))}.{fold_key(str(child))}" for key, children in nested for child in children)
     best, best_score = "generic", _MINIMUM_SCORE - 1
     for schema, markers in _MARKERS.items():
         score = sum(weight for marker, weight in markers.items() if marker in folded)

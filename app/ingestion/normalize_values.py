@@ -6,10 +6,12 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
+
+from app.ingestion.dates import parse_posted
 
 PERIODS = ("year", "month", "week", "day", "hour")
 
@@ -124,28 +126,8 @@ _ONLY_MINIMUM = re.compile(r"\b(?:from|starting|start at|min(?:imum)?|at least|a
 _ONLY_MAXIMUM = re.compile(r"\b(?:up to|max(?:imum)?|bis zu|jusqu)\b", re.IGNORECASE)
 _MULTIPLIERS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "mil": 1_000_000, "million": 1_000_000}
 
-_RELATIVE_AGE = re.compile(
-    r"\b(\d+|an?|one)\+?\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?"
-    r"|yrs?)\s+ago\b",
-    re.IGNORECASE,
-)
-_JUST_NOW = re.compile(r"\b(?:just posted|just now|moments? ago|today)\b", re.IGNORECASE)
-_YESTERDAY = re.compile(r"\byesterday\b", re.IGNORECASE)
-_MONTH_SECONDS = 30 * 86_400
-_YEAR_SECONDS = 365 * 86_400
 _LARGEST_AMOUNT = Decimal(10) ** 12
-_EPOCH_2000 = 946_684_800
-_NUMERIC = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
-_EXTRA_DATE_FORMATS = (
-    "%m/%d/%Y",
-    "%Y/%m/%d",
-    "%d.%m.%Y",
-    "%b %d, %Y",
-    "%B %d, %Y",
-    "%d %b %Y",
-    "%d %B %Y",
-    "%a, %d %b %Y %H:%M:%S %Z",
-)
+_CENT = Decimal("0.01")
 _TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "remote"})
 _FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 
@@ -180,7 +162,13 @@ def to_decimal(value: Any) -> Decimal | None:
 def _tidy(number: Decimal) -> Decimal | None:
     if number > _LARGEST_AMOUNT:
         return None  # no pay is this large: a phone number or an id was read as an amount
-    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    # Cents are kept as given (23.50 stays 23.50); digits past the cent are float artifacts (16.549999237060547).
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        return number.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return number
 
 
 def period_from_word(value: Any) -> str | None:
@@ -258,7 +246,7 @@ def _is_range_gap(text: str, left: re.Match[str], right: re.Match[str]) -> bool:
 
 _MIN_KEYS = ("min", "minValue", "minimum", "minAmount", "min_amount", "from", "salaryMin", "low")
 _MAX_KEYS = ("max", "maxValue", "maximum", "maxAmount", "max_amount", "to", "salaryMax", "high")
-_UNIT_KEYS = ("unitOfWork", "unitText", "unit", "period", "interval", "salaryType", "type")
+_UNIT_KEYS = ("unitOfWork", "unitText", "unit", "period", "interval", "salaryType", "salaryPeriod", "type")
 _CURRENCY_KEYS = ("currencyCode", "currency", "salaryCurrency")
 
 
@@ -295,76 +283,9 @@ def parse_salary(value: Any) -> Salary:
     return Salary(amount, amount) if amount is not None else Salary()
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def _from_epoch(number: float) -> datetime | None:
-    if not math.isfinite(number):
-        return None
-    seconds = number / 1000 if number > 100_000_000_000 else number
-    if seconds < _EPOCH_2000:
-        return None  # too early to be a posting date: some other number sits in the date field
-    try:
-        return datetime.fromtimestamp(seconds, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def _unit_seconds(unit: str) -> int:
-    unit = unit.lower()
-    if unit.startswith("mo"):
-        return _MONTH_SECONDS
-    if unit.startswith("mi") or unit == "m":
-        return 60
-    first = unit[0]
-    return {"s": 1, "h": 3600, "d": 86_400, "w": 7 * 86_400, "y": _YEAR_SECONDS}.get(first, 86_400)
-
-
-def _relative(text: str, now: datetime) -> datetime | None:
-    found = _RELATIVE_AGE.search(text)
-    if found:
-        count_word = found.group(1)
-        count = int(count_word) if count_word.isdigit() else 1
-        return now - timedelta(seconds=count * _unit_seconds(found.group(2)))
-    if _YESTERDAY.search(text):
-        return now - timedelta(days=1)
-    if _JUST_NOW.search(text):
-        return now
-    return None
-
-
-def parse_posted_at(value: Any, now: datetime) -> datetime | None:
-    """A timezone-aware datetime from an ISO date or datetime, epoch seconds or millis, or "2 days ago" text."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return _from_epoch(float(value))
-    if not isinstance(value, str):
-        return None
-    return _parse_date_text(value.strip(), now)
-
-
-@lru_cache(maxsize=8192)
-def _parse_date_text(text: str, now: datetime) -> datetime | None:
-    if not text:
-        return None
-    if _NUMERIC.match(text):
-        return _from_epoch(float(text))
-    if text[0].isdigit():
-        try:
-            return _aware(datetime.fromisoformat(text))
-        except ValueError:
-            pass
-    relative = _relative(text, now)
-    if relative is not None:
-        return relative
-    for pattern in _EXTRA_DATE_FORMATS:
-        try:
-            return _aware(datetime.strptime(text, pattern))
-        except ValueError:
-            continue
-    return None
+def parse_posted_at(value: Any, now: datetime, day_first: bool | None = None) -> datetime | None:
+    """A timezone-aware datetime from an ISO or numeric date, an Excel serial, epoch seconds or millis, or an age."""
+    return parse_posted(value, now, day_first)[0]
 
 
 def parse_bool(value: Any) -> bool | None:

@@ -11,6 +11,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.errors import InvalidInput
+from app.ingestion.dates import parse_posted, scraped_moment
+from app.ingestion.job_links import board_of, canonical_url, job_id_from_url
 from app.ingestion.normalize_schemas import SCHEMAS, SPECS, SchemaSpec, detect_schema, resolve_keys
 from app.ingestion.normalize_text import (
     MAX_DESCRIPTION_CHARS,
@@ -26,7 +28,6 @@ from app.ingestion.normalize_values import (
     Salary,
     currency_from_text,
     parse_bool,
-    parse_posted_at,
     parse_salary,
     parse_salary_text,
     period_from_word,
@@ -74,6 +75,8 @@ _LOCATION_PART_KEYS = (
     ("admin1Code", "state", "region", "addressRegion"),
     ("countryName", "country", "countryCode", "addressCountry"),
 )
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!&|<>~=$%^:;,'\"/@?])")
+_SCRAPED_KEYS = ("scrapedAt", "scraped_at", "crawledAt", "scrapeDate", "timestamp")
 _KINDS = (
     (bool, "true/false"),
     (str, "a string"),
@@ -103,10 +106,13 @@ def _is_missing(value: object) -> bool:
 class _ItemNormalizer:
     """Normalizes one raw item, collecting the warnings about what it had to clean."""
 
-    def __init__(self, item: Mapping[str, Any], spec: SchemaSpec, now: datetime) -> None:
+    def __init__(self, item: Mapping[str, Any], spec: SchemaSpec, now: datetime, day_first: bool | None = None) -> None:
         self.item = item
         self.spec = spec
-        self.now = now
+        # Ages ("10 days ago") count back from when the item itself was scraped, not from this import.
+        self.now = scraped_moment(item, _SCRAPED_KEYS, now)
+        self.day_first = day_first
+        self.posted_inferred = False
         self.warnings: list[str] = []
         self.description_keys: set[str] = set()
         self.urls_dropped = 0
@@ -181,7 +187,7 @@ class _ItemNormalizer:
         except ValueError:  # e.g. a malformed IPv6 host
             usable = False
         if usable:
-            return link
+            return canonical_url(link)
         self.urls_dropped += 1
         self.warnings.append(f"{label} was not a web link ({excerpt(link, 40)}); dropped")
         return None
@@ -288,23 +294,32 @@ class _ItemNormalizer:
         return None
 
     def posted_at(self) -> datetime | None:
-        """The first posting date that parses; a warning when dates were given but none could be read."""
+        """The first posting date read as written, else one counted back from an age; a warning when none reads."""
         unreadable = None
+        inferred: datetime | None = None
         for _key, value in self.candidates("posted_at"):
-            moment = parse_posted_at(value, self.now)
-            if moment is not None:
+            moment, from_age = parse_posted(value, self.now, self.day_first)
+            if moment is not None and not from_age:
                 return moment
+            if moment is not None:
+                inferred = inferred or moment
+                continue
             unreadable = unreadable or value
+        if inferred is not None:
+            self.posted_inferred = True
+            return inferred
         if unreadable is not None:
             shown = excerpt(unreadable, 40)
             self.warnings.append(f'posted date "{shown}" not understood; left empty')
         return None
 
-    def source(self) -> str:
+    def source(self, url: str | None) -> str:
         """ "linkedin", "indeed", JobSpy's site column lower-cased, or "file"."""
         if self.spec.name == "jobspy":
             site = self.item.get("site")
             return site.strip().lower() if isinstance(site, str) and site.strip() else "jobspy"
+        if self.spec.source == "file":  # a generic export still says where its postings live
+            return board_of(url) or "file"
         return self.spec.source
 
     # ---- assembly -----------------------------------------------------------------------------------------------
@@ -321,18 +336,24 @@ class _ItemNormalizer:
             return Rejection(index, reason, excerpt(self.item))
         location = self.location()
         description, markup = self.description()
+        if description and self.spec.name == "jobspy" and "\\" in description:
+            # JobSpy's markdown descriptions escape punctuation (user\-generated, R\&D): show the text as written.
+            description = _MARKDOWN_ESCAPE.sub(r"\1", description)
         salary = self.salary()
         job_type = self.job_type()
         metadata = _metadata(self.item, self.description_keys)
         if markup is not None:
             metadata["description_html"] = markup
         metadata["schema"] = self.spec.name
+        url = self.web_link("url", "url")
+        external_id = self.short_text("external id", "external_id", numbers_are_normal=True)
+        posted_at = self.posted_at()
         return NormalizedJob(
             title=title,
             company=company,
-            source=self.source(),
-            external_id=self.short_text("external id", "external_id", numbers_are_normal=True),
-            url=self.web_link("url", "url"),
+            source=self.source(url),
+            external_id=external_id or job_id_from_url(url),
+            url=url,
             apply_url=self.web_link("apply url", "apply_url"),
             location=location,
             description=description,
@@ -342,7 +363,9 @@ class _ItemNormalizer:
             salary_period=salary.period,
             job_type=job_type,
             is_remote=self.is_remote(location, job_type),
-            posted_at=self.posted_at(),
+            posted_at=posted_at,
+            posted_at_inferred=self.posted_inferred,
+            source_format=self.spec.name,
             skills=None,
             metadata=metadata,
             warnings=tuple(self.warnings),
@@ -400,9 +423,18 @@ def _metadata(item: Mapping[str, Any], description_keys: set[str]) -> dict[str, 
 
 
 def normalize_items(
-    items: Iterable[object], schema: str | None = None, *, start_index: int = 0, now: datetime | None = None
+    items: Iterable[object],
+    schema: str | None = None,
+    *,
+    start_index: int = 0,
+    now: datetime | None = None,
+    day_first: bool | None = None,
 ) -> NormalizedBatch:
-    """Normalize raw items (schema None: detect per item); bad items become rejections with a reason."""
+    """Normalize raw items (schema None: detect per item); bad items become rejections with a reason.
+
+    `now` is when the run started (ages of items without their own scrape time count from it); `day_first` is the
+    file's date order (decide_day_first), None when nothing in the file settles it.
+    """
     if schema is not None and schema not in SPECS:
         raise InvalidInput(f"Unknown dataset schema {schema!r}; expected one of: {', '.join(SCHEMAS)}.")
     moment = now or datetime.now(UTC)
@@ -412,13 +444,15 @@ def normalize_items(
     rejected: list[Rejection] = []
     cleaned: list[Rejection] = []
     urls_dropped = 0
+    dates_inferred = 0
+    formats: dict[str, int] = {}
     for position, item in enumerate(items):
         index = start_index + position
         if not isinstance(item, Mapping):
             rejected.append(Rejection(index, f"item is {_kind(item)}, not an object", excerpt(item)))
             continue
         spec = SPECS[schema or detect_schema(item)]
-        normalizer = _ItemNormalizer(item, spec, moment)
+        normalizer = _ItemNormalizer(item, spec, moment, day_first)
         try:
             outcome = normalizer.run(index)
         except Exception as error:  # one odd item must not sink the batch; say what broke
@@ -430,8 +464,17 @@ def normalize_items(
             rejected.append(outcome)
             continue
         jobs.append(outcome)
+        formats[spec.name] = formats.get(spec.name, 0) + 1
+        dates_inferred += outcome.posted_at_inferred
         urls_dropped += normalizer.urls_dropped
         if outcome.warnings:
             label = f"{outcome.title} — {outcome.company}"[:120]
             cleaned.extend(Rejection(index, warning, label) for warning in outcome.warnings)
-    return NormalizedBatch(jobs=jobs, rejected=rejected, cleaned=cleaned, urls_dropped=urls_dropped)
+    return NormalizedBatch(
+        jobs=jobs,
+        rejected=rejected,
+        cleaned=cleaned,
+        urls_dropped=urls_dropped,
+        dates_inferred=dates_inferred,
+        formats=formats,
+    )

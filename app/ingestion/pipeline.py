@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import time
 import uuid
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from psycopg import errors as pg_errors
@@ -18,8 +20,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.cards import lock_new_card_positions
-from app.errors import IngestionCancelled, JobPoolError, NotFound, WriteFailed
+from app.errors import IngestionCancelled, InvalidInput, JobPoolError, NotFound, WriteFailed
 from app.hashing import job_hash
+from app.ingestion.dates import decide_day_first
+from app.ingestion.normalize_schemas import DATE_KEYS, SPECS, fold_key
 from app.ingestion.normalizers import normalize_items
 from app.ingestion.pool import JobPoolService, copy_row, tags_json
 from app.ingestion.records import NormalizedBatch, NormalizedJob, Rejection
@@ -32,6 +36,7 @@ from db.models import IngestionRun, User
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
+_DATE_ORDER_SAMPLE = 1000  # items of the first page whose dates decide the run's day-first or month-first order
 MAX_STORED_REJECTIONS = 500
 _RETRYABLE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
 # The session advisory lock that says "this run's process is alive" (held by the process running it).
@@ -61,6 +66,9 @@ class _Tally:
     rejected: list[Rejection] = field(default_factory=list)
     new_pool_ids: list[uuid.UUID] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+    dates_inferred: int = 0
+    formats: Counter[str] = field(default_factory=Counter)
+    sources: Counter[str] = field(default_factory=Counter)
 
 
 def _counts(tally: _Tally) -> dict[str, int]:
@@ -102,6 +110,18 @@ def _rejection_json(r: Rejection) -> dict[str, Any]:
     return {"index": r.index, "reason": r.reason, "excerpt": r.excerpt}
 
 
+def _date_order(items: Sequence[object]) -> bool | None:
+    """The date order of a run, decided from the posting dates of its first page that can be read one way only."""
+    values = (
+        value
+        for item in items[:_DATE_ORDER_SAMPLE]
+        if isinstance(item, Mapping)
+        for key, value in item.items()
+        if isinstance(key, str) and fold_key(key) in DATE_KEYS
+    )
+    return decide_day_first(values)
+
+
 def dedup_batch(jobs: Sequence[NormalizedJob], seen: set[str]) -> tuple[list[tuple[str, NormalizedJob]], int]:
     """Hash each job and keep one per hash (the most complete); hashes in `seen` were handled earlier."""
     hashes = [job_hash(job.company, job.title, job.location) for job in jobs]
@@ -136,14 +156,25 @@ class _PreparedChunk:
     rows: list[tuple[Any, ...]]
 
 
-def _prepare_chunk(chunk: Sequence[object], schema: str | None, start_index: int, tags: str) -> _PreparedChunk:
+@dataclass(frozen=True, slots=True)
+class _ReadingRules:
+    """What holds for every chunk of one run: the shape forced by the user, the run's start, the date order."""
+
+    schema: str | None
+    started: datetime
+    day_first: bool | None
+    tags: str
+
+
+def _prepare_chunk(chunk: Sequence[object], rules: _ReadingRules, start_index: int) -> _PreparedChunk:
     # Jobs captured one by one (a posting page, a form) arrive normalized already.
     ready = [item for item in chunk if isinstance(item, NormalizedJob)]
     batch = (
         NormalizedBatch(ready, [])
         if ready and len(ready) == len(chunk)
-        else normalize_items(chunk, schema, start_index=start_index)
+        else normalize_items(chunk, rules.schema, start_index=start_index, now=rules.started, day_first=rules.day_first)
     )
+    tags = rules.tags
     hashes = [job_hash(job.company, job.title, job.location) for job in batch.jobs]
     rows = [copy_row(h, job, tags) for h, job in zip(hashes, batch.jobs, strict=True)]
     return _PreparedChunk(batch, hashes, rows)
@@ -205,6 +236,8 @@ class IngestionService:
     ) -> IngestReport:
         """Ingest pages of raw items for a profile; every chunk commits on its own, so a failure keeps the rest."""
         started = time.perf_counter()
+        if schema is not None and schema not in SPECS:
+            raise InvalidInput(f"Unknown dataset format {schema!r}; expected one of: {', '.join(SPECS)}.")
         user_id = self.user_id_for(profile)
         run_id = self.begin_run(user_id, source, criteria, criteria_key)
         if on_run_started:
@@ -213,7 +246,11 @@ class IngestionService:
         tally.fetched = len(tally.rejected)
         status, error = "succeeded", None
         try:
-            for chunk, prepared in self._prepared_chunks(pages, schema, tally.fetched, tags_json(criteria_tags)):
+            page_iterator = iter(pages)
+            first_page = next(page_iterator, None)
+            rules = _ReadingRules(schema, datetime.now(UTC), _date_order(first_page or ()), tags_json(criteria_tags))
+            pages = itertools.chain([first_page] if first_page is not None else [], page_iterator)
+            for chunk, prepared in self._prepared_chunks(pages, rules, tally.fetched):
                 if should_cancel and should_cancel():
                     raise IngestionCancelled()
                 self._ingest_chunk(run_id, user_id, chunk, prepared, tally, criteria_tags)
@@ -389,7 +426,7 @@ class IngestionService:
             return marked
 
     def _prepared_chunks(
-        self, pages: Iterable[Sequence[object]], schema: str | None, start_index: int, tags: str
+        self, pages: Iterable[Sequence[object]], rules: _ReadingRules, start_index: int
     ) -> Iterator[tuple[Sequence[object], _PreparedChunk]]:
         """Chunks of each page, prepared (normalized, hashed, COPY rows) while the one before is written.
 
@@ -402,7 +439,7 @@ class IngestionService:
                 pending: deque[tuple[Sequence[object], Future[_PreparedChunk]]] = deque()
                 for start in range(0, len(page), self.chunk_size):
                     chunk = page[start : start + self.chunk_size]
-                    pending.append((chunk, worker.submit(_prepare_chunk, chunk, schema, index, tags)))
+                    pending.append((chunk, worker.submit(_prepare_chunk, chunk, rules, index)))
                     index += len(chunk)
                     if len(pending) > 1:
                         ready, future = pending.popleft()
@@ -457,6 +494,9 @@ class IngestionService:
         tally.duplicates += duplicates
         tally.cleaned += len(batch.cleaned)
         tally.urls_dropped += batch.urls_dropped
+        tally.dates_inferred += batch.dates_inferred
+        tally.formats.update(batch.formats)
+        tally.sources.update(job.source for job in batch.jobs)
         tally.rejected.extend(batch.rejected)
         tally.seen.update(h for h, _ in unique)
         tally.pool_inserts += len(upserted.inserted)
@@ -528,6 +568,9 @@ class IngestionService:
             error=error,
             duplicates=tally.duplicates,
             urls_dropped=tally.urls_dropped,
+            dates_inferred=tally.dates_inferred,
+            formats=dict(tally.formats.most_common()),
+            job_sources=dict(tally.sources.most_common()),
         )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.ingestion.records import NormalizedJob
+from app.settings import DEFAULT_REPOST_GAP_DAYS
 from db.engine import psycopg_connection
 from db.models import PoolJob
 
@@ -32,6 +33,8 @@ COPY_COLUMNS = (
     "job_type",
     "is_remote",
     "posted_at",
+    "posted_at_inferred",
+    "source_format",
     "skills",
     "metadata",
     "criteria_tags",
@@ -64,6 +67,8 @@ def copy_row(job_hash: str, job: NormalizedJob, tags_json: str) -> tuple[Any, ..
         job.job_type,
         job.is_remote,
         job.posted_at,
+        job.posted_at_inferred,
+        job.source_format,
         _dumps(job.skills) if job.skills is not None else None,
         _dumps(job.metadata or {}),
         tags_json,
@@ -88,8 +93,71 @@ class UpsertResult:
         return len(self.ids) - len(self.inserted)
 
 
+# What a pool job lacks is filled in from a later item ("enrich on hit"), never overwriting a value it has; a date
+# counted back from an age gives way to one read as written. Only rows that gain something are written, locked in
+# hash order like the inserts, so writers never deadlock.
+_GAINS = """
+    (p.external_id IS NULL AND i.external_id IS NOT NULL)
+    OR (p.url IS NULL AND i.url IS NOT NULL)
+    OR (p.apply_url IS NULL AND i.apply_url IS NOT NULL)
+    OR (p.description IS NULL AND i.description IS NOT NULL)
+    OR (p.job_type IS NULL AND i.job_type IS NOT NULL)
+    OR (p.is_remote IS NULL AND i.is_remote IS NOT NULL)
+    OR (p.salary_min IS NULL AND p.salary_max IS NULL AND (i.salary_min IS NOT NULL OR i.salary_max IS NOT NULL))
+    OR (i.posted_at IS NOT NULL AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT i.posted_at_inferred)))
+"""
+_ENRICH = f"""
+WITH gain AS (
+    SELECT p.id, i.external_id, i.url, i.apply_url, i.description, i.job_type, i.is_remote, i.salary_min,
+           i.salary_max, i.salary_currency, i.salary_period, i.posted_at, i.posted_at_inferred
+    FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
+    WHERE {_GAINS}
+    ORDER BY p.hash
+    FOR UPDATE OF p
+)
+UPDATE job_pool p SET
+    external_id = coalesce(p.external_id, gain.external_id),
+    url = coalesce(p.url, gain.url),
+    apply_url = coalesce(p.apply_url, gain.apply_url),
+    description = coalesce(p.description, gain.description),
+    job_type = coalesce(p.job_type, gain.job_type),
+    is_remote = coalesce(p.is_remote, gain.is_remote),
+    salary_min = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_min ELSE p.salary_min END,
+    salary_max = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_max ELSE p.salary_max END,
+    salary_currency = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_currency
+                           ELSE p.salary_currency END,
+    salary_period = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_period
+                         ELSE p.salary_period END,
+    posted_at = CASE WHEN gain.posted_at IS NOT NULL
+                      AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
+                     THEN gain.posted_at ELSE p.posted_at END,
+    posted_at_inferred = CASE WHEN gain.posted_at IS NOT NULL
+                               AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
+                              THEN gain.posted_at_inferred ELSE p.posted_at_inferred END
+FROM gain
+WHERE p.id = gain.id
+"""
+# A pooled job seen again counts one more sighting, and a return after the repost gap marks it reposted. A job seen
+# once has no sighting row (it was first and last seen when scraped), so new jobs cost nothing here. Runs before the
+# chunk's inserts, in pool id order (no two writers lock in opposite orders).
+_SEEN_AGAIN = """
+INSERT INTO job_pool_sighting AS s (job_pool_id, first_seen_at, last_seen_at, times_seen, reposted_at)
+SELECT p.id, p.scraped_at, now(), 2,
+       CASE WHEN p.scraped_at < now() - make_interval(days => %(gap)s) THEN now() END
+FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
+ORDER BY p.id
+ON CONFLICT (job_pool_id) DO UPDATE SET
+    last_seen_at = now(),
+    times_seen = s.times_seen + 1,
+    reposted_at = CASE WHEN s.last_seen_at < now() - make_interval(days => %(gap)s) THEN now() ELSE s.reposted_at END
+"""
+
+
 class JobPoolService:
     """Writes and counts pool jobs; every job is stored once, whoever scraped it."""
+
+    def __init__(self, repost_gap_days: int = DEFAULT_REPOST_GAP_DAYS) -> None:
+        self.repost_gap_days = repost_gap_days
 
     def upsert_many(
         self,
@@ -99,6 +167,9 @@ class JobPoolService:
         rows: Sequence[tuple[Any, ...]] | None = None,
     ) -> UpsertResult:
         """Insert the jobs whose hash is new, in one COPY and one INSERT ... ON CONFLICT DO NOTHING.
+
+        Jobs already pooled first gain what they lacked (one UPDATE of only those rows) and count one more sighting
+        (one INSERT ... ON CONFLICT DO UPDATE on the narrow sightings table).
 
         `rows` are the jobs' COPY rows (copy_row), in the order of `jobs`, when the caller built them ahead.
         Rows go in sorted by hash so that two writers with overlapping batches take row locks in the same
@@ -119,6 +190,8 @@ class JobPoolService:
             with cursor.copy(f"COPY incoming_job ({_COLUMN_LIST}) FROM STDIN") as copy:
                 for row in ordered:
                     copy.write_row(row)
+            cursor.execute(_ENRICH)
+            cursor.execute(_SEEN_AGAIN, {"gap": self.repost_gap_days})
             cursor.execute(
                 f"INSERT INTO job_pool ({_COLUMN_LIST}, scraped_at, last_verified_at) "
                 f"SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job i "

@@ -27,6 +27,8 @@ class NormalizedJob:
     job_type: str | None = None
     is_remote: bool | None = None
     posted_at: datetime | None = None
+    posted_at_inferred: bool = False
+    source_format: str | None = None
     skills: list[str] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
@@ -68,3 +70,5 @@ class NormalizedBatch:
     rejected: list[Rejection]
     cleaned: list[Rejection] = field(default_factory=list)
     urls_dropped: int = 0
+    dates_inferred: int = 0
+    formats: dict[str, int] = field(default_factory=dict)

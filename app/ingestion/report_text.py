@@ -20,7 +20,8 @@ def headline(report: IngestReport) -> str:
         head = f"{stopped}; {kept}."
     else:
         head = f"Stopped: {report.error}" if report.error else "Stopped."
-    return f"{head}\n{report.summary}."
+    detected = f"\n{report.detected}." if report.detected else ""
+    return f"{head}{detected}\n{report.summary}."
 
 
 def outcome_kind(report: IngestReport) -> str:

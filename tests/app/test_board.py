@@ -248,6 +248,7 @@ def test_card_from_row_sets_every_field_as_the_constructor_would() -> None:
     import dataclasses
     import uuid
     from datetime import UTC, datetime
+    from decimal import Decimal
 
     from app.board import card_from_row
 
@@ -274,6 +275,13 @@ def test_card_from_row_sets_every_field_as_the_constructor_would() -> None:
         "priority": "high",
         "applied_at": now,
         "next_reminder": now.date(),
+        "salary_min": Decimal("23.50"),
+        "salary_max": Decimal("29.40"),
+        "salary_currency": "USD",
+        "salary_period": "hour",
+        "first_seen_at": now,
+        "reposted": True,
+        "applied_before": now,
     }
     assert [f.name for f in dataclasses.fields(BoardCard)] == list(values)
     row = [*values.values()]

@@ -182,3 +182,13 @@ def test_the_fanout_threshold_is_saved_beside_the_apify_section_and_applied_at_o
     data["matching"]["fanout_threshold"] = "high"
     secrets.settings_path(tmp_path).write_text(json.dumps(data), encoding="utf-8")
     assert secrets.load_fanout_threshold(tmp_path) is None  # a hand-edited bad value falls back to the default
+
+
+def test_repost_gap_defaults_to_21_days_and_is_kept(tmp_path) -> None:
+    assert secrets.load_repost_gap_days(tmp_path) == 21
+    secrets.save_repost_gap_days(30, tmp_path)
+    assert secrets.load_repost_gap_days(tmp_path) == 30
+    with pytest.raises(ValueError):
+        secrets.save_repost_gap_days(0, tmp_path)
+    (tmp_path / secrets.SETTINGS_FILE).write_text(json.dumps({"pool": {"repost_gap_days": "soon"}}))
+    assert secrets.load_repost_gap_days(tmp_path) == 21

@@ -64,6 +64,13 @@ def source_label(source: str | None) -> str | None:
     return f"via {name}"
 
 
+def _posted_text(detail: JobDetail) -> str | None:
+    posted = detail.card.posted_at
+    if posted is None:
+        return None
+    return f"Posted about {_date(posted)} (from its age)" if detail.posted_at_inferred else f"Posted {_date(posted)}"
+
+
 def _date(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -314,7 +321,7 @@ class DetailPane(QStackedWidget):
             detail.salary_text(),
             detail.job_type,
             source_label(detail.card.source),
-            f"Posted {_date(detail.card.posted_at)}" if detail.card.posted_at else None,
+            _posted_text(detail),
         ]
         self.meta.setText(" · ".join(x for x in meta if x))
         self.meta.setVisible(bool(self.meta.text()))
@@ -347,7 +354,11 @@ class DetailPane(QStackedWidget):
         )
         if detail.legacy_status:
             parts.append(f"status in the old database: “{detail.legacy_status}”")
-        return " · ".join(parts)
+        if card.reposted and detail.reposted_at:
+            parts.append(f"reposted {_date(detail.reposted_at)}, seen {detail.times_seen} times")
+        text = " · ".join(parts)
+        applied = card.applied_before_text
+        return f"{applied} (an earlier version of this posting).\n{text}" if applied else text
 
     # -- user actions ----------------------------------------------------------------------------------
     def _posting_url(self) -> str | None:
