@@ -9,7 +9,7 @@ import os
 import sys
 from types import ModuleType
 
-COMMAND_MODULES = ("cli.profiles", "cli.board", "cli.ingest", "cli.migrate", "cli.discover")
+COMMAND_MODULES = ("cli.profiles", "cli.board", "cli.ingest", "cli.migrate", "cli.discover", "cli.possible_duplicates")
 COMMAND_ALIASES = {"move": "cli.board"}
 
 

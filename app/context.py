@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from app.board import BoardQueries
 from app.cards import CardService
 from app.database import Database, open_database
+from app.dedup.possible import DuplicateService
 from app.ingestion.history import IngestionHistory
 from app.ingestion.live import LiveIngestionService
 from app.ingestion.pipeline import IngestionService
@@ -41,6 +42,7 @@ class AppContext:
     history: IngestionHistory
     stats: BoardStats
     matching: MatchingService
+    duplicates: DuplicateService
 
     @property
     def needs_migration(self) -> bool:
@@ -74,6 +76,7 @@ def build_context(database: Database) -> AppContext:
         history=IngestionHistory(sessions),
         stats=BoardStats(sessions),
         matching=matching,
+        duplicates=DuplicateService(sessions),
     )
 
 

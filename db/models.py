@@ -210,7 +210,8 @@ class PoolMerge(Base):
     __tablename__ = "job_pool_merge"
 
     dropped_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    dropped_hash: Mapped[str] = mapped_column(Text)
+    # Ingestion maps a posting with this hash to kept_id, so a merge made by a person holds on the next import.
+    dropped_hash: Mapped[str] = mapped_column(Text, index=True)
     kept_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("job_pool.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     # Cards the merge combined in this kept job's group, counted on the group's first dropped row (0 on the others).

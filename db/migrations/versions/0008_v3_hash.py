@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("dropped_id", name="pk_job_pool_merge"),
     )
     op.create_index("ix_job_pool_merge_kept_id", "job_pool_merge", ["kept_id"])
+    op.create_index("ix_job_pool_merge_dropped_hash", "job_pool_merge", ["dropped_hash"])
     op.create_table(
         "job_pool_not_duplicate",
         sa.Column("user_id", pg.UUID(as_uuid=True), nullable=False),
@@ -105,5 +106,6 @@ def downgrade() -> None:
     )
     op.drop_index("ix_job_pool_not_duplicate_other_job_pool_id", table_name="job_pool_not_duplicate")
     op.drop_table("job_pool_not_duplicate")
+    op.drop_index("ix_job_pool_merge_dropped_hash", table_name="job_pool_merge")
     op.drop_index("ix_job_pool_merge_kept_id", table_name="job_pool_merge")
     op.drop_table("job_pool_merge")
