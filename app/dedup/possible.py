@@ -155,6 +155,38 @@ class DuplicateService:
                 out.append(self._flipped(dup))
         return out
 
+    def for_card(self, user_job_id: uuid.UUID) -> list[PossibleDuplicate]:
+        """The possible duplicates of a card's pool job on its profile's board (the detail pane's banner)."""
+        user_id, job_pool_id = self._card_ids(user_job_id)
+        return self.for_job(user_id, job_pool_id)
+
+    def not_duplicate_for_card(self, user_job_id: uuid.UUID, other: uuid.UUID) -> None:
+        """ "Not a duplicate", answered from a card's detail pane."""
+        user_id, job_pool_id = self._card_ids(user_job_id)
+        self.not_duplicate(user_id, job_pool_id, other)
+
+    def merge_for_card(self, user_job_id: uuid.UUID, other: uuid.UUID) -> MergeReport:
+        """ "Merge", answered from a card's detail pane: the pool job scraped first is kept."""
+        user_id, job_pool_id = self._card_ids(user_job_id)
+        with self._sessions() as session:
+            rows = session.execute(
+                select(PoolJob.id).where(PoolJob.id.in_([job_pool_id, other])).order_by(PoolJob.scraped_at, PoolJob.id)
+            ).scalars()
+            order = list(rows)
+        if len(order) != 2:
+            raise NotFound("One of the two jobs is gone (merged or removed); the board shows what is left.")
+        kept, dropped = order
+        return self.merge(user_id, dropped, kept)
+
+    def _card_ids(self, user_job_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+        with self._sessions() as session:
+            row = session.execute(
+                select(UserJob.user_id, UserJob.job_pool_id).where(UserJob.id == user_job_id)
+            ).one_or_none()
+        if row is None:
+            raise NotFound("This card is gone (merged or removed).")
+        return row.user_id, row.job_pool_id
+
     def _flipped(self, dup: PossibleDuplicate) -> PossibleDuplicate:
         with self._sessions() as session:
             job = session.get(PoolJob, dup.job_pool_id)

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.board import BoardQueries
+from app.dedup.possible import DuplicateService
 from app.description_html import description_markup
 from app.records import STATUSES, BoardCard, JobDetail, JobStatus, status_label
+from ui.board.duplicate_banner import DuplicateBanner
 from ui.board.notes_keeper import NotesKeeper
 from ui.support import theme
 from ui.support.chips import ChipList
@@ -85,13 +87,20 @@ class DetailPane(QStackedWidget):
     detail_loaded = Signal(object)  # JobDetail
 
     def __init__(
-        self, board: BoardQueries, tasks: TaskRunner, hub: Hub, notes: NotesKeeper, parent: QWidget | None = None
+        self,
+        board: BoardQueries,
+        tasks: TaskRunner,
+        hub: Hub,
+        notes: NotesKeeper,
+        parent: QWidget | None = None,
+        duplicates: DuplicateService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
         self._board = board
         self._tasks = tasks
         self._notes = notes
+        self.duplicates = DuplicateBanner(duplicates, tasks, hub) if duplicates is not None else None
         self.card: BoardCard | None = None
         self.detail: JobDetail | None = None
         self._generation = 0
@@ -123,6 +132,8 @@ class DetailPane(QStackedWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.meta)
+        if self.duplicates is not None:
+            layout.addWidget(self.duplicates)
 
         actions = QHBoxLayout()
         actions.setSpacing(8)
@@ -214,6 +225,8 @@ class DetailPane(QStackedWidget):
             self._notes.flush()
         if card is None:
             self.card = self.detail = None
+            if self.duplicates is not None:
+                self.duplicates.show_card(None)
             self.setCurrentIndex(0)
             return
         same = previous is not None and previous.user_job_id == card.user_job_id
@@ -235,6 +248,8 @@ class DetailPane(QStackedWidget):
             return
         self._generation += 1
         generation = self._generation
+        if self.duplicates is not None:
+            self.duplicates.show_card(self.card.user_job_id)
         self._tasks.run(
             self._board.detail,
             self.card.user_job_id,

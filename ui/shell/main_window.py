@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.notes = NotesKeeper(ctx.cards, self.tasks, self.settings, self)
         self.controller = BoardController(ctx.board, ctx.cards, self.tasks, self.hub, self)
         self.board_view = BoardView(self.controller)
-        self.detail = DetailPane(ctx.board, self.tasks, self.hub, self.notes)
+        self.detail = DetailPane(ctx.board, self.tasks, self.hub, self.notes, duplicates=ctx.duplicates)
         self.last_dialog: Any = None
         self._dialogs: set[Any] = set()
         self._closing = False
