@@ -255,13 +255,19 @@ def _pick_city(name: str, country: str, region: str) -> _City | None:
 
 
 def _split_words(part: str) -> list[str]:
-    """ "Berlin Germany" -> ["Berlin", "Germany"] when the trailing words name a country and the rest is no city."""
+    """ "Berlin Germany" -> ["Berlin", "Germany"], "Austin TX" -> ["Austin", "TX"]: trailing words that name a country
+    (or a region after a known city), when the whole is no city itself."""
     words = part.split()
     if _gazetteer().cities(part) or _country(part, two_letter_ok=False):
         return [part]
     for size in (3, 2, 1):
-        if len(words) > size and _country(" ".join(words[-size:]), two_letter_ok=False):
-            return [" ".join(words[:-size]), " ".join(words[-size:])]
+        if len(words) <= size:
+            continue
+        head, tail = " ".join(words[:-size]), " ".join(words[-size:])
+        if _country(tail, two_letter_ok=False):
+            return [head, tail]
+        if _gazetteer().cities(head) and _region(tail, "")[0]:  # "Austin TX", "Munich Bavaria"
+            return [head, tail]
     return [part]
 
 

@@ -23,6 +23,7 @@ from app.locations import canonical_location, location_key
         ("Remote", "Anywhere", "Work from home", "Télétravail", "Fully Remote"),
         ("Remote - US", "Remote, United States", "United States (Remote)", "Remote, USA"),
         ("Toronto, ON", "Toronto, Ontario, Canada"),
+        ("Austin, TX", "Austin TX", "Austin, Texas", "Austin, TX, US"),
         ("London, UK", "London, England, United Kingdom", "London, Greater London, GB"),
         ("Bangalore", "Bengaluru, Karnataka, India"),
     ],
