@@ -30,6 +30,7 @@ class DuplicateBanner(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("duplicateBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)  # set apart from the posting's own fields
         self._duplicates = duplicates
         self._tasks = tasks
         self._hub = hub
@@ -69,8 +70,10 @@ class DuplicateBanner(QFrame):
         self.items = list(items)
         for dup in self.items:
             row = QWidget()
-            row_layout = QHBoxLayout(row)
+            row_layout = QVBoxLayout(row)  # the text gets the pane's width; the buttons go under it
             row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.setSpacing(4)
+            buttons = QHBoxLayout()
             text = QLabel(describe(dup))
             text.setObjectName("duplicateText")
             text.setTextFormat(Qt.TextFormat.PlainText)  # titles and companies are scraped data
@@ -82,9 +85,11 @@ class DuplicateBanner(QFrame):
             dismiss = QPushButton("Not a duplicate")
             dismiss.setObjectName("notDuplicate")
             dismiss.clicked.connect(lambda _=False, other=dup.duplicate_of: self.not_duplicate(other))
-            row_layout.addWidget(text, 1)
-            row_layout.addWidget(merge)
-            row_layout.addWidget(dismiss)
+            row_layout.addWidget(text)
+            buttons.addWidget(merge)
+            buttons.addWidget(dismiss)
+            buttons.addStretch(1)
+            row_layout.addLayout(buttons)
             self._layout.addWidget(row)
         self.setVisible(bool(self.items))
 
