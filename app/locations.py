@@ -25,10 +25,16 @@ _PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
 _WHITESPACE = re.compile(r"\s+", re.UNICODE)
 
 
+# ASCII punctuation (and "_", which \w would keep) to spaces: the fast path of norm for plain ASCII names.
+_ASCII_FOLD = {code: " " for code in range(128) if not chr(code).isalnum() and not chr(code).isspace()}
+
+
 def norm(value: str | None) -> str:
     """Fold a place name for lookup: entities decoded, NFKC, casefold, punctuation to spaces, trimmed."""
     if not value:
         return ""
+    if value.isascii() and "&" not in value:  # most names: no entity, NFKC and casefold change nothing but case
+        return " ".join(value.lower().translate(_ASCII_FOLD).split())
     text = unicodedata.normalize("NFKC", html.unescape(value)).casefold()
     return _WHITESPACE.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
 
