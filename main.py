@@ -17,6 +17,7 @@ from cli import (
     ingest,
     interview,
     migrate,
+    possible_duplicates,
     profiles,
     reminders,
     server,
@@ -39,6 +40,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     history,
     reminders,
     show,
+    possible_duplicates,
 )
 COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview, "remind": reminders}
 

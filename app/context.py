@@ -13,6 +13,7 @@ from app.capture.service import CaptureService
 from app.card_details import CardDetailsService
 from app.cards import CardService
 from app.database import Database, open_database
+from app.dedup.possible import DuplicateService
 from app.ingestion.history import IngestionHistory
 from app.ingestion.live import LiveIngestionService
 from app.ingestion.pipeline import IngestionService
@@ -51,6 +52,7 @@ class AppContext:
     team: TeamService
     status_history: StatusHistory
     reminders: ReminderService
+    duplicates: DuplicateService
 
     @property
     def needs_migration(self) -> bool:
@@ -90,6 +92,7 @@ def build_context(database: Database) -> AppContext:
         team=TeamService(database.engine),
         status_history=StatusHistory(sessions),
         reminders=ReminderService(sessions),
+        duplicates=DuplicateService(sessions),
     )
 
 

@@ -7,7 +7,9 @@ import html
 import re
 import unicodedata
 
-HASH_VERSION = "v2"
+from app.locations import location_key
+
+HASH_VERSION = "v3"
 
 _COMPANY_SUFFIXES = frozenset({"inc", "llc", "ltd", "gmbh", "corp", "corporation", "co", "plc", "sa", "ag", "bv"})
 _PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
@@ -33,6 +35,9 @@ def norm_company(value: str | None) -> str:
 
 
 def job_hash(company: str | None, title: str | None, location: str | None) -> str:
-    """sha256 hex of "v2|company|title|location" after normalization; the description is not part of the key."""
-    key = f"{HASH_VERSION}|{norm_company(company)}|{norm(title)}|{norm(location)}"
+    """sha256 hex of "v3|company|title|canonical location"; the description is not part of the key.
+
+    The location is canonicalized (app.locations): "Paris, A8, FR" and "Paris, Île-de-France, France" are one place.
+    """
+    key = f"{HASH_VERSION}|{norm_company(company)}|{norm(title)}|{location_key(location)}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()

@@ -308,3 +308,33 @@ class PoolSighting(Base):
     last_seen_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     times_seen: Mapped[int] = mapped_column(server_default=text("1"))
     reposted_at: Mapped[datetime | None]
+
+
+class PoolMerge(Base):
+    """A pool job merged into another (same posting under the v3 hash, or merged by a person): the audit trail."""
+
+    __tablename__ = "job_pool_merge"
+
+    dropped_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    # Ingestion maps a posting with this hash to kept_id, so a merge made by a person holds on the next import.
+    dropped_hash: Mapped[str] = mapped_column(Text, index=True)
+    kept_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("job_pool.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    # Cards the merge combined in this kept job's group, counted on the group's first dropped row (0 on the others).
+    cards_merged: Mapped[int] = mapped_column(server_default="0")
+    merged_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class NotDuplicate(Base):
+    """A profile's "Not a duplicate" answer for two pool jobs that looked alike (the smaller id first)."""
+
+    __tablename__ = "job_pool_not_duplicate"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    job_pool_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("job_pool.id", ondelete="CASCADE"), primary_key=True)
+    other_job_pool_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("job_pool.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    decided_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+    __table_args__ = (CheckConstraint("job_pool_id < other_job_pool_id", name="pair_ordered"),)

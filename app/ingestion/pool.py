@@ -195,11 +195,17 @@ class JobPoolService:
             cursor.execute(
                 f"INSERT INTO job_pool ({_COLUMN_LIST}, scraped_at, last_verified_at) "
                 f"SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job i "
-                "WHERE NOT EXISTS (SELECT 1 FROM job_pool p WHERE p.hash = i.hash) ORDER BY hash "
+                "WHERE NOT EXISTS (SELECT 1 FROM job_pool p WHERE p.hash = i.hash) "
+                "AND NOT EXISTS (SELECT 1 FROM job_pool_merge m WHERE m.dropped_hash = i.hash) ORDER BY hash "
                 "ON CONFLICT (hash) DO NOTHING RETURNING hash"
             )
             inserted = {row[0] for row in cursor.fetchall()}
-            cursor.execute("SELECT p.hash, p.id FROM job_pool p JOIN incoming_job i ON i.hash = p.hash")
+            # A posting merged into another job (job_pool_merge) is that job from now on.
+            cursor.execute(
+                "SELECT p.hash, p.id FROM job_pool p JOIN incoming_job i ON i.hash = p.hash "
+                "UNION ALL SELECT m.dropped_hash, m.kept_id FROM job_pool_merge m JOIN incoming_job i "
+                "ON i.hash = m.dropped_hash"
+            )
             ids = {row[0]: row[1] for row in cursor.fetchall()}
             cursor.execute("TRUNCATE incoming_job")
         return UpsertResult(ids=ids, inserted=inserted)

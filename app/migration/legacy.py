@@ -1,4 +1,4 @@
-"""Reading a v1 database: its state, the v2 hash of every legacy row, and the lookup tables the SQL joins to."""
+"""Reading a v1 database: its state, the pool hash of every legacy row, and the lookup tables the SQL joins to."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def database_state(connection: Connection) -> str:
 
 
 def hash_rows(rows: Iterable[tuple[Any, str | None, str | None, str | None]]) -> list[tuple[Any, str]]:
-    """(key, company, title, location) -> (key, v2 hash); equal triples are hashed once."""
+    """(key, company, title, location) -> (key, pool hash); equal triples are hashed once."""
     cache: dict[tuple[str | None, str | None, str | None], str] = {}
     out: list[tuple[Any, str]] = []
     for key, company, title, location in rows:
@@ -68,7 +68,7 @@ def copy_rows(connection: Connection, table: str, columns: Sequence[str], rows: 
 
 
 def load_keys(connection: Connection, table: str = LEGACY_TABLE) -> int:
-    """Fill temp table mig_key(legacy_id, hash) with the v2 hash of every row of the legacy table."""
+    """Fill temp table mig_key(legacy_id, hash) with the pool hash of every row of the legacy table."""
     connection.exec_driver_sql(
         "CREATE TEMP TABLE mig_key (legacy_id uuid PRIMARY KEY, hash text NOT NULL) ON COMMIT DROP"
     )

@@ -1,14 +1,14 @@
 """The set-based migration of v1 rows into the shared pool; runs inside the service's one transaction.
 
 Rules (docs/ARCHITECTURE.md, "Legacy (v1) databases"), all applied by a few INSERT ... SELECT
-statements over temp tables (mig_key: v2 hash per legacy row, computed in Python by app.hashing.job_hash;
+statements over temp tables (mig_key: pool hash per legacy row, computed in Python by app.hashing.job_hash;
 mig_status: status mapping; mig_salary: parsed salary texts; mig_row: one row of facts per legacy row):
 
-- one pool job per v2 hash; the most complete legacy row wins (most filled fields, then the longest
+- one pool job per pool hash; the most complete legacy row wins (most filled fields, then the longest
   description, then the most recently touched, then the smallest id) and gives the pool row its id;
   its embedding is kept (embedding_model "legacy"), or another row's of the same job when it has none;
   salary text is parsed into salary_min/max/currency/period and kept raw in metadata.salary_text;
-- one card per (profile, v2 hash): the row with the latest status in board order is the card's primary row
+- one card per (profile, pool hash): the row with the latest status in board order is the card's primary row
   and gives the card its id and legacy_job_id; the card takes the latest status, every distinct non-empty
   note (oldest first, joined by NOTES_SEPARATOR), the primary row's score and gap analysis (else the next
   row's), unmapped status texts in legacy_status, and the newest tailored resume of its rows;
@@ -168,7 +168,7 @@ def bulk_load(connection: Connection, table: str) -> Iterator[None]:
 
 
 def insert_pool_jobs(connection: Connection) -> tuple[int, int, int]:
-    """Insert the winner of every v2 hash; returns (pool jobs, embeddings kept, salaries parsed)."""
+    """Insert the winner of every pool hash; returns (pool jobs, embeddings kept, salaries parsed)."""
     winners_salaries = connection.execute(
         text(
             f"SELECT DISTINCT j.salary FROM {LEGACY_TABLE} j JOIN (SELECT DISTINCT pool_id FROM mig_row) w "
@@ -189,7 +189,7 @@ def insert_pool_jobs(connection: Connection) -> tuple[int, int, int]:
 
 
 def insert_links(connection: Connection) -> int:
-    """One card per (profile, v2 hash), merged from that profile's rows of the job."""
+    """One card per (profile, pool hash), merged from that profile's rows of the job."""
     with bulk_load(connection, "user_job"):
         # Each card's history starts with what the legacy row knew: added, and its last column change.
         connection.execute(text("SELECT set_config('jobpool.via', 'migration', true)"))

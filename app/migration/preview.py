@@ -1,7 +1,7 @@
 """The dry run: what a migration would do, computed in a READ ONLY transaction so that nothing can be written.
 
 It groups the legacy rows in Python by the same rules the set-based migration applies in SQL (migrate.py):
-one pool job per v2 hash, one card per (profile, v2 hash), the later status in board order wins a merge.
+one pool job per pool hash, one card per (profile, pool hash), the later status in board order wins a merge.
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ class StatusCount(_Record):
 
 @dataclass(frozen=True, slots=True)
 class MergeGroup(_Record):
-    """Legacy rows of one profile that are one pool job under the v2 hash: they become a single card."""
+    """Legacy rows of one profile that are one pool job under the pool hash: they become a single card."""
 
     user_id: uuid.UUID
     profile: str

@@ -7,7 +7,7 @@ Inside the service's one transaction:
    the card's primary row (legacy_job_id), the other rows keep theirs. Cards nobody touched change nothing,
    so a rollback right after a migration gives back the v1 tables exactly.
 2. Cards created since the migration (new ingestions) become new v1 rows of their profiles, with the card's id
-   as the row id, the pool job's fields, the v2 hash (NULL if the profile has a row with that hash already),
+   as the row id, the pool job's fields, the pool hash (NULL if the profile has a row with that hash already),
    salary text from metadata.salary_text or the parsed range, and the embedding only if it is a legacy one.
 3. The mapping column is dropped, `job_legacy` renamed back to `job`, and the schema revisions downgraded:
    the v2 tables go, users gets back its v1 shape and names (revision 0001), alembic_version is dropped.

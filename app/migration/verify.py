@@ -127,7 +127,7 @@ def verify_connection(connection: Connection, *, strict: bool) -> VerificationRe
             name="pool hashes match their content",
             ok=hash_violations == 0,
             violations=hash_violations,
-            detail=f"{hash_violations} migrated pool jobs whose hash is not the v2 hash of their content"
+            detail=f"{hash_violations} migrated pool jobs whose hash is not the pool hash of their content"
             if hash_violations
             else "ok",
         )

@@ -192,6 +192,32 @@ def guard_pool(connection: Connection) -> None:
         connection.execute(text(statement))
 
 
+def guard_pool_facts(connection: Connection, personal: set[str]) -> list[str]:
+    """Tables of facts about pool jobs (a foreign key to job_pool, no owner: sightings, merge records): every member
+    reads and adds to them, as to the pool itself; none deletes. Returns their names."""
+    tables = sorted(
+        set(
+            connection.execute(
+                text(
+                    "SELECT DISTINCT tc.table_name FROM information_schema.table_constraints tc "
+                    "JOIN information_schema.constraint_column_usage cu ON cu.constraint_name = tc.constraint_name "
+                    "AND cu.table_schema = tc.table_schema "
+                    "WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() "
+                    "AND cu.table_name = :pool"
+                ),
+                {"pool": POOL},
+            ).scalars()
+        )
+        - personal
+        - {POOL}
+    )
+    member = _quote(MEMBER_ROLE)
+    for table in tables:
+        connection.execute(text(f"REVOKE DELETE, TRUNCATE ON {_quote(table)} FROM {member}"))
+        connection.execute(text(f"GRANT SELECT, INSERT, UPDATE ON {_quote(table)} TO {member}"))
+    return tables
+
+
 def guard_coach_grants(connection: Connection) -> None:
     """Coach grants: a member sees only the grants made to them (the root's read rule reads this table)."""
     table, member = _quote(COACH_TABLE), _quote(MEMBER_ROLE)

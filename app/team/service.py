@@ -23,6 +23,7 @@ from app.team.security import (
     apply_guard,
     guard_coach_grants,
     guard_pool,
+    guard_pool_facts,
     personal_tables,
 )
 from db.schema import upgrade_connection
@@ -169,6 +170,8 @@ class TeamService:
             apply_guard(connection, guard)
         guard_pool(connection)
         guard_coach_grants(connection)
+        facts = guard_pool_facts(connection, guarded)
+        guarded |= set(facts)
         shared = connection.execute(
             text(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
@@ -181,6 +184,7 @@ class TeamService:
         return [
             f"row-level security on {len(guards)} per-person tables: {', '.join(g.table for g in guards)}",
             f"shared pool {POOL}: members read all, insert, and fill only empty fields of others' rows",
+            f"facts about pool jobs, read and added to by members, never deleted: {', '.join(facts) or '-'}",
             f"read-only for members: {', '.join(read_only) or '-'}",
         ]
 

@@ -75,7 +75,8 @@ def test_hash_distinguishes_fields_and_location() -> None:
 
 
 def test_hash_is_stable() -> None:
-    # Changing the rule silently would split the pool: this pins the v2 rule's output.
+    # Changing the rule silently would split the pool: this pins the v3 rule's output.
     assert (
-        job_hash("Acme", "Engineer", "Berlin") == __import__("hashlib").sha256(b"v2|acme|engineer|berlin").hexdigest()
+        job_hash("Acme", "Engineer", "Berlin")
+        == __import__("hashlib").sha256(b"v3|acme|engineer|berlin|16|de").hexdigest()
     )

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 
 from app.board import BoardQueries
 from app.card_details import CardDetailsService
+from app.dedup.possible import DuplicateService
 from app.description_html import description_markup
 from app.records import STATUSES, BoardCard, JobDetail, JobStatus, status_label
 from app.reminders import ReminderService
 from app.status_history import StatusHistory
 from ui.board.card_details_section import CardDetailsSection
+from ui.board.duplicate_banner import DuplicateBanner
 from ui.board.notes_keeper import NotesKeeper
 from ui.board.tracking_panel import TrackingPanel
 from ui.support import theme
@@ -107,6 +109,7 @@ class DetailPane(QStackedWidget):
         *,
         history: StatusHistory | None = None,
         reminders: ReminderService | None = None,
+        duplicates: DuplicateService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
@@ -117,6 +120,7 @@ class DetailPane(QStackedWidget):
         self._notes = notes
         # Priority, tags, interviews and contacts (a pane built without the service shows the posting only).
         self.tracking_section = CardDetailsSection(details, tasks, hub) if details is not None else None
+        self.duplicates = DuplicateBanner(duplicates, tasks, hub) if duplicates is not None else None
         self.card: BoardCard | None = None
         self.detail: JobDetail | None = None
         self._generation = 0
@@ -148,6 +152,8 @@ class DetailPane(QStackedWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.meta)
+        if self.duplicates is not None:
+            layout.addWidget(self.duplicates)
 
         actions = QHBoxLayout()
         actions.setSpacing(8)
@@ -245,6 +251,8 @@ class DetailPane(QStackedWidget):
             self.tracking_section.show_card(card.user_job_id if card else None)
         if card is None:
             self.card = self.detail = None
+            if self.duplicates is not None:
+                self.duplicates.show_card(None)
             self.setCurrentIndex(0)
             return
         same = previous is not None and previous.user_job_id == card.user_job_id
@@ -266,6 +274,8 @@ class DetailPane(QStackedWidget):
             return
         self._generation += 1
         generation = self._generation
+        if self.duplicates is not None:
+            self.duplicates.show_card(self.card.user_job_id)
         self._tasks.run(
             self._board.detail,
             self.card.user_job_id,

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
             details=getattr(ctx, "details", None),
             history=ctx.status_history,
             reminders=ctx.reminders,
+            duplicates=ctx.duplicates,
         )
         # Other desktops and windows: their moves, notes and ingestions reach this board within a second.
         self.live_changes = LiveChanges(self.hub, ctx.database.url, self)

@@ -9,7 +9,7 @@ statement, its payload the profile id and at most NOTIFY_CARD_LIMIT card ids (id
 of cards sends `"cards": null`, meaning "reload the board"), far below PostgreSQL's 8,000-byte payload limit.
 
 Revision ID: 0009_team_mode
-Revises: 0007_pool_sightings
+Revises: 0008_v3_hash
 Create Date: 2026-11-30
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_team_mode"
-down_revision = "0007_pool_sightings"
+down_revision = "0008_v3_hash"
 branch_labels = None
 depends_on = None
 
