@@ -8,7 +8,7 @@ import os
 import sys
 from types import ModuleType
 
-from cli import add, board, contact, discover, ingest, interview, migrate, profiles, server, tag
+from cli import add, board, contact, discover, ingest, interview, migrate, profiles, run_due, searches, server, tag
 
 # Each command module has NAME, register(subparsers) and run(args, ctx); the order is the order of `--help`.
 COMMAND_MODULES: tuple[ModuleType, ...] = (
@@ -21,6 +21,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     interview,
     contact,
     tag,
+    searches,
+    run_due,
     server,
 )
 COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview}

@@ -21,6 +21,8 @@ from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingServices, build_matching
 from app.profiles import ProfileService
+from app.searches.runner import SavedSearchRunner
+from app.searches.service import SavedSearchService
 from app.settings import load_fanout_threshold
 from app.stats import BoardStats
 from app.team.service import TeamService
@@ -47,6 +49,8 @@ class AppContext:
     matching: MatchingServices
     capture: CaptureService
     team: TeamService
+    searches: SavedSearchService
+    search_runner: SavedSearchRunner
 
     @property
     def needs_migration(self) -> bool:
@@ -69,6 +73,7 @@ def build_context(database: Database) -> AppContext:
     matching = build_matching(sessions, embedding)
     ingestion.after_ingest.append(matching.recommendations.after_ingest)
     cards = CardService(sessions)
+    live = LiveIngestionService(sessions, ingestion)
     return AppContext(
         database=database,
         profiles=ProfileService(sessions),
@@ -78,12 +83,14 @@ def build_context(database: Database) -> AppContext:
         pool=pool,
         embedding=embedding,
         ingestion=ingestion,
-        live=LiveIngestionService(sessions, ingestion),
+        live=live,
         history=IngestionHistory(sessions),
         stats=BoardStats(sessions),
         matching=matching,
         capture=CaptureService(sessions, ingestion, cards),
         team=TeamService(database.engine),
+        searches=SavedSearchService(sessions),
+        search_runner=SavedSearchRunner(sessions, live),
     )
 
 
