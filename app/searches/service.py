@@ -46,11 +46,12 @@ class SavedSearchRecord:
     @property
     def outcome_text(self) -> str:
         """The last outcome in a few words: "paused: …", "failed: …", "succeeded" or "never run"."""
+        last = "never run" if self.last_status is None else self.last_status
+        if self.last_error:
+            last = f"{last}: {self.last_error}"
         if self.paused:
-            return f"paused: {self.pause_reason}" if self.pause_reason else "paused"
-        if self.last_status is None:
-            return "never run"
-        return f"{self.last_status}: {self.last_error}" if self.last_error else self.last_status
+            return f"paused: {self.pause_reason}" if self.pause_reason else f"paused (last: {last})"
+        return last
 
 
 def parse_search_id(value: str | uuid.UUID) -> uuid.UUID:

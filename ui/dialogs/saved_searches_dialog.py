@@ -74,7 +74,8 @@ class SavedSearchesDialog(QDialog):
         heading.setObjectName("dialogHeading")
         layout.addWidget(heading)
         hint = QLabel(
-            "Due searches run in the background while the window is open, or with `main.py run-due` from cron. "
+            "Due searches run in the background while the window is open, or with “python main.py run-due” from cron "
+            "or a systemd timer. "
             "Three failures in a row pause a search."
         )
         hint.setObjectName("fieldHint")

@@ -114,6 +114,9 @@ def test_a_bad_token_fails_with_a_reason_and_a_success_resets_the_count(app, fak
     assert failed.status == "failed" and "rejected the token" in (failed.error or "")
     with app.database.engine.connect() as conn:
         assert conn.execute(text("SELECT failures_in_a_row FROM saved_search")).scalar() == 1
+    paused_by_hand = app.searches.set_paused(search.id, True)
+    assert paused_by_hand.outcome_text.startswith("paused (last: failed: Apify rejected the token")
+    app.searches.set_paused(search.id, False)  # resumed: due again, the count starts afresh
 
     monkeypatch.setenv("APIFY_TOKEN", TOKEN)
     app.searches.make_due(search.id)
