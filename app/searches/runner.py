@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import ApifyError, IngestionCancelled, JobPoolError
@@ -123,7 +124,11 @@ class SavedSearchRunner:
         for index, search_id in enumerate(due, start=1):
             if should_cancel and should_cancel():
                 break
-            taken = self.take(search_id, holder, lease)
+            try:
+                taken = self.take(search_id, holder, lease)
+            except DBAPIError as exc:  # team mode: a coached profile's search is visible, not ours to run
+                log.info("saved search %s not taken: %s", search_id, str(exc.orig).strip().splitlines()[0])
+                continue
             if taken is None:
                 skipped += 1
                 continue
