@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from psycopg import errors as pg_errors
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -126,8 +127,11 @@ class SavedSearchRunner:
                 break
             try:
                 taken = self.take(search_id, holder, lease)
-            except DBAPIError as exc:  # team mode: a coached profile's search is visible, not ours to run
-                log.info("saved search %s not taken: %s", search_id, str(exc.orig).strip().splitlines()[0])
+            except DBAPIError as exc:
+                if not isinstance(exc.orig, pg_errors.InsufficientPrivilege):
+                    raise
+                # Team mode: a coached profile's search is visible, not ours to run.
+                log.info("saved search %s is not ours to run: %s", search_id, str(exc.orig).strip().splitlines()[0])
                 continue
             if taken is None:
                 skipped += 1

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import threading
+import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -126,20 +128,21 @@ def test_two_concurrent_run_due_processes_make_one_actor_run(jobpool, db_url, fa
     ran = [item for report in reports for item in report["ran"]]
     assert len(ran) == 2 and sorted(item["actor_run_reused"] for item in ran) == [False, True]
     assert sorted(item["pool_inserts"] for item in ran) == [0, 30]
-    assert sum(report["skipped_locked"] for report in reports) == 1
+    # The runner that finished first may also find the other's search still leased: one or two skips, never a rerun.
+    assert sum(report["skipped_locked"] for report in reports) in (1, 2)
     assert sql("SELECT count(*) FROM saved_search_lease") == [(0,)]
     assert sql("SELECT count(*) FROM user_job") == [(60,)]
     logged = sql("SELECT status, saved_search_id IS NOT NULL FROM ingestion_run")
     assert sorted(logged) == [("succeeded", True), ("succeeded", True)]
 
 
-def test_a_killed_runners_search_runs_again_after_its_lease_expires(jobpool, db_url, fake, sql, qtbot) -> None:
+def test_a_killed_runners_search_runs_again_after_its_lease_expires(jobpool, db_url, fake, sql, ctx, qtbot) -> None:
     gate = threading.Event()
     fake.add_actor(ACTOR, Script(items=linkedin_items(0, 10), token=TOKEN, hold=gate))
     jobpool(db_url, "profiles", "add", "Ana")
     search_id = _save(jobpool, db_url, "Ana", "--query", "sre", "--max", "10", "--every", "24")
 
-    doomed = _run_due(db_url, fake, lease_seconds=4)
+    doomed = _run_due(db_url, fake, lease_seconds=10)
     try:
         assert fake.wait_for_runs(ACTOR, 1, timeout=60)
     finally:
@@ -148,21 +151,17 @@ def test_a_killed_runners_search_runs_again_after_its_lease_expires(jobpool, db_
     [(holder,)] = sql("SELECT holder FROM saved_search_lease")
     assert str(doomed.pid) in holder
 
-    # While the dead runner's lease lasts, nobody runs the search...
-    held = _run_due(db_url, fake)
-    out, err = held.communicate(timeout=120)
-    assert held.returncode == 0, err
-    if sql("SELECT 1 FROM saved_search_lease WHERE expires_at > now()"):
-        assert json.loads(out) == {"ran": [], "skipped_locked": 1}
-    # ...and once it has expired by itself, the next runner does.
-    qtbot.waitUntil(lambda: not sql("SELECT 1 FROM saved_search_lease WHERE expires_at > now()"), timeout=30_000)
+    # While the dead runner's lease lasts, no other runner may take the search...
+    assert ctx.search_runner.take(uuid.UUID(search_id), "another-runner", timedelta(minutes=5)) is None
+    # ...and once it has expired by itself, the next runner runs it.
+    qtbot.waitUntil(lambda: not sql("SELECT 1 FROM saved_search_lease WHERE expires_at > now()"), timeout=60_000)
     gate.set()
     again = _run_due(db_url, fake)
     out, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
     report = json.loads(out)
-    assert [item["search_id"] for item in report["ran"]] == [search_id] and report["skipped_locked"] == 0
-    assert report["ran"][0]["pool_inserts"] == 10
+    assert [item["search_id"] for item in report["ran"]] == [search_id], (out, err)
+    assert report["skipped_locked"] == 0 and report["ran"][0]["pool_inserts"] == 10, out
     assert len(fake.runs_started(ACTOR)) == 2
     statuses = sorted(status for (status,) in sql("SELECT status FROM ingestion_run"))
     assert statuses == ["interrupted", "succeeded"]  # the dead runner's run is marked when the next one starts
