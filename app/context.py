@@ -23,6 +23,8 @@ from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingServices, build_matching
 from app.profiles import ProfileService
 from app.reminders import ReminderService
+from app.searches.runner import SavedSearchRunner
+from app.searches.service import SavedSearchService
 from app.settings import load_fanout_threshold, load_repost_gap_days
 from app.stats import BoardStats
 from app.status_history import StatusHistory
@@ -53,6 +55,8 @@ class AppContext:
     status_history: StatusHistory
     reminders: ReminderService
     duplicates: DuplicateService
+    searches: SavedSearchService
+    search_runner: SavedSearchRunner
 
     @property
     def needs_migration(self) -> bool:
@@ -75,6 +79,7 @@ def build_context(database: Database) -> AppContext:
     matching = build_matching(sessions, embedding)
     ingestion.after_ingest.append(matching.recommendations.after_ingest)
     cards = CardService(sessions)
+    live = LiveIngestionService(sessions, ingestion)
     return AppContext(
         database=database,
         profiles=ProfileService(sessions),
@@ -84,7 +89,7 @@ def build_context(database: Database) -> AppContext:
         pool=pool,
         embedding=embedding,
         ingestion=ingestion,
-        live=LiveIngestionService(sessions, ingestion),
+        live=live,
         history=IngestionHistory(sessions),
         stats=BoardStats(sessions),
         matching=matching,
@@ -93,6 +98,8 @@ def build_context(database: Database) -> AppContext:
         status_history=StatusHistory(sessions),
         reminders=ReminderService(sessions),
         duplicates=DuplicateService(sessions),
+        searches=SavedSearchService(sessions),
+        search_runner=SavedSearchRunner(sessions, live),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Identity,
     Index,
+    Integer,
     Numeric,
     String,
     Text,
@@ -195,6 +196,9 @@ class IngestionRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     finished_at: Mapped[datetime | None]
+    saved_search_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("saved_search.id", ondelete="SET NULL"), index=True
+    )
 
     __table_args__ = (
         CheckConstraint(
@@ -338,3 +342,47 @@ class NotDuplicate(Base):
     decided_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
 
     __table_args__ = (CheckConstraint("job_pool_id < other_job_pool_id", name="pair_ordered"),)
+
+
+class SavedSearch(Base):
+    """A profile's Apify search run on a schedule: every N hours, or on days of the week at a local time."""
+
+    __tablename__ = "saved_search"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(Text)
+    query: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    max_items: Mapped[int] = mapped_column(server_default=text("100"))
+    criteria_key: Mapped[str] = mapped_column(Text)
+    every_hours: Mapped[int | None]
+    days_of_week: Mapped[list[int] | None] = mapped_column(ARRAY(Integer))
+    at_time: Mapped[time | None]
+    next_run_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    last_run_at: Mapped[datetime | None]
+    last_status: Mapped[str | None] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures_in_a_row: Mapped[int] = mapped_column(server_default=text("0"))
+    paused: Mapped[bool] = mapped_column(server_default=text("false"))
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at()
+
+    __table_args__ = (
+        CheckConstraint(
+            "(every_hours IS NOT NULL AND every_hours > 0) OR (days_of_week IS NOT NULL AND at_time IS NOT NULL)",
+            name="schedule_given",
+        ),
+        CheckConstraint("max_items > 0", name="max_items_positive"),
+        Index("ix_saved_search_next_run_at", "next_run_at"),
+    )
+
+
+class SavedSearchLease(Base):
+    """Who runs a saved search right now and until when; a crashed runner's lease simply expires."""
+
+    __tablename__ = "saved_search_lease"
+
+    search_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saved_search.id", ondelete="CASCADE"), primary_key=True)
+    holder: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime]

@@ -277,6 +277,11 @@ class ApifySource:
         detail = self._mask(exc.message) or ""
         actor = preset.actor_id if preset is not None else "the actor"
         error_type = (exc.type or "").lower()
+        if exc.status_code == 402:
+            return ApifyError(
+                f"Apify refused to start {actor}: the account is out of credit (HTTP 402). Add credit or change "
+                "the plan in the Apify Console, then try again."
+            )
         if isinstance(exc, ForbiddenError) and ("rent" in error_type or "rent" in detail.lower()):
             return ApifyNotFound(
                 f"Apify actor {actor} not found, or not rented by this account: rent it in the Apify Store "

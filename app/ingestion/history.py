@@ -75,10 +75,11 @@ class IngestionHistory:
         if profile_id is not None:
             stmt = stmt.where(IngestionRun.user_id == profile_id)
         with self._sessions() as session:
-            return [self._record(run, name) for run, name in session.execute(stmt)]
+            return [self.record(run, name) for run, name in session.execute(stmt)]
 
     @staticmethod
-    def _record(run: IngestionRun, profile: str | None) -> RunRecord:
+    def record(run: IngestionRun, profile: str | None) -> RunRecord:
+        """One log row as a record."""
         return RunRecord(
             id=run.id,
             profile=profile,

@@ -51,6 +51,7 @@ from ui.dialogs.host import NO_PROFILE
 from ui.dialogs.ingest_progress import IngestProgressDialog
 from ui.dialogs.migration_dialog import MigrationDialog
 from ui.dialogs.resume_dialog import ResumeDialog
+from ui.dialogs.saved_searches_dialog import SavedSearchesDialog
 from ui.dialogs.settings_dialog import SettingsDialog
 from ui.dialogs.upcoming_dialog import UpcomingDialog
 from ui.shell.banners import DatabaseBanner, MessageBar
@@ -58,11 +59,13 @@ from ui.shell.empty_states import EmptyBoardPage, MigrationPage, WelcomePage
 from ui.shell.follow_up_bar import FollowUpBar
 from ui.shell.follow_up_notifier import FollowUpNotifier
 from ui.shell.menus import build_menus
+from ui.shell.search_scheduler import SearchScheduler, search_status_label
 from ui.shell.status_bar import BoardStatusBar
 from ui.shell.toolbar import build_toolbar
 from ui.support import theme
 from ui.support.events import ChangeSet, Hub
 from ui.support.live_changes import LiveChanges
+from ui.support.plain_text import tooltip_text
 from ui.support.prompts import Prompts
 from ui.support.tasks import TaskRunner
 from ui.support.timers import single_shot_timer
@@ -87,6 +90,7 @@ DIALOGS: dict[str, tuple[type[QWidget], str, bool]] = {
     "discover": (DiscoverDialog, "Discover", True),
     "settings": (SettingsDialog, "Settings", False),
     "upcoming": (UpcomingDialog, "Upcoming interviews", True),
+    "saved_searches": (SavedSearchesDialog, "Saved searches", True),
 }
 
 
@@ -140,6 +144,7 @@ class MainWindow(QMainWindow):
         self._due_timer.setInterval(DUE_CHECK_MS)
         self._due_timer.timeout.connect(self.refresh_status)
         self._due_timer.start()
+        self._install_search_scheduler()
         self._connect()
         self._restore_layout()
         self._update_actions()
@@ -221,6 +226,7 @@ class MainWindow(QMainWindow):
             "discover": lambda: dialog("discover"),
             "history": lambda: dialog("history"),
             "upcoming": lambda: dialog("upcoming"),
+            "saved_searches": lambda: dialog("saved_searches"),
             "open_posting": self.detail.open_posting,
             "mark_seen": self.mark_all_seen,
             "refresh": self.refresh_board,
@@ -261,6 +267,20 @@ class MainWindow(QMainWindow):
         self.hub.database_lost.connect(self._database_lost)
         self.db_banner.retry_requested.connect(self._retry_database)
 
+    def _install_search_scheduler(self) -> None:
+        self.search_label = search_status_label()
+        self.status.addPermanentWidget(self.search_label)
+        self.search_scheduler = SearchScheduler(self.ctx, self.tasks, self.ctx.database.location.data_dir, self)
+        self.search_scheduler.progress.connect(self._show_search_progress)
+        self.search_scheduler.paused.connect(lambda text: self.message_bar.show_message(text, "warning"))
+        if getattr(self.ctx, "search_runner", None) is not None and not self.ctx.needs_migration:
+            self.search_scheduler.start()
+
+    def _show_search_progress(self, text: str) -> None:
+        self.search_label.setText(text if len(text) <= 100 else text[:99] + "…")
+        self.search_label.setToolTip(tooltip_text(text))
+        self.search_label.setVisible(bool(text))
+
     def _restore_layout(self) -> None:
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
@@ -286,6 +306,7 @@ class MainWindow(QMainWindow):
             "discover",
             "apify",
             "upcoming",
+            "saved_searches",
         ):
             if name in self.menu_actions:
                 self.menu_actions[name].setEnabled(has_profile and not self.ctx.needs_migration)
@@ -667,6 +688,7 @@ class MainWindow(QMainWindow):
         """Save every pending note (kept in the settings if the database cannot take it), remember the layout."""
         self._closing = True
         self.live_changes.stop()
+        self.search_scheduler.stop()
         for dialog in self.findChildren(IngestProgressDialog):
             dialog.cancel()  # a running import stops after its current batch instead of outliving the window
         self._status_timer.stop()

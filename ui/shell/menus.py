@@ -34,6 +34,7 @@ MENUS: tuple[tuple[str, tuple[tuple[str, str, Shortcut, str | None] | None, ...]
             ("apify", "Ingest from &Apify…", "Ctrl+Shift+I", "cloud"),
             ("discover", "&Discover…", None, None),
             ("history", "Ingestion &history", None, None),
+            ("saved_searches", "Sa&ved searches…", None, None),
             ("upcoming", "&Upcoming interviews…", None, None),
             None,
             # the board's own move actions are inserted here

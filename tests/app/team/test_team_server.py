@@ -350,3 +350,37 @@ def test_the_schema_belongs_to_the_owner_role(team: dict[str, str], alice_board:
         ).fetchone()
     assert tables == (0,) and functions == (None,)
     assert member == (False, False, False, False)
+
+
+def test_saved_searches_run_by_their_owner_only(
+    team: dict[str, str], alice_board: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ingestion.live import ApifyConfig
+    from app.searches.schedule import Schedule
+    from tests.support.fake_apify import FakeApify, Script
+    from tests.support.synthetic import linkedin_items
+
+    TeamService(create_engine(team["admin"])).grant_coach(team["coach_role"], "Alice")
+    alice = open_context(team["alice"], tmp_path / "alice")
+    coach = open_context(team["coach"], tmp_path / "coach")
+    bob = open_context(team["bob"], tmp_path / "bob")
+    with FakeApify() as fake:
+        fake.add_actor("curious_coder/linkedin-jobs-scraper", Script(items=linkedin_items(0, 5)))
+        monkeypatch.setenv("APIFY_TOKEN", "team-token")
+        monkeypatch.setenv("APIFY_API_URL", fake.url)
+        try:
+            search = alice.searches.add("Alice", "linkedin", "team search", None, 5, Schedule(4))
+            assert bob.searches.list() == []
+            assert [s.id for s in coach.searches.list()] == [search.id]  # a coach reads it...
+            assert coach.search_runner.run_due(tmp_path / "coach").ran == ()  # ...and never runs it
+            assert bob.search_runner.run_due(tmp_path / "bob").ran == ()
+            assert fake.runs_started() == []
+            alice.live.config = ApifyConfig(poll_interval=0.0)
+            report = alice.search_runner.run_due(tmp_path / "alice")
+            assert [o.status for o in report.ran] == ["succeeded"]
+            assert [r.status for r in alice.searches.recent_runs(search.id)] == ["succeeded"]
+            assert [r.status for r in coach.searches.recent_runs(search.id)] == ["succeeded"]
+            alice.searches.remove(search.id)
+        finally:
+            for ctx in (alice, coach, bob):
+                ctx.close()

@@ -1,0 +1,1 @@
+"""Saved searches: a profile's Apify search run on a schedule, by the window or by `run-due`."""
