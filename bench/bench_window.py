@@ -117,7 +117,7 @@ class StallSampler(threading.Thread):
         return top
 
 
-async def wait_for(condition: Callable[[], bool], timeout: float = 300.0) -> None:
+async def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
     """Let the loop run until condition() holds."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -173,7 +173,11 @@ async def scenario_apify(window: MainWindow, fake: FakeApify, items: int) -> Non
 
 async def scenario_drag(window: MainWindow, moves: int, between: bool) -> None:
     settled: list[object] = []
-    window.controller.move_settled.connect(settled.append)
+
+    def count(*args: object) -> None:
+        settled.append(args)
+
+    window.controller.move_settled.connect(count)
     for i in range(moves):
         if between:
             source, target = (JobStatus.RECOMMENDED, JobStatus.APPLIED)
@@ -184,7 +188,7 @@ async def scenario_drag(window: MainWindow, moves: int, between: bool) -> None:
             drop(window, JobStatus.RECOMMENDED, 5 + i % 10, JobStatus.RECOMMENDED, 1)
         await wait_for(lambda i=i: len(settled) > i)
         await asyncio.sleep(0.05)
-    window.controller.move_settled.disconnect(settled.append)
+    window.controller.move_settled.disconnect(count)
     await settle(window)
 
 
@@ -268,6 +272,9 @@ async def drive(ctx: AppContext, data_dir: Path, args: argparse.Namespace) -> di
     await measure("drag between columns", lambda: scenario_drag(window, args.moves, between=True))
     await measure("save résumé (rescoring)", lambda: scenario_resume(window))
     await measure("switch profiles", lambda: scenario_switch(window, ["sam", "alex"], args.switches))
+    if sampler is not None:
+        sampler.running = False
+        sampler.join()
     window.close()
     await asyncio.sleep(0.2)
     return results
