@@ -155,7 +155,7 @@ async def scenario_import(window: MainWindow, export: Path) -> None:
 
 
 async def scenario_apify(window: MainWindow, fake: FakeApify, items: int) -> None:
-    fake.add_actor(ACTOR, Script(items=linkedin_items(100_000, items, seed=11), polls_running=4))
+    fake.add_actor(ACTOR, Script(items=linkedin_items(100_000, 100_000 + items, seed=11), polls_running=4))
     dialog = window.open_dialog("apify")
     dialog.preset_combo.setCurrentIndex(dialog.preset_combo.findData("linkedin"))
     dialog.query_edit.setText("Python Developer")
@@ -167,6 +167,9 @@ async def scenario_apify(window: MainWindow, fake: FakeApify, items: int) -> Non
     dialog.search_finished.connect(finished.append)
     dialog.start_button.click()
     await wait_for(lambda: bool(finished))
+    report = finished[0]
+    if report is None or getattr(report, "fetched", 0) != items:
+        raise RuntimeError(f"the live search did not bring {items} items: {report}")
     await settle(window)
     dialog.close()
 
