@@ -120,11 +120,25 @@ def bench_ingestion(server: Server, n: int) -> dict:
     naive_s = time.perf_counter() - start
     ctx.close()
     server.drop(url)
+
+    url = server.fresh()
+    ctx = open_context(db_url=url)
+    ctx.profiles.add("seed")
+    bench_user = ctx.profiles.add("bench")
+    ctx.ingestion.run("seed", [prepool], source="bench", embed=False)
+    rows = floor_rows(items)
+    start = time.perf_counter()
+    floor_ingest(ctx, bench_user.id, rows)
+    floor_s = time.perf_counter() - start
+    ctx.close()
+    server.drop(url)
     return {
         "n": n,
         "pipeline_items_per_s": n / pipeline_s,
         "naive_items_per_s": n / naive_s,
         "ratio": naive_s / pipeline_s,
+        "floor_items_per_s": n / floor_s,
+        "pipeline_vs_floor": floor_s / pipeline_s,
         "embed_rows": embedded,
         "embed_rows_per_s": embedded / embed_s if embed_s else 0.0,
     }
@@ -159,6 +173,68 @@ def naive_ingest(ctx: AppContext, user_id: uuid.UUID, items: list[dict]) -> None
             if link is None:
                 session.add(UserJob(user_id=user_id, job_pool_id=pool_id, position=0.0))
                 session.flush()
+
+
+FLOOR_COLUMNS = (
+    "hash, source, external_id, url, title, company, location, description, salary_min, salary_max, posted_at, metadata"
+)
+
+
+def floor_rows(items: list[dict]) -> list[tuple]:
+    """The COPY rows of the items, normalized and hashed before the floor's clock starts (its work is SQL)."""
+    rows, seen = [], set()
+    for job in normalize_items(items).jobs:
+        key = job_hash(job.company, job.title, job.location)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            (
+                key,
+                job.source,
+                job.external_id,
+                job.url,
+                job.title,
+                job.company,
+                job.location,
+                job.description,
+                job.salary_min,
+                job.salary_max,
+                job.posted_at,
+                json.dumps(job.metadata) if job.metadata is not None else None,
+            )
+        )
+    return rows
+
+
+def floor_ingest(ctx: AppContext, user_id: uuid.UUID, rows: list[tuple]) -> None:
+    """The floor: one hand-written COPY into a temporary table, INSERT … ON CONFLICT into the pool (its stored
+    full-text vector and GIN index included, as the table defines them), then the links, in one transaction."""
+    raw = ctx.database.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        with conn.cursor() as cur:
+            cur.execute(
+                "CREATE TEMP TABLE incoming (hash text, source text, external_id text, url text, title text, "
+                "company text, location text, description text, salary_min numeric, salary_max numeric, "
+                "posted_at timestamptz, metadata jsonb, n serial) ON COMMIT DROP"
+            )
+            with cur.copy(f"COPY incoming ({FLOOR_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(
+                f"INSERT INTO job_pool ({FLOOR_COLUMNS}) SELECT {FLOOR_COLUMNS} FROM incoming "
+                "ON CONFLICT (hash) DO NOTHING"
+            )
+            cur.execute(
+                "INSERT INTO user_job (user_id, job_pool_id, position) "
+                "SELECT %s, p.id, i.n FROM incoming i JOIN job_pool p ON p.hash = i.hash "
+                "ON CONFLICT (user_id, job_pool_id) DO NOTHING",
+                (user_id,),
+            )
+        conn.commit()
+    finally:
+        raw.close()
 
 
 def seed_board(ctx: AppContext, pool_size: int, link_counts: list[int]) -> dict[int, uuid.UUID]:
@@ -235,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--links", default="1000,10000,50000", help="link counts for the board part")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--db-url", help="a PostgreSQL server to create bench databases on (default: embedded)")
+    parser.add_argument("--ingestion-only", action="store_true", help="cold start and ingestion, no board part")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -248,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
             admin_url = embedded_url(Path(data_dir))
         server = Server(admin_url)
         results.update(bench_ingestion(server, args.n))
-        results.update(bench_board(server, args.pool, [int(x) for x in args.links.split(",")], args.repeat))
+        if not args.ingestion_only:
+            results.update(bench_board(server, args.pool, [int(x) for x in args.links.split(",")], args.repeat))
         server.admin.dispose()
     if args.json:
         print(json.dumps(results, indent=2, default=str))
@@ -259,9 +337,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  naive per-row SELECT-then-INSERT {results['naive_items_per_s']:,.0f} items/s")
     print(f"  ratio {results['ratio']:.1f}x   (target >= 10x)")
     print(
+        f"  floor: hand-written COPY + INSERT … ON CONFLICT + links, same rows: {results['floor_items_per_s']:,.0f} "
+        f"items/s; pipeline/floor {results['pipeline_vs_floor']:.0%}   (target >= 80 %)"
+    )
+    print(
         f"Embedding + HNSW indexing of {results['embed_rows']:,} new pool rows: "
         f"{results['embed_rows_per_s']:,.0f} rows/s"
     )
+    if args.ingestion_only:
+        return 0
     print(f"Board open (counts + the first {PAGE_SIZE} cards of each column), pool {results['pool_size']:,}:")
     for key, value in results.items():
         if key.startswith("board_open_"):

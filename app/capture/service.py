@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.capture.extract import MAX_PAGE_CHARS, extract_posting
 from app.capture.fetch import MAX_PAGE_BYTES, PageFetcher, checked_url
 from app.capture.records import AddedJob, JobDraft
 from app.capture.text import description_text, short_text
@@ -27,6 +26,9 @@ SOURCES = ("url", "manual")
 
 def draft_from_markup(markup: str, url: str | None = None) -> JobDraft:
     """The posting a page's HTML shows (what a saved .html file or a fetched page gives)."""
+    # Imported on first use: the page readers (extruct, BeautifulSoup, mf2py) cost 0.4 s of every start.
+    from app.capture.extract import extract_posting
+
     return extract_posting(markup, url)
 
 
@@ -48,7 +50,7 @@ class CaptureService:
     def draft_from_url(self, url: str) -> JobDraft:
         """Fetch a posting page (http/https only; bounded) and read the posting on it."""
         page = self.fetcher.fetch(url)
-        draft = extract_posting(page.markup, page.url)
+        draft = draft_from_markup(page.markup, page.url)
         return draft if draft.url else replace(draft, url=page.url)
 
     @staticmethod
@@ -64,7 +66,9 @@ class CaptureService:
             raise InvalidInput(
                 f"{file.name} is larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB; not a saved job page."
             )
-        return extract_posting(data.decode("utf-8", errors="replace")[:MAX_PAGE_CHARS])
+        from app.capture.extract import MAX_PAGE_CHARS
+
+        return draft_from_markup(data.decode("utf-8", errors="replace")[:MAX_PAGE_CHARS])
 
     def add(self, profile: str | uuid.UUID, draft: JobDraft, *, source: str, status: str | None = None) -> AddedJob:
         """Put a job into the pool (or find it there, by the pool's hash rule) and on the profile's board."""

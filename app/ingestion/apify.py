@@ -12,20 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import impit
-from apify_client import ApifyClient
-from apify_client.errors import (
-    ApifyApiError,
-    ApifyClientError,
-    ForbiddenError,
-    NotFoundError,
-    RateLimitError,
-    ServerError,
-    UnauthorizedError,
-)
+
+if TYPE_CHECKING:
+    from apify_client import ApifyClient
+    from apify_client.errors import ApifyApiError
 
 from app.errors import (
     ApifyAuthError,
@@ -203,6 +197,9 @@ class ApifySource:
     # --- helpers -----------------------------------------------------------------------------------------
 
     def _client(self) -> ApifyClient:
+        # Imported on first use: apify-client's models cost 0.2-0.7 s of every start of the window and the CLI.
+        from apify_client import ApifyClient
+
         timeouts: dict[str, Any] = {}
         if self._request_timeout is not None:
             timeouts = {f"timeout_{tier}": self._request_timeout for tier in ("short", "medium", "long")}
@@ -255,6 +252,8 @@ class ApifySource:
 
         `preset` names the actor a call concerns (the start); None for calls about a run already started.
         """
+        from apify_client.errors import ApifyApiError, ApifyClientError
+
         try:
             yield
         except ApifyError:
@@ -274,6 +273,8 @@ class ApifySource:
             ) from None
 
     def _api_error(self, exc: ApifyApiError, preset: ActorPreset | None) -> ApifyError:
+        from apify_client.errors import ForbiddenError, NotFoundError, RateLimitError, ServerError, UnauthorizedError
+
         detail = self._mask(exc.message) or ""
         actor = preset.actor_id if preset is not None else "the actor"
         error_type = (exc.type or "").lower()

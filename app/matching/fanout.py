@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ WHERE l.user_id = :uid AND u.resume_embedding IS NOT NULL
   AND {{scope}}
 ORDER BY l.id
 """
+READ_BATCH = 500  # rows of links to score read at a time
 SCOPE_ALL = "TRUE"
 SCOPE_POOL_IDS = "l.job_pool_id = ANY(CAST(:ids AS uuid[]))"
 SCOPE_UNSCORED = "(l.match_score IS NULL OR l.gap_analysis ->> 'model' IS DISTINCT FROM :model)"
@@ -77,11 +78,21 @@ class ScoredJob:
 
 
 def links_to_score(
-    session: Session, user_id: uuid.UUID, model: str, scope: str, pool_ids: Sequence[uuid.UUID] = ()
-) -> Sequence[Row]:
-    """(link id, similarity, job skills, fallback title, fallback description) of a profile's links in scope."""
+    session: Session,
+    user_id: uuid.UUID,
+    model: str,
+    scope: str,
+    pool_ids: Sequence[uuid.UUID] = (),
+    batch: int = READ_BATCH,
+) -> Iterator[Sequence[Row]]:
+    """(link id, similarity, job skills, fallback title, fallback description) of a profile's links in scope,
+    read in parts of at most `batch` rows through a server-side cursor."""
     sql = LINKS_TO_SCORE_SQL.format(scope=scope)
-    return session.execute(text(sql), {"uid": user_id, "model": model, "ids": list(pool_ids)}).all()
+    params = {"uid": user_id, "model": model, "ids": list(pool_ids)}
+    # Decoding thousands of rows with descriptions is one C call that keeps the GIL (the window's thread waits
+    # for it); parts of a few hundred rows keep each wait short.
+    result = session.execute(text(sql), params, execution_options={"stream_results": True, "max_row_buffer": batch})
+    yield from result.partitions(batch)
 
 
 def update_scores(session: Session, scored: Sequence[tuple[uuid.UUID, int, dict[str, Any]]]) -> int:

@@ -18,7 +18,7 @@ from app.matching.skills import SkillVocabulary, default_vocabulary
 from app.profiles import find_user
 from db.models import User
 
-SCORE_BATCH = 2000
+SCORE_BATCH = 500
 _SAME_VECTOR = 0.999
 
 
@@ -115,13 +115,13 @@ class Scorer:
         if not resume_text:
             return 0
         self.ensure_resume_vectors([user_id])
-        with self._sessions() as session:
-            rows = fanout_sql.links_to_score(session, user_id, self.model, scope, pool_ids)
         resume, calibration, model = ResumeSkills(resume_text, self.vocabulary), self.calibration(), self.model
         scored = []
-        for link_id, similarity, skills, title, description in rows:
-            job_skills = self.job_skills(skills, title, description)
-            scored.append((link_id, *score_link(similarity, job_skills, resume, model, calibration)))
+        with self._sessions() as session:
+            for part in fanout_sql.links_to_score(session, user_id, self.model, scope, pool_ids):
+                for link_id, similarity, skills, title, description in part:
+                    job_skills = self.job_skills(skills, title, description)
+                    scored.append((link_id, *score_link(similarity, job_skills, resume, model, calibration)))
         written = 0
         for start in range(0, len(scored), SCORE_BATCH):
             # Small transactions: a long rescore never holds card rows the board wants to move.

@@ -32,6 +32,10 @@ R = TypeVar("R")
 Changes = ChangeSet | Callable[[Any], ChangeSet | None] | None
 
 
+def _nothing() -> None:
+    """A task that only starts its thread."""
+
+
 class TaskRunner(QObject):
     """Background runner for service calls; `failed` carries the message of a task nobody else reported."""
 
@@ -43,6 +47,9 @@ class TaskRunner(QObject):
         self._hub = hub
         self._loop = loop
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobpool-writer")
+        # Start the writer thread now: started on the first drop, it made that drop wait for a thread to start,
+        # hundreds of milliseconds while another thread held the GIL.
+        self._writer.submit(_nothing)
         self._tasks: set[asyncio.Task] = set()
         self._shut = False
         self.active = 0

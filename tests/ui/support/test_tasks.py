@@ -81,3 +81,14 @@ def test_unreachable_database_raises_database_lost(runner, qtbot, tmp_path):
         runner.run(check_connection, database, report=False)
     assert "not answering" in lost.args[0]
     engine.dispose()
+
+
+def test_the_writer_thread_is_running_before_the_first_ordered_write(qapp):
+    """A first drop must not wait for a thread to start: the runner starts its writer thread when it is made."""
+    before = {t.ident for t in threading.enumerate() if t.name.startswith("jobpool-writer")}
+    runner = TaskRunner(Hub())
+    try:
+        started = {t.ident for t in threading.enumerate() if t.name.startswith("jobpool-writer")} - before
+        assert len(started) == 1
+    finally:
+        runner.shutdown()

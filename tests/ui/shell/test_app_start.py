@@ -1,0 +1,28 @@
+"""Starting the application: settings that keep the GUI thread answering while workers run."""
+
+from __future__ import annotations
+
+import sys
+
+from ui.shell.app import GIL_SWITCH_INTERVAL_S, make_application
+
+
+def test_the_gui_thread_waits_at_most_a_millisecond_for_the_gil(qapp):
+    """Worker threads hand the GIL back within 1 ms, not Python's 5 ms, so card painting keeps to a frame."""
+    before = sys.getswitchinterval()
+    try:
+        make_application()
+        assert GIL_SWITCH_INTERVAL_S <= 0.001
+        assert sys.getswitchinterval() == GIL_SWITCH_INTERVAL_S
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_starting_the_window_leaves_the_page_readers_and_the_apify_client_unloaded():
+    """Libraries only some actions need (capture's page readers, apify-client) load when first used, not at start."""
+    import subprocess
+
+    heavy = ("apify_client", "extruct", "bs4", "mf2py")
+    probe = f"import sys, ui.shell.app; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
