@@ -74,6 +74,12 @@ class BoardCard:
     tags: tuple[str, ...] = ()
     priority: str | None = None
 
+    @property
+    def best_resume(self) -> str | None:
+        """The label of the résumé that gave the card its score (kept with its gap analysis)."""
+        label = (self.gap_analysis or {}).get("resume")
+        return label if isinstance(label, str) else None
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (ids and dates as strings)."""
         return {
@@ -95,6 +101,7 @@ class BoardCard:
             "status_changed_at": self.status_changed_at.isoformat(),
             "tags": list(self.tags),
             "priority": self.priority,
+            "best_resume": self.best_resume,
         }
 
 
