@@ -92,10 +92,12 @@ class ResumeService:
         focus: str | None = None,
         *,
         primary: bool = False,
+        resume_id: uuid.UUID | None = None,
     ) -> ResumeUpdate:
         """Store a résumé under a label (replacing the text of one with that label), embed it, rescore the cards.
 
-        A profile's first résumé is its primary one whatever `primary` says.
+        With `resume_id`, that résumé is changed (its label too). A profile's first résumé is its primary one
+        whatever `primary` says.
         """
         cleaned, label, focus = clean_resume_text(resume_text), clean_label(label), _clean_focus(focus)
         vector = self._scorer.embed_resume(cleaned)
@@ -107,25 +109,30 @@ class ResumeService:
                 for row in session.execute(select(Resume.id, Resume.label).where(Resume.user_id == user_id))
             }
             found = existing.get(label.casefold())
+            if resume_id is not None:
+                if resume_id not in existing.values():
+                    raise NotFound("That resume no longer exists.")
+                if found is not None and found != resume_id:
+                    raise InvalidInput(f"“{name}” already has a resume labelled “{label}”.")
+                found = resume_id
             if found is None:
                 if len(existing) >= MAX_RESUMES:
                     raise InvalidInput(f"“{name}” already has {MAX_RESUMES} resumes: remove one first.")
-                resume_id: uuid.UUID = session.execute(
+                found = session.execute(
                     insert(Resume)
                     .values(user_id=user_id, label=label, focus=focus, content=cleaned, embedding=vector)
                     .returning(Resume.id)
                 ).scalar_one()
             else:
-                resume_id = found
                 session.execute(
                     update(Resume)
-                    .where(Resume.id == resume_id)
+                    .where(Resume.id == found)
                     .values(label=label, focus=focus, content=cleaned, embedding=vector, updated_at=func.now())
                 )
             if primary or not existing:
-                _make_primary(session, user_id, resume_id)
+                _make_primary(session, user_id, found)
             _mirror_primary(session, user_id)
-        self._scorer.remember_current(resume_id, cleaned)
+        self._scorer.remember_current(found, cleaned)
         rescored = self._scorer.rescore(user_id)
         return ResumeUpdate(user_id, name, self._scorer.vocabulary.extract(cleaned), rescored, len(cleaned), label)
 
