@@ -101,7 +101,15 @@ class MainWindow(QMainWindow):
         self.notes = NotesKeeper(ctx.cards, self.tasks, self.settings, self)
         self.controller = BoardController(ctx.board, ctx.cards, self.tasks, self.hub, self)
         self.board_view = BoardView(self.controller)
-        self.detail = DetailPane(ctx.board, self.tasks, self.hub, self.notes, details=getattr(ctx, "details", None))
+        matching = getattr(ctx, "matching", None)
+        self.detail = DetailPane(
+            ctx.board,
+            self.tasks,
+            self.hub,
+            self.notes,
+            details=getattr(ctx, "details", None),
+            resume_gaps=matching.resumes.card_gaps if matching is not None else None,
+        )
         # Other desktops and windows: their moves, notes and ingestions reach this board within a second.
         self.live_changes = LiveChanges(self.hub, ctx.database.url, self)
         self.live_changes.start()
