@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from app.records import JobStatus
 from tests.support.matching_samples import JOBS, NURSE_RESUME, PYTHON_RESUME
 from tests.ui.helpers import ScriptedPrompts
@@ -30,6 +32,9 @@ def test_detail_pane_switches_between_resume_gaps(ctx, qtbot, loop, tmp_path):
     with qtbot.waitSignal(switcher.gaps_loaded, timeout=10_000):
         window.board_view.select_cards(JobStatus.RECOMMENDED, [card.user_job_id])
     assert switcher.isVisible()
+    model = window.controller.models[JobStatus.RECOMMENDED]
+    tooltip = model.data(model.index(model.row_of(card.user_job_id)), Qt.ItemDataRole.ToolTipRole)
+    assert f"Match score {card.match_score} with the résumé “Backend”" in tooltip
     assert [switcher.box.itemText(i) for i in range(switcher.box.count())] == [
         f"Backend · {card.match_score} % (best)",
         f"{HOSTILE_LABEL} · {others[HOSTILE_LABEL].score} %",
