@@ -25,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rename.add_argument("new")
     remove = actions.add_parser("remove", help="remove a profile and its cards (pool jobs stay)")
     remove.add_argument("name")
-    resume = actions.add_parser("set-resume", help="store a profile's resume (.txt, .md or .pdf) and rescore its cards")
+    resume = actions.add_parser(
+        "set-resume", help="store a profile's primary resume (.txt, .md or .pdf) and rescore its cards"
+    )
     resume.add_argument("name")
     resume.add_argument("file")
     resume.add_argument("--json", action="store_true", help="print JSON")

@@ -8,6 +8,7 @@ from alembic import command
 from sqlalchemy import select, text
 
 from app.errors import InvalidInput, NotFound
+from app.matching.resume_service import MAX_RESUMES
 from db.models import Resume, User, UserJob
 from db.schema import alembic_config, upgrade_connection
 from tests.support.matching_samples import JOBS, NURSE_RESUME, PYTHON_RESUME
@@ -127,6 +128,16 @@ def test_resume_labels_are_checked(ctx):
     ctx.matching.resumes.add_resume("Dana", PYTHON_RESUME, "  Back   end ")
     ctx.matching.resumes.add_resume("Dana", NURSE_RESUME, "BACK END")  # the same label, another case: replaced
     assert [(e.label, e.text) for e in ctx.matching.resumes.resumes("Dana")] == [("BACK END", NURSE_RESUME.strip())]
+    with pytest.raises(InvalidInput, match="focus area"):
+        ctx.matching.resumes.add_resume("Dana", PYTHON_RESUME, "Data", "x" * 201)
+    for n in range(MAX_RESUMES - 1):
+        ctx.matching.resumes.add_resume("Dana", f"Resume number {n}", f"R{n}")
+    with pytest.raises(InvalidInput, match="already has 20 resumes"):
+        ctx.matching.resumes.add_resume("Dana", PYTHON_RESUME, "One too many")
+    ctx.matching.resumes.add_resume("Dana", PYTHON_RESUME, "R0")  # replacing one is still fine
+    first = ctx.matching.resumes.resumes("Dana")[0]
+    with pytest.raises(InvalidInput, match="already has a resume labelled"):
+        ctx.matching.resumes.add_resume("Dana", PYTHON_RESUME, "R1", resume_id=first.id)
 
 
 def test_card_gaps_for_each_resume_best_first(references):
