@@ -145,7 +145,7 @@ def make_profiles(ctx: AppContext, rng: random.Random, resumes: int = 1) -> list
         ctx.profiles.add(name)
         ctx.matching.resumes.set_resume(name, make_resume(rng, family))
         for k in range(1, resumes):
-            other = FAMILIES[(i + k) % len(FAMILIES)]
+            other = list(FAMILIES)[(i + k) % len(FAMILIES)]
             ctx.matching.resumes.add_resume(name, make_resume(rng, other), f"{other} {k}")
         user_id = ctx.profiles.get(name).id
         with ctx.database.sessions.begin() as session:

@@ -57,7 +57,8 @@ class DiscoverService:
                 f"“{name}” has no resume yet: add one (Profiles > Resume…, or "
                 f'`profiles set-resume "{name}" FILE`) and Discover can match jobs to it.'
             )
-        scorer.ensure_resume_vectors([user_id])
+        if not scorer.all_current(resumes):
+            scorer.ensure_resume_vectors([user_id])
         # Each résumé finds its own nearest jobs; a job found by several keeps the score of the résumé that fits best.
         found: dict[uuid.UUID, tuple[Any, uuid.UUID]] = {}
         rows: list[tuple[uuid.UUID, uuid.UUID, float, Any, Any, Any]] = []

@@ -74,13 +74,20 @@ class Scorer:
         """Re-embed résumés whose stored vector is not the current model's (checked once per process and text)."""
         model = self.model
         with self._sessions() as session:
-            stmt = select(Resume.id, Resume.user_id, Resume.content, Resume.embedding, Resume.is_primary)
+            stmt = select(Resume.id, Resume.content)
             if user_ids is not None:
                 stmt = stmt.where(Resume.user_id.in_(list(user_ids)))
-            rows = session.execute(stmt).all()
-        todo = [row for row in rows if self._verified.get(row[0]) != (model, digest(row[2]))]
-        if not todo:
-            return 0
+            # Only unchecked résumés have their vectors read: parsing 1,536 floats costs Discover milliseconds.
+            unchecked = [
+                row[0] for row in session.execute(stmt) if self._verified.get(row[0]) != (model, digest(row[1]))
+            ]
+            if not unchecked:
+                return 0
+            todo = session.execute(
+                select(Resume.id, Resume.user_id, Resume.content, Resume.embedding, Resume.is_primary).where(
+                    Resume.id.in_(unchecked)
+                )
+            ).all()
         vectors = pad(self.embedding.embedder.embed([row[2] for row in todo]))
         changed = []
         for (resume_id, user_id, resume_text, stored, primary), vector in zip(todo, vectors, strict=True):
@@ -113,7 +120,15 @@ class Scorer:
         rows = session.execute(
             select(Resume.id, Resume.user_id, Resume.label, Resume.content).where(Resume.user_id.in_(ids))
         ).all()
-        return {row[0]: ResumeSkillsRef(row[0], row[1], row[2], ResumeSkills(row[3], self.vocabulary)) for row in rows}
+        return {
+            row[0]: ResumeSkillsRef(row[0], row[1], row[2], ResumeSkills(row[3], self.vocabulary), digest(row[3]))
+            for row in rows
+        }
+
+    def all_current(self, resumes: Mapping[uuid.UUID, ResumeSkillsRef]) -> bool:
+        """Whether every one of these résumés' vectors was already checked against the current model."""
+        model = self.model
+        return all(self._verified.get(ref.id) == (model, ref.digest) for ref in resumes.values())
 
     def rescore(self, profile: str | uuid.UUID) -> int:
         """Recompute score and gap analysis of every card of a profile; returns how many were written."""
@@ -183,3 +198,4 @@ class ResumeSkillsRef:
     user_id: uuid.UUID
     label: str
     skills: ResumeSkills
+    digest: str
