@@ -60,7 +60,7 @@ class DiscoverService:
         if not scorer.all_current(resumes):
             scorer.ensure_resume_vectors([user_id])
         # Each résumé finds its own nearest jobs; a job found by several keeps the score of the résumé that fits best.
-        found: dict[uuid.UUID, tuple[Any, uuid.UUID]] = {}
+        found: dict[uuid.UUID, Any] = {}
         rows: list[tuple[uuid.UUID, uuid.UUID, float, Any, Any, Any]] = []
         with self._sessions() as session:
             iterative = self._iterative(session)
@@ -68,7 +68,7 @@ class DiscoverService:
                 for row in discover_sql.nearest_unlinked(
                     session, user_id, query, scorer.model, limit, iterative=iterative
                 ):
-                    found.setdefault(row.id, (row, resume_id))
+                    found.setdefault(row.id, row)
                     rows.append(
                         (row.id, resume_id, row.similarity, row.skills, row.fallback_title, row.fallback_description)
                     )
@@ -76,7 +76,7 @@ class DiscoverService:
         for job in scorer.scored_jobs(rows, resumes):
             if job.score is None or job.gap is None or job.resume_id is None:
                 continue
-            row = found[job.job_pool_id][0]
+            row = found[job.job_pool_id]
             gap = job.gap
             items.append(
                 DiscoverItem(
