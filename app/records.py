@@ -106,6 +106,12 @@ class BoardCard:
             return None
         return f"You applied to this on {self.applied_before.day} {self.applied_before:%b}"
 
+    @property
+    def best_resume(self) -> str | None:
+        """The label of the résumé that gave the card its score (kept with its gap analysis)."""
+        label = (self.gap_analysis or {}).get("resume")
+        return label if isinstance(label, str) else None
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (ids and dates as strings)."""
         return {
@@ -136,6 +142,7 @@ class BoardCard:
             "first_seen_at": _iso(self.first_seen_at),
             "reposted": self.reposted,
             "applied_before": _iso(self.applied_before),
+            "best_resume": self.best_resume,
         }
 
 

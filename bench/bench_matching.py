@@ -1,14 +1,15 @@
 """Matching benchmark: Discover latency over a large pool, and embedding + indexing throughput for new pool rows.
 
-    python bench/bench_matching.py [--pool 100000] [--new 2000] [--batches 3] [--queries 200] [--db-url URL]
-                                   [--compare-index] [--json]
+    python bench/bench_matching.py [--pool 100000] [--new 2000] [--batches 3] [--queries 200] [--resumes 1]
+                                   [--db-url URL] [--compare-index] [--json]
 
 Without --db-url a private embedded PostgreSQL is started in a temporary folder (removed afterwards); with it, the
 URL must point at a server where the benchmark may create and drop the database `jobpool_bench_matching`.
 
 1. Pool: --pool synthetic postings (bench/matching_corpus.py) embedded with the local model, skills extracted, loaded
    with COPY while the HNSW index is dropped, then the index is rebuilt serially (as revision 0002 builds it).
-2. Profiles: one per job family with a resume, each with 1,000 cards of its own family (Discover must skip them).
+2. Profiles: one per job family with a resume (--resumes: that many, the others from the next families), each with
+   1,000 cards of its own family (Discover must skip them; it searches with each résumé).
 3. Discover: --queries calls of DiscoverService.discover(limit=20), rotating profiles; p50/p95 of the whole call
    and of the SQL alone, recall@20 against an exact scan, and the plan (must use ix_job_pool_embedding_head_hnsw).
 4. Throughput: --batches times, --new postings go through the ingestion pipeline without embedding, then
@@ -135,13 +136,17 @@ def load_pool(ctx: AppContext, size: int, rng: random.Random, hnsw: str | None =
     }
 
 
-def make_profiles(ctx: AppContext, rng: random.Random) -> list[str]:
-    """One profile per family with a resume and CARDS_PER_PROFILE cards of its family."""
+def make_profiles(ctx: AppContext, rng: random.Random, resumes: int = 1) -> list[str]:
+    """One profile per family with a resume (and `resumes - 1` more, of the next families) and CARDS_PER_PROFILE
+    cards of its family."""
     names = []
-    for family in FAMILIES:
+    for i, family in enumerate(FAMILIES):
         name = f"bench-{family}"
         ctx.profiles.add(name)
         ctx.matching.resumes.set_resume(name, make_resume(rng, family))
+        for k in range(1, resumes):
+            other = list(FAMILIES)[(i + k) % len(FAMILIES)]
+            ctx.matching.resumes.add_resume(name, make_resume(rng, other), f"{other} {k}")
         user_id = ctx.profiles.get(name).id
         with ctx.database.sessions.begin() as session:
             ids = list(
@@ -256,7 +261,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             log(f"loading {args.pool:,} pool jobs")
             report: dict[str, object] = {"pool": args.pool, "new_rows_per_batch": args.new}
             report.update(load_pool(ctx, args.pool, rng, args.hnsw))
-            names = make_profiles(ctx, rng)
+            names = make_profiles(ctx, rng, args.resumes)
             log(f"timing {args.queries} Discover calls")
             report.update(time_discover(ctx, names, args.queries))
             log("timing embedding + indexing of new pool rows")
@@ -287,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--new", type=int, default=2000, help="new pool rows per throughput batch (default 2,000)")
     parser.add_argument("--batches", type=int, default=3, help="throughput batches (default 3)")
     parser.add_argument("--queries", type=int, default=200, help="Discover calls to time (default 200)")
+    parser.add_argument("--resumes", type=int, default=1, help="résumés per profile (default 1)")
     parser.add_argument("--threshold", type=float, default=0.30, help="fan-out threshold (default 0.30)")
     parser.add_argument("--db-url", help="a PostgreSQL server URL (default: a temporary embedded server)")
     parser.add_argument("--compare-index", action="store_true", help="also time the schema-v1 HNSW index")

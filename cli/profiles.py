@@ -1,4 +1,4 @@
-"""`profiles list|add|rename|remove|set-resume`."""
+"""`profiles list|add|rename|remove|set-resume|add-resume|resumes`."""
 
 from __future__ import annotations
 
@@ -25,10 +25,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rename.add_argument("new")
     remove = actions.add_parser("remove", help="remove a profile and its cards (pool jobs stay)")
     remove.add_argument("name")
-    resume = actions.add_parser("set-resume", help="store a profile's resume (.txt, .md or .pdf) and rescore its cards")
+    resume = actions.add_parser(
+        "set-resume", help="store a profile's primary resume (.txt, .md or .pdf) and rescore its cards"
+    )
     resume.add_argument("name")
     resume.add_argument("file")
     resume.add_argument("--json", action="store_true", help="print JSON")
+    add_resume = actions.add_parser(
+        "add-resume", help="store one more resume for a profile under a label (the same label replaces it)"
+    )
+    add_resume.add_argument("name")
+    add_resume.add_argument("file")
+    add_resume.add_argument("--label", required=True, help="a short name such as Backend or Data")
+    add_resume.add_argument("--focus", help="the kind of work this resume aims at")
+    add_resume.add_argument("--primary", action="store_true", help="make it the profile's primary resume")
+    resumes = actions.add_parser("resumes", help="list a profile's resumes")
+    resumes.add_argument("name")
+    resumes.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _profile_json(profile) -> dict:
@@ -69,6 +82,16 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
         print(f"Removed profile “{args.name}” and its {removed} cards; the job pool keeps every job.")
     elif args.action == "set-resume":
         _set_resume(args, ctx)
+    elif args.action == "add-resume":
+        update = ctx.matching.resumes.add_resume_file(
+            args.name, args.file, args.label, args.focus, primary=args.primary
+        )
+        print(
+            f"Saved the resume “{update.label}” of “{update.profile_name}” ({update.characters:,} characters); "
+            f"rescored {update.links_rescored} cards."
+        )
+    elif args.action == "resumes":
+        _list_resumes(args, ctx)
     return 0
 
 
@@ -92,3 +115,19 @@ def _set_resume(args: argparse.Namespace, ctx: AppContext) -> None:
     )
     if skills:
         print(f"Skills found: {skills}")
+
+
+def _list_resumes(args: argparse.Namespace, ctx: AppContext) -> None:
+    entries = ctx.matching.resumes.resumes(args.name)
+    if args.json:
+        print_json([entry.to_json() for entry in entries])
+    elif not entries:
+        print(f"“{args.name}” has no resume yet. Add one: python main.py profiles add-resume NAME FILE --label L")
+    else:
+        print_table(
+            ["LABEL", "PRIMARY", "FOCUS", "CHARACTERS", "SKILLS"],
+            [
+                [e.label, "yes" if e.primary else "-", e.focus or "-", len(e.text), ", ".join(e.skills[:8])]
+                for e in entries
+            ],
+        )

@@ -144,6 +144,8 @@ class UserJob(Base):
     legacy_status: Mapped[str | None] = mapped_column(Text)
     seen_at: Mapped[datetime | None]
     tags: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'::text[]"))
+    # The résumé that gave the card its match score (the best of the profile's résumés); revision 0013.
+    best_resume_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("resume.id", ondelete="SET NULL"))
     priority: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
@@ -386,3 +388,28 @@ class SavedSearchLease(Base):
     search_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("saved_search.id", ondelete="CASCADE"), primary_key=True)
     holder: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime]
+
+
+class Resume(Base):
+    """One of a profile's résumés: a label, a focus area, its text and embedding; one per profile is primary.
+
+    The primary résumé is mirrored into users.resume_text / resume_embedding (readers of the single résumé keep
+    working); cards are scored against every résumé and keep the best score (user_job.best_resume_id).
+    """
+
+    __tablename__ = "resume"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(Text)
+    focus: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    embedding: Mapped[Any | None] = mapped_column(Vector(EMBEDDING_DIM), deferred=True)
+    is_primary: Mapped[bool] = mapped_column(server_default=text("false"))
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "label"),
+        Index("uq_resume_one_primary", "user_id", unique=True, postgresql_where=text("is_primary")),
+    )

@@ -53,6 +53,17 @@ def resume_vector(session: Session, user_id: uuid.UUID) -> Any:
     return row[0] if row else None
 
 
+def resume_vectors(session: Session, user_id: uuid.UUID) -> list[tuple[uuid.UUID, Any]]:
+    """(résumé id, embedding) of a profile's embedded résumés, primary first, over the binary protocol."""
+    with psycopg_connection(session.connection()).cursor(binary=True) as cursor:
+        rows = cursor.execute(
+            "SELECT id, embedding FROM resume WHERE user_id = %s AND embedding IS NOT NULL "
+            "ORDER BY is_primary DESC, created_at, id",
+            (user_id,),
+        ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
 def candidate_count(limit: int) -> int:
     """How many index candidates to re-rank for a result of `limit` jobs."""
     return max(MIN_CANDIDATES, min(MAX_CANDIDATES, limit * 3))

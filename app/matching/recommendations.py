@@ -16,7 +16,6 @@ from app.errors import InvalidInput, JobPoolError
 from app.matching import fanout as fanout_sql
 from app.matching.records import FanOutReport, NewRecommendations
 from app.matching.scorer import Scorer
-from app.matching.scoring import ResumeSkills
 from db.models import User, UserJob
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ class RecommendationService:
     def fan_out(
         self, source_user_id: uuid.UUID | None, new_pool_ids: Sequence[uuid.UUID], threshold: float | None = None
     ) -> FanOutReport:
-        """Offer new pool jobs to every other profile whose résumé is similar enough, as new recommended cards."""
+        """Offer new pool jobs to every other profile with a résumé similar enough, as new recommended cards."""
         threshold = self.threshold if threshold is None else float(threshold)
         if not 0.0 <= threshold <= 1.0:
             raise InvalidInput(f"The recommendation threshold must be between 0 and 1, not {threshold}.")
@@ -51,22 +50,20 @@ class RecommendationService:
         with self._sessions() as session:
             for row in fanout_sql.fan_out_candidates(session, source, ids, scorer.model, threshold):
                 candidates[row[0]].append(row[1:])
-            users = {
-                row[0]: (row[1], row[2])
-                for row in session.execute(
-                    select(User.id, User.name, User.resume_text).where(User.id.in_(list(candidates)))
-                )
+            names = {
+                row[0]: row[1]
+                for row in session.execute(select(User.id, User.name).where(User.id.in_(list(candidates))))
             }
+            resumes = scorer.resumes_of(session, candidates)
         created: dict[str, int] = {}
         with self._sessions.begin() as session:
             for user_id in sorted(candidates):
-                name, resume_text = users[user_id]
-                resume = ResumeSkills(resume_text or "", scorer.vocabulary)
-                jobs = scorer.scored_jobs(candidates[user_id], resume)
+                # Each profile is offered a job with the score of whichever of its résumés fits it best.
+                jobs = scorer.scored_jobs(candidates[user_id], resumes)
                 jobs.sort(key=lambda job: -(job.score or 0))
                 count = fanout_sql.insert_links(session, user_id, jobs, seen=False)
                 if count:
-                    created[name] = count
+                    created[names[user_id]] = count
         if created:
             log.info("recommended new pool jobs to other profiles: %s", created)
         return FanOutReport(created)

@@ -28,6 +28,46 @@ class ResumeUpdate:
     skills: list[str]
     links_rescored: int
     characters: int
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeEntry:
+    """One of a profile's résumés."""
+
+    id: uuid.UUID
+    label: str
+    focus: str | None
+    text: str
+    primary: bool
+    skills: list[str]
+    embedded: bool
+    updated_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (without the text)."""
+        return {
+            "id": str(self.id),
+            "label": self.label,
+            "focus": self.focus,
+            "primary": self.primary,
+            "characters": len(self.text),
+            "skills": self.skills,
+            "embedded": self.embedded,
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeGap:
+    """A card's match against one of its profile's résumés."""
+
+    resume_id: uuid.UUID
+    label: str
+    primary: bool
+    score: int
+    have: list[str]
+    missing: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +99,7 @@ class DiscoverItem:
     skills: list[str]
     have: list[str]
     missing: list[str]
+    best_resume: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -76,6 +117,7 @@ class DiscoverItem:
             "skills": self.skills,
             "have": self.have,
             "missing": self.missing,
+            "best_resume": self.best_resume,
         }
 
 

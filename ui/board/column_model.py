@@ -110,7 +110,8 @@ class ColumnModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [card.title, " · ".join(x for x in (card.company, card.location) if x)]
             if card.match_score is not None:
-                lines.append(f"Match score {card.match_score}")
+                best = f" with the résumé “{card.best_resume}”" if card.best_resume else ""
+                lines.append(f"Match score {card.match_score}{best}")
             return tooltip_text("\n".join(line for line in lines if line))
         return None
 

@@ -31,11 +31,13 @@ from app.status_history import StatusHistory
 from ui.board.card_details_section import CardDetailsSection
 from ui.board.duplicate_banner import DuplicateBanner
 from ui.board.notes_keeper import NotesKeeper
+from ui.board.resume_gaps import CardGaps, ResumeGapSwitcher
 from ui.board.tracking_panel import TrackingPanel
 from ui.support import theme
 from ui.support.chips import ChipList
 from ui.support.events import ChangeSet, Hub
 from ui.support.links import DESCRIPTION_SCHEMES, open_external
+from ui.support.plain_text import tooltip_text
 from ui.support.tasks import TaskRunner
 
 DESCRIPTION_CSS = (
@@ -110,6 +112,7 @@ class DetailPane(QStackedWidget):
         history: StatusHistory | None = None,
         reminders: ReminderService | None = None,
         duplicates: DuplicateService | None = None,
+        resume_gaps: CardGaps | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
@@ -121,6 +124,8 @@ class DetailPane(QStackedWidget):
         # Priority, tags, interviews and contacts (a pane built without the service shows the posting only).
         self.tracking_section = CardDetailsSection(details, tasks, hub) if details is not None else None
         self.duplicates = DuplicateBanner(duplicates, tasks, hub) if duplicates is not None else None
+        # The skill gaps against the profile's other résumés (a pane built without the service shows the card's).
+        self.resume_switcher = ResumeGapSwitcher(resume_gaps, tasks) if resume_gaps is not None else None
         self.card: BoardCard | None = None
         self.detail: JobDetail | None = None
         self._generation = 0
@@ -191,6 +196,9 @@ class DetailPane(QStackedWidget):
         self.skill_chips = ChipList()
         self.tags_label = _label("Found by", "sectionLabel", selectable=False)
         self.tag_chips = ChipList("#e8ecfb", "#303f8f")
+        if self.resume_switcher is not None:
+            self.resume_switcher.gaps_chosen.connect(self._set_gaps)
+            layout.addWidget(self.resume_switcher)
         for widget in (
             self.have_label,
             self.have_chips,
@@ -249,6 +257,8 @@ class DetailPane(QStackedWidget):
             self._notes.flush()
         if self.tracking_section is not None:
             self.tracking_section.show_card(card.user_job_id if card else None)
+        if card is None and self.resume_switcher is not None:
+            self.resume_switcher.show_card(None)
         if card is None:
             self.card = self.detail = None
             if self.duplicates is not None:
@@ -292,16 +302,26 @@ class DetailPane(QStackedWidget):
             self.score.hide()
         else:
             self.score.setText(f"Match {card.match_score}%")
+            self.score.setToolTip(
+                tooltip_text(f"Scored with the résumé “{card.best_resume}”" if card.best_resume else None)
+            )
             background, foreground = theme.score_colors(card.match_score)
             self.score.setStyleSheet(f"background: {background.name()}; color: {foreground.name()};")
             self.score.show()
         gap = card.gap_analysis or {}
-        have, missing = list(gap.get("have") or []), list(gap.get("missing") or [])
+        self._set_gaps(card.best_resume, list(gap.get("have") or []), list(gap.get("missing") or []))
+        if self.resume_switcher is not None:
+            self.resume_switcher.show_card(card)
+        self.open_button.setEnabled(bool(card.url))
+
+    def _set_gaps(self, resume: str | None, have: list[str], missing: list[str]) -> None:
+        """The skill chips: those of the card's best résumé, or of the one chosen in the switcher."""
+        self.have_label.setText(f"Matches “{resume}”" if resume else "Matches your résumé")
+        self.missing_label.setText(f"Missing from “{resume}”" if resume else "Missing from your résumé")
         self.have_chips.set_chips(have)
         self.have_label.setVisible(bool(have))
         self.missing_chips.set_chips(missing)
         self.missing_label.setVisible(bool(missing))
-        self.open_button.setEnabled(bool(card.url))
 
     def _fill_notes(self, card: BoardCard) -> None:
         pending = self._notes.text_for(card.user_job_id)

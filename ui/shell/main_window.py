@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.notes = NotesKeeper(ctx.cards, self.tasks, self.settings, self)
         self.controller = BoardController(ctx.board, ctx.cards, self.tasks, self.hub, self)
         self.board_view = BoardView(self.controller)
+        matching = getattr(ctx, "matching", None)
         self.detail = DetailPane(
             ctx.board,
             self.tasks,
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
             history=ctx.status_history,
             reminders=ctx.reminders,
             duplicates=ctx.duplicates,
+            resume_gaps=matching.resumes.card_gaps if matching is not None else None,
         )
         # Other desktops and windows: their moves, notes and ingestions reach this board within a second.
         self.live_changes = LiveChanges(self.hub, ctx.database.url, self)

@@ -262,17 +262,3 @@ def test_jobs_embedded_late_are_still_recommended_to_the_profiles_they_fit(ctx):
     assert {_family(t) for t in _link_state(ctx, "Dana")} == {"python"}
     ctx.matching.refresh.refresh_model()  # nothing new: no second offer, nothing changes
     assert len(_link_state(ctx, "Dana")) == 3
-
-
-def test_links_to_score_are_read_in_parts(ctx):
-    """Rescoring reads its rows a few hundred at a time, so no single read holds the GIL for a whole board."""
-    from app.matching import fanout
-
-    ctx.profiles.add("Alex")
-    ctx.matching.resumes.set_resume("Alex", PYTHON_RESUME)
-    _ingest(ctx, "Alex", JOBS)
-    user_id, model = ctx.profiles.get("Alex").id, ctx.matching.scorer.model
-    with ctx.database.sessions() as session:
-        parts = list(fanout.links_to_score(session, user_id, model, fanout.SCOPE_ALL, batch=3))
-    assert [len(part) for part in parts[:-1]] == [3] * (len(parts) - 1) and 0 < len(parts[-1]) <= 3
-    assert sum(len(part) for part in parts) == len(JOBS)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from tests.app.matching.test_resume import text_pdf
-from tests.support.matching_samples import JOBS, PYTHON_RESUME
+from tests.support.matching_samples import JOBS, NURSE_RESUME, PYTHON_RESUME
 from tests.ui.helpers import ScriptedPrompts
 from ui.dialogs.discover_dialog import ADD_TEXT, ADDED_TEXT, COL_ADD, COL_SCORE, COL_TITLE, RECORD_ROLE, DiscoverDialog
 from ui.dialogs.resume_dialog import ResumeDialog
@@ -95,6 +95,46 @@ def test_resume_dialog_removes_a_resume_after_confirmation(window, ctx, qtbot):
     qtbot.waitUntil(lambda: "was removed" in dialog.status_label.text(), timeout=10_000)
     assert ctx.matching.resumes.resume("Dana").text is None and dialog.editor.toPlainText() == ""
     dialog.reject()
+
+
+def test_resume_dialog_keeps_several_resumes(window, ctx, qtbot):
+    ctx.matching.resumes.add_resume("Dana", PYTHON_RESUME, "Backend")
+    dialog = open_resume_dialog(window, qtbot)
+    assert [dialog.picker.itemText(i) for i in range(dialog.picker.count())] == ["Backend (primary)", "New résumé…"]
+    assert dialog.label_edit.text() == "Backend" and not dialog.primary_box.isEnabled()
+
+    dialog.picker.setCurrentIndex(1)  # a new one: empty, not primary
+    assert dialog.editor.toPlainText() == "" and dialog.label_edit.text() == "" and not dialog.primary_box.isChecked()
+    assert not dialog.clear_button.isEnabled()
+    dialog.editor.setPlainText(NURSE_RESUME)
+    dialog.label_edit.setText("Care")
+    dialog.focus_edit.setText("ICU nursing")
+    with qtbot.waitSignal(dialog.saved, timeout=15_000):
+        dialog.save()
+    entries = ctx.matching.resumes.resumes("Dana")
+    assert [(e.label, e.focus, e.primary) for e in entries] == [("Backend", None, True), ("Care", "ICU nursing", False)]
+    assert "“Care”" in window.message_bar.text
+
+    again = open_resume_dialog(window, qtbot)
+    again.picker.setCurrentIndex(1)
+    assert again.editor.toPlainText() == NURSE_RESUME.strip() and again.focus_edit.text() == "ICU nursing"
+    again.label_edit.setText("Nursing")  # a rename of the résumé shown, not a third one
+    again.primary_box.setChecked(True)
+    with qtbot.waitSignal(again.saved, timeout=15_000):
+        again.save()
+    assert [(e.label, e.primary) for e in ctx.matching.resumes.resumes("Dana")] == [
+        ("Nursing", True),
+        ("Backend", False),
+    ]
+
+    third = open_resume_dialog(window, qtbot)
+    third.picker.setCurrentIndex(1)
+    window.prompts.confirm_answer = True
+    third.clear_resume()
+    qtbot.waitUntil(lambda: "“Backend” was removed" in third.status_label.text(), timeout=10_000)
+    assert [e.label for e in ctx.matching.resumes.resumes("Dana")] == ["Nursing"]
+    assert third.picker.count() == 2 and third.label_edit.text() == "Nursing"
+    third.reject()
 
 
 def test_discover_dialog_lists_nearest_jobs_and_adds_with_one_click(window, ctx, qtbot, qtmodeltester):
