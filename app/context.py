@@ -17,6 +17,7 @@ from app.ingestion.history import IngestionHistory
 from app.ingestion.live import LiveIngestionService
 from app.ingestion.pipeline import IngestionService
 from app.ingestion.pool import JobPoolService
+from app.insights.service import InsightsService
 from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingServices, build_matching
@@ -51,6 +52,7 @@ class AppContext:
     team: TeamService
     status_history: StatusHistory
     reminders: ReminderService
+    insights: InsightsService
 
     @property
     def needs_migration(self) -> bool:
@@ -90,6 +92,7 @@ def build_context(database: Database) -> AppContext:
         team=TeamService(database.engine),
         status_history=StatusHistory(sessions),
         reminders=ReminderService(sessions),
+        insights=InsightsService(sessions),
     )
 
 

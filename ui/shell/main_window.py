@@ -34,6 +34,7 @@ from app.context import AppContext
 from app.errors import JobPoolError
 from app.export import export_board_csv
 from app.health import check_connection
+from app.insights.service import InsightsService
 from app.records import BoardCard, JobStatus, Profile
 from app.settings import load_follow_up_days
 from app.stats import BoardStats, StatusFigures
@@ -58,6 +59,7 @@ from ui.shell.empty_states import EmptyBoardPage, MigrationPage, WelcomePage
 from ui.shell.follow_up_bar import FollowUpBar
 from ui.shell.follow_up_notifier import FollowUpNotifier
 from ui.shell.menus import build_menus
+from ui.shell.stats_dock import StatsDock
 from ui.shell.status_bar import BoardStatusBar
 from ui.shell.toolbar import build_toolbar
 from ui.support import theme
@@ -127,6 +129,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("JobPool")
         self.setWindowIcon(theme.icon("jobpool"))
         self._build_central()
+        self.stats_dock = StatsDock(
+            self,
+            getattr(ctx, "insights", None) or InsightsService(ctx.database.sessions),
+            self.tasks,
+            self.hub,
+            lambda: self.current_profile,
+        )
         self.search_timer = single_shot_timer(self, SEARCH_DELAY_MS, self.apply_search)
         self._install_toolbar()
         self.menu_actions = build_menus(self.menuBar(), self._menu_slots(), self.board_view.actions_by_name)
@@ -220,6 +229,7 @@ class MainWindow(QMainWindow):
             "discover": lambda: dialog("discover"),
             "history": lambda: dialog("history"),
             "upcoming": lambda: dialog("upcoming"),
+            "stats": self.stats_dock.toggle,
             "open_posting": self.detail.open_posting,
             "mark_seen": self.mark_all_seen,
             "refresh": self.refresh_board,

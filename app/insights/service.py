@@ -1,0 +1,311 @@
+"""The insights service: funnel, response rates, weekly activity, stage times and stale cards, read from the
+status history (`status_event`, written by triggers on `user_job`, revision 0005) in set-based SQL.
+
+Definitions (one place, so the window, the CLI and the tests agree):
+- A card *reached* a stage when its history holds a move into it or into a later stage (Applied < Interviewing <
+  Offer): Applied → Interviewing → Rejected counts as applied and interviewed. Moving back and forth counts a
+  card once, at its first arrival.
+- The date range picks the *cohort*: cards that first reached Applied inside it (UTC days, both ends included);
+  the funnel, response figures and the groups by source, company and title family are over that cohort, so every
+  rate is 0–1. Weekly activity and stage times count the events inside the range.
+- A *response* is the first arrival in Interviewing or Offer within `response_days` of first reaching Applied;
+  a move to Archived or Rejected without an interview is no response, and a move back to Recommended is an undo.
+- A *stale* card sits in Applied and its history shows no change for more than `stale_days`.
+- A deleted card takes its history with it (the events go with their card), so it leaves every figure at once:
+  numerators and denominators stay consistent.
+- Counts by status are the board as it is now, whatever the range.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.insights.records import (
+    ApplicationStatistics,
+    Collision,
+    Funnel,
+    PooledInsights,
+    ProfileColumn,
+    ProfileInsights,
+    ResponseRow,
+    StageTime,
+    WeekRow,
+)
+from app.profiles import find_user
+from app.records import STATUSES
+from db.models import User
+
+DEFAULT_RESPONSE_DAYS = 30
+DEFAULT_STALE_DAYS = 14
+
+# Seniority words and trailing qualifiers ("Senior Data Engineer - Remote (m/f/d)") do not change the family.
+_FAMILY = r"""trim(regexp_replace(regexp_replace(regexp_replace(lower(coalesce(jp.title, '')),
+    '(\s+[-–|,(/].*$)', '', 'g'),
+    '\m(senior|sr|junior|jr|lead|principal|staff|intern|entry level|mid level|ii|iii|iv)\M\.?', '', 'g'),
+    '\s+', ' ', 'g'))"""
+
+# One row per card in scope with its first arrival in each stage (outcomes are followed past the range: the
+# range picks who applied, not how long they may take to hear back).
+_CARDS = f"""
+card AS (
+    SELECT uj.id AS user_job_id, uj.user_id, uj.job_pool_id, uj.status::text AS status,
+           coalesce(nullif(jp.source, ''), 'unknown') AS source,
+           coalesce(nullif(trim(jp.company), ''), '(no company)') AS company,
+           coalesce(nullif({_FAMILY}, ''), '(no title)') AS family,
+           jp.title
+    FROM user_job uj JOIN job_pool jp ON jp.id = uj.job_pool_id
+    WHERE uj.user_id = ANY(:users)
+),
+per_card AS (
+    SELECT c.user_job_id, c.user_id, c.job_pool_id, c.status, c.source, c.company, c.family, c.title,
+           min(e.at) FILTER (WHERE e.to_status IN ('applied', 'interviewing', 'offer')) AS applied_at,
+           min(e.at) FILTER (WHERE e.to_status IN ('interviewing', 'offer')) AS interview_at,
+           min(e.at) FILTER (WHERE e.to_status = 'offer') AS offer_at
+    FROM card c JOIN status_event e ON e.user_job_id = c.user_job_id
+    GROUP BY c.user_job_id, c.user_id, c.job_pool_id, c.status, c.source, c.company, c.family, c.title
+),
+cohort AS (
+    SELECT p.*,
+           (p.interview_at IS NOT NULL AND p.interview_at <= p.applied_at + make_interval(days => :response_days))
+               AS responded,
+           extract(epoch FROM p.interview_at - p.applied_at) / 86400.0 AS response_days
+    FROM per_card p
+    WHERE p.applied_at >= :since AND p.applied_at < :until
+)"""
+
+_GROUPED = (
+    "WITH {cards} SELECT {key} AS key, count(*) AS applied, count(*) FILTER (WHERE responded) AS responded, "
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY response_days) FILTER (WHERE responded) AS median "
+    "FROM cohort GROUP BY 1 ORDER BY count(*) DESC, 1"
+)
+
+_FUNNEL = f"""WITH {_CARDS}
+SELECT count(*) AS applied,
+       count(*) FILTER (WHERE interview_at IS NOT NULL) AS interviewing,
+       count(*) FILTER (WHERE offer_at IS NOT NULL) AS offer,
+       count(*) FILTER (WHERE responded) AS responded,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY response_days) FILTER (WHERE responded) AS median
+FROM cohort"""
+
+_WEEKLY = f"""WITH {_CARDS}
+SELECT (date_trunc('week', e.at AT TIME ZONE 'UTC'))::date AS week,
+       count(DISTINCT e.user_job_id) FILTER (WHERE e.from_status IS NULL) AS added,
+       count(DISTINCT e.user_job_id) FILTER (WHERE e.to_status = 'applied') AS applied,
+       count(DISTINCT e.user_job_id) FILTER (WHERE e.to_status = 'interviewing') AS interviews,
+       count(DISTINCT e.user_job_id) FILTER (WHERE e.to_status = 'offer') AS offers,
+       count(DISTINCT e.user_job_id) FILTER (WHERE e.to_status = 'rejected') AS rejections
+FROM status_event e JOIN card c ON c.user_job_id = e.user_job_id
+WHERE e.at >= :since AND e.at < :until
+GROUP BY 1 ORDER BY 1"""
+
+# A stay ends at the card's next event; stays still open are left out (their length is not known yet).
+_STAGES = f"""WITH {_CARDS},
+stay AS (
+    SELECT e.to_status::text AS status, e.at,
+           extract(epoch FROM lead(e.at) OVER (PARTITION BY e.user_job_id ORDER BY e.at, e.id) - e.at) / 86400.0
+               AS days
+    FROM status_event e JOIN card c ON c.user_job_id = e.user_job_id
+    WHERE e.at < :until
+)
+SELECT status, count(*) AS stays, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median
+FROM stay WHERE days IS NOT NULL AND at >= :since
+GROUP BY status"""
+
+_STALE = """WITH last AS (
+    SELECT uj.job_pool_id, max(e.at) AS last_at
+    FROM user_job uj JOIN status_event e ON e.user_job_id = uj.id
+    WHERE uj.user_id = ANY(:users) AND uj.status = 'applied'
+    GROUP BY uj.id, uj.job_pool_id
+)
+SELECT job_pool_id FROM last WHERE last_at < :now - make_interval(days => :stale_days) ORDER BY last_at, job_pool_id"""
+
+_BY_STATUS = "SELECT status::text, sum(cards) FROM user_job_count WHERE user_id = ANY(:users) GROUP BY 1"
+
+_APPLICATIONS = f"""WITH {_CARDS}
+SELECT count(*) FILTER (WHERE applied_at >= date_trunc('week', :now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'),
+       count(*) FILTER (WHERE applied_at >= date_trunc('month', :now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
+FROM per_card WHERE applied_at <= :now"""
+
+_CARDS_BY_SOURCE = """SELECT coalesce(nullif(jp.source, ''), 'unknown'), count(*)
+FROM user_job uj JOIN job_pool jp ON jp.id = uj.job_pool_id WHERE uj.user_id = ANY(:users)
+GROUP BY 1 ORDER BY 2 DESC, 1"""
+
+_JOB_COLLISIONS = f"""WITH {_CARDS}
+SELECT p.job_pool_id::text, min(p.title), array_agg(DISTINCT u.name ORDER BY u.name)
+FROM cohort p JOIN users u ON u.id = p.user_id
+GROUP BY p.job_pool_id HAVING count(DISTINCT p.user_id) > 1 ORDER BY count(DISTINCT p.user_id) DESC, 2"""
+
+_COMPANY_COLLISIONS = f"""WITH {_CARDS}
+SELECT lower(p.company), min(p.company), array_agg(DISTINCT u.name ORDER BY u.name)
+FROM cohort p JOIN users u ON u.id = p.user_id
+WHERE p.company <> '(no company)'
+GROUP BY 1 HAVING count(DISTINCT p.user_id) > 1 ORDER BY count(DISTINCT p.user_id) DESC, 2"""
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """Inclusive calendar days (UTC); None: open on that side."""
+
+    since: date | None = None
+    until: date | None = None
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The half-open [start, end) instants of the range."""
+        start = datetime.combine(self.since, time(), UTC) if self.since else datetime(1, 1, 2, tzinfo=UTC)
+        end = (
+            datetime.combine(self.until + timedelta(days=1), time(), UTC)
+            if self.until
+            else datetime(9999, 1, 1, tzinfo=UTC)
+        )
+        return start, end
+
+
+def _days(value: Any) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+class InsightsService:
+    """Reads the insights of one profile, or of every profile side by side, in one short transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self.response_days = DEFAULT_RESPONSE_DAYS
+        self.stale_days = DEFAULT_STALE_DAYS
+
+    def for_profile(
+        self, profile: str | uuid.UUID, period: DateRange = DateRange(), *, now: datetime | None = None
+    ) -> ProfileInsights:
+        """Every figure of one profile for a date range."""
+        with self._sessions() as session:
+            user = find_user(session, profile)
+            return self._insights(session, [user.id], period, now or datetime.now(UTC))
+
+    def application_statistics(self, profile: str | uuid.UUID, *, now: datetime | None = None) -> ApplicationStatistics:
+        """Cards by status and by source, and applications this week and this month (weeks start on Monday, UTC)."""
+        with self._sessions() as session:
+            user = find_user(session, profile)
+            params = self._params([user.id], DateRange(), now or datetime.now(UTC))
+            week, month = session.execute(text(_APPLICATIONS), params).one()
+            by_source = {str(k): int(v) for k, v in session.execute(text(_CARDS_BY_SOURCE), params)}
+            return ApplicationStatistics(
+                by_status=self._by_status(session, params),
+                by_source=by_source,
+                applications_this_week=int(week),
+                applications_this_month=int(month),
+            )
+
+    def across_profiles(self, period: DateRange = DateRange(), *, now: datetime | None = None) -> PooledInsights:
+        """Every profile's figures side by side, the pooled figures and the collisions (excluded profiles left out)."""
+        moment = now or datetime.now(UTC)
+        with self._sessions() as session:
+            users = session.execute(select_profiles()).all()
+            columns = tuple(
+                ProfileColumn(
+                    profile=u.name,
+                    excluded=u.exclude_from_pooled,
+                    insights=self._insights(session, [u.id], period, moment),
+                )
+                for u in users
+            )
+            pooled_ids = [u.id for u in users if not u.exclude_from_pooled]
+            params = self._params(pooled_ids, period, moment)
+            jobs = tuple(
+                Collision(key=k, label=str(label), profiles=tuple(names))
+                for k, label, names in session.execute(text(_JOB_COLLISIONS), params)
+            )
+            companies = tuple(
+                Collision(key=k, label=str(label), profiles=tuple(names))
+                for k, label, names in session.execute(text(_COMPANY_COLLISIONS), params)
+            )
+            return PooledInsights(
+                profiles=columns,
+                pooled=self._insights(session, pooled_ids, period, moment),
+                job_collisions=jobs,
+                company_collisions=companies,
+            )
+
+    def set_excluded_from_pooled(self, profile: str | uuid.UUID, excluded: bool) -> None:
+        """Leave a profile out of (or put it back into) the figures pooled across profiles."""
+        with self._sessions.begin() as session:
+            find_user(session, profile).exclude_from_pooled = excluded
+
+    def excluded_from_pooled(self, profile: str | uuid.UUID) -> bool:
+        """Whether a profile is left out of the pooled figures."""
+        with self._sessions() as session:
+            return find_user(session, profile).exclude_from_pooled
+
+    def _params(self, users: list[uuid.UUID], period: DateRange, now: datetime) -> dict[str, Any]:
+        since, until = period.bounds()
+        return {
+            "users": users,
+            "since": since,
+            "until": until,
+            "now": now,
+            "response_days": self.response_days,
+            "stale_days": self.stale_days,
+        }
+
+    @staticmethod
+    def _by_status(session: Session, params: dict[str, Any]) -> dict[str, int]:
+        counts = {status.value: 0 for status in STATUSES}
+        for status, cards in session.execute(text(_BY_STATUS), params):
+            counts[str(status)] = int(cards or 0)
+        return counts
+
+    def _insights(self, session: Session, users: list[uuid.UUID], period: DateRange, now: datetime) -> ProfileInsights:
+        params = self._params(users, period, now)
+        funnel = session.execute(text(_FUNNEL), params).one()
+
+        def grouped(key: str) -> tuple[ResponseRow, ...]:
+            rows = session.execute(text(_GROUPED.format(cards=_CARDS, key=key)), params)
+            return tuple(
+                ResponseRow(
+                    key=str(r.key), applied=int(r.applied), responded=int(r.responded), median_days=_days(r.median)
+                )
+                for r in rows
+            )
+
+        week, month = session.execute(text(_APPLICATIONS), params).one()
+        return ProfileInsights(
+            by_status=self._by_status(session, params),
+            funnel=Funnel(applied=int(funnel.applied), interviewing=int(funnel.interviewing), offer=int(funnel.offer)),
+            responded=int(funnel.responded),
+            median_days_to_response=_days(funnel.median),
+            by_source=grouped("source"),
+            by_company=grouped("company"),
+            by_title_family=grouped("family"),
+            weekly=_fill_weeks([WeekRow(r.week, *map(int, r[1:])) for r in session.execute(text(_WEEKLY), params)]),
+            stage_times=tuple(
+                StageTime(status=str(r.status), stays=int(r.stays), median_days=float(_days(r.median) or 0.0))
+                for r in sorted(
+                    session.execute(text(_STAGES), params), key=lambda r: [s.value for s in STATUSES].index(r.status)
+                )
+            ),
+            stale=tuple(session.scalars(text(_STALE), params)),
+            applications_this_week=int(week),
+            applications_this_month=int(month),
+        )
+
+
+def select_profiles() -> Any:
+    """Profiles in name order with their pooled-figures flag."""
+    return select(User.id, User.name, User.exclude_from_pooled).order_by(User.name)
+
+
+def _fill_weeks(rows: list[WeekRow]) -> tuple[WeekRow, ...]:
+    """Weeks between the first and the last active one, quiet weeks as zeros (a chart's x axis has no gaps)."""
+    if not rows:
+        return ()
+    found = {row.week: row for row in rows}
+    weeks: list[WeekRow] = []
+    week = rows[0].week
+    while week <= rows[-1].week:
+        weeks.append(found.get(week) or WeekRow(week, 0, 0, 0, 0, 0))
+        week += timedelta(days=7)
+    return tuple(weeks)
