@@ -4,6 +4,7 @@ or every profile side by side with the pooled figures and collisions. Figures co
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -99,6 +100,9 @@ class StatsView(QWidget):
         self.collisions = FigurePanel("Collisions", chart=False)
         self._profile_panels = (self.funnel, self.responses, self.weekly, self.stages, self.stale)
         self._all_panels = (self.side_by_side, self.pooled_responses, self.collisions)
+        # Panels whose figures arrived but are not drawn yet: drawn when their tab is first shown.
+        self._pending: dict[QWidget, Callable[[], None]] = {}
+        self.tabs.currentChanged.connect(lambda _index: self._fill_current())
 
     def _all_time_toggled(self, on: bool) -> None:
         self.since.setEnabled(not on)
@@ -156,17 +160,37 @@ class StatsView(QWidget):
 
     # -- showing ---------------------------------------------------------------------------------------
     def show_profile(self, figures: ProfileInsights) -> None:
-        """Fill the profile's charts and tables from its figures."""
+        """Show the profile's figures: the summary and the tab on screen now, the other tabs when first shown."""
         self._show_panels(self._profile_panels)
         funnel = figures.funnel
         median = figures.median_days_to_response
         rate = figures.response_rate
+        self._pending = {
+            self.funnel: lambda: self._fill_funnel(figures),
+            self.responses: lambda: self._fill_responses(figures),
+            self.weekly: lambda: self._fill_weekly(figures),
+            self.stages: lambda: self._fill_stages(figures),
+            self.stale: lambda: self.stale.set_table(
+                ["pool job (Applied, no change lately)"], [[str(job)] for job in figures.stale]
+            ),
+        }
+        self._fill_current()
         self.summary.setText(
             f"{funnel.applied} applied · {funnel.interviewing} interviewed · {funnel.offer} offers · response rate "
             f"{'—' if rate is None else f'{rate:.0%}'} · median {'—' if median is None else median} days to a "
             f"response · {figures.applications_this_week} applications this week, "
             f"{figures.applications_this_month} this month · {len(figures.stale)} stale"
         )
+        self.loaded.emit()
+
+    def _fill_current(self) -> None:
+        panel = self.tabs.currentWidget()
+        fill = self._pending.pop(panel, None) if isinstance(panel, FigurePanel) else None
+        if fill is not None:
+            fill()
+
+    def _fill_funnel(self, figures: ProfileInsights) -> None:
+        funnel = figures.funnel
         self.funnel.set_bars(
             ["Applied", "Interviewing", "Offer"], {"cards": [funnel.applied, funnel.interviewing, funnel.offer]}
         )
@@ -177,6 +201,9 @@ class StatsView(QWidget):
         ]
         now_in: list[list[Cell]] = [[f"now in {status_label(s)}", n, None] for s, n in figures.by_status.items()]
         self.funnel.set_table(["stage", "cards", "conversion from the step before (0–1)"], reached + now_in)
+
+    def _fill_responses(self, figures: ProfileInsights) -> None:
+        funnel, rate, median = figures.funnel, figures.response_rate, figures.median_days_to_response
         sources = figures.by_source
         self.responses.set_bars(
             [r.key for r in sources],
@@ -190,6 +217,8 @@ class StatsView(QWidget):
             + _group_rows("company", figures.by_company)
             + _group_rows("title family", figures.by_title_family),
         )
+
+    def _fill_weekly(self, figures: ProfileInsights) -> None:
         weeks = figures.weekly
         self.weekly.set_bars(
             [w.week.strftime("%b %d") for w in weeks],
@@ -205,19 +234,20 @@ class StatsView(QWidget):
             ["week", "added", "applied", "interviews", "offers", "rejections"],
             [[w.week.isoformat(), w.added, w.applied, w.interviews, w.offers, w.rejections] for w in weeks],
         )
+
+    def _fill_stages(self, figures: ProfileInsights) -> None:
         stages = figures.stage_times
         self.stages.set_bars([status_label(s.status) for s in stages], {"median days": [s.median_days for s in stages]})
         self.stages.set_table(
             ["stage", "stays that ended", "median days"],
             [[status_label(s.status), s.stays, s.median_days] for s in stages],
         )
-        self.stale.set_table(["pool job (Applied, no change lately)"], [[str(job)] for job in figures.stale])
-        self.loaded.emit()
 
     def show_pooled(self, pooled: PooledInsights) -> None:
         """Fill the side-by-side, pooled and collision tables from the figures across profiles."""
         if self.scope.currentIndex() != ALL_SCOPE:
             return
+        self._pending = {}
         self._show_panels(self._all_panels)
         columns = pooled.profiles
         self.summary.setText(

@@ -52,6 +52,7 @@ def view(ctx, qtbot, loop):
 
 
 def _table(panel) -> list[list[str]]:
+    panel.parent().parent().setCurrentWidget(panel)  # a tab is drawn when first shown
     model = panel.model
     return [[model.item(r, c).text() for c in range(model.columnCount())] for r in range(model.rowCount())]
 
@@ -89,6 +90,7 @@ def test_exports_write_png_and_csv_with_inert_formulas(view, hunt, qtbot, tmp_pa
         asked.append(suggested)
         return str(tmp_path / suggested.removesuffix(".csv").removesuffix(".png"))
 
+    view.tabs.setCurrentWidget(view.responses)
     view.responses.ask_path = answer
     qtbot.mouseClick(view.responses.csv_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(view.responses.png_button, Qt.MouseButton.LeftButton)
