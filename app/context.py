@@ -23,7 +23,7 @@ from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingServices, build_matching
 from app.profiles import ProfileService
 from app.reminders import ReminderService
-from app.settings import load_fanout_threshold
+from app.settings import load_fanout_threshold, load_stats_days
 from app.stats import BoardStats
 from app.status_history import StatusHistory
 from app.team.service import TeamService
@@ -100,6 +100,7 @@ def open_context(db_url: str | None = None, data_dir: str | Path | None = None, 
     """Open the configured database (embedded by default), wire the services and apply the saved settings."""
     ctx = build_context(open_database(db_url, data_dir, upgrade=upgrade))
     apply_matching_settings(ctx.matching, ctx.database.location.data_dir)
+    ctx.insights.response_days, ctx.insights.stale_days = load_stats_days(ctx.database.location.data_dir)
     if ctx.database.state is SchemaState.CURRENT:
         # Runs left `running` by a process that was killed, or by a server that died, end as interrupted.
         try:

@@ -39,10 +39,8 @@ from app.insights.records import (
 )
 from app.profiles import find_user
 from app.records import STATUSES
+from app.settings import DEFAULT_RESPONSE_DAYS, DEFAULT_STALE_DAYS
 from db.models import User
-
-DEFAULT_RESPONSE_DAYS = 30
-DEFAULT_STALE_DAYS = 14
 
 # Seniority words and trailing qualifiers ("Senior Data Engineer - Remote (m/f/d)") do not change the family.
 # Plain string functions: PostgreSQL's regular expressions cost about 10 µs a row, too much for 10,000 cards.

@@ -241,3 +241,13 @@ def test_no_profiles_and_unknown_profiles(ctx) -> None:
     assert pooled.profiles == () and pooled.pooled.funnel.applied == 0 and pooled.pooled.response_rate is None
     with pytest.raises(NotFound):
         ctx.insights.for_profile("Nobody")
+
+
+def test_the_response_window_and_stale_threshold_are_settings(tmp_path) -> None:
+    from app.settings import load_stats_days, save_stats_days
+
+    assert load_stats_days(tmp_path) == (30, 14)
+    save_stats_days(45, 7, tmp_path)
+    assert load_stats_days(tmp_path) == (45, 7)
+    with pytest.raises(ValueError):
+        save_stats_days(0, 7, tmp_path)

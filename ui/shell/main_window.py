@@ -36,7 +36,7 @@ from app.export import export_board_csv
 from app.health import check_connection
 from app.insights.service import InsightsService
 from app.records import BoardCard, JobStatus, Profile
-from app.settings import load_follow_up_days
+from app.settings import load_follow_up_days, save_stats_days
 from app.stats import BoardStats, StatusFigures
 from ui.board.board_view import BoardView
 from ui.board.controller import BoardController
@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
             self.tasks,
             self.hub,
             lambda: self.current_profile,
+            lambda response, stale: save_stats_days(response, stale, ctx.database.location.data_dir),
         )
         self.search_timer = single_shot_timer(self, SEARCH_DELAY_MS, self.apply_search)
         self._install_toolbar()

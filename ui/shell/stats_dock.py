@@ -27,12 +27,13 @@ class StatsDock(QDockWidget):
         tasks: TaskRunner,
         hub: Hub,
         current_profile: Callable[[], Profile | None],
+        save_days: Callable[[int, int], None] | None = None,
     ) -> None:
         super().__init__("Stats", window)
         self.setObjectName("statsDock")
         self._window = window
         self._current_profile = current_profile
-        self.view = StatsView(insights, tasks, self)
+        self.view = StatsView(insights, tasks, self, save_days=save_days)
         self.setWidget(self.view)
         self.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)

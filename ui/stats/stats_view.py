@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -46,10 +47,17 @@ class StatsView(QWidget):
 
     loaded = Signal()  # figures arrived and the view shows them
 
-    def __init__(self, insights: InsightsService, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        insights: InsightsService,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+        save_days: Callable[[int, int], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._insights = insights
         self._tasks = tasks
+        self._save_days = save_days  # keeps the response window and stale threshold between runs
         self._profile: Profile | None = None
         self._build()
 
@@ -73,6 +81,21 @@ class StatsView(QWidget):
         self.pooled = QCheckBox("Include in pooled figures")
         self.pooled.setToolTip("Leave this profile out of the figures pooled across profiles")
         self.pooled.clicked.connect(self._set_pooled)
+        self.response_days = QSpinBox()
+        self.stale_days = QSpinBox()
+        for box, value, tip in (
+            (
+                self.response_days,
+                self._insights.response_days,
+                "An interview or offer within this many days of applying counts as a response",
+            ),
+            (self.stale_days, self._insights.stale_days, "A card in Applied with no change for longer is stale"),
+        ):
+            box.setRange(1, 365)
+            box.setSuffix(" d")
+            box.setValue(value)
+            box.setToolTip(tip)
+            box.editingFinished.connect(self._days_changed)
         self.refresh = QPushButton("Refresh")
         self.refresh.clicked.connect(lambda _checked=False: self.reload())
         bar.addWidget(self.scope)
@@ -82,6 +105,10 @@ class StatsView(QWidget):
         bar.addWidget(QLabel("to"))
         bar.addWidget(self.until)
         bar.addStretch(1)
+        bar.addWidget(QLabel("Response within"))
+        bar.addWidget(self.response_days)
+        bar.addWidget(QLabel("Stale after"))
+        bar.addWidget(self.stale_days)
         bar.addWidget(self.pooled)
         bar.addWidget(self.refresh)
         layout.addLayout(bar)
@@ -153,6 +180,15 @@ class StatsView(QWidget):
             return  # the profile or scope changed while reading
         self.pooled.setChecked(not excluded)
         self.show_profile(figures)
+
+    def _days_changed(self) -> None:
+        response, stale = self.response_days.value(), self.stale_days.value()
+        if (response, stale) == (self._insights.response_days, self._insights.stale_days):
+            return
+        self._insights.response_days, self._insights.stale_days = response, stale
+        if self._save_days is not None:
+            self._save_days(response, stale)
+        self.reload()
 
     def _set_pooled(self, included: bool) -> None:
         if self._profile is not None:

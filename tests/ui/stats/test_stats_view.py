@@ -148,3 +148,19 @@ def test_the_window_opens_the_stats_view_with_ctrl_shift_s(ctx, hunt, qtbot, loo
     window.menu_actions["stats"].trigger()
     assert not window.stats_dock.isVisible()
     window.close()
+
+
+def test_the_stale_threshold_is_set_in_the_view_and_saved(ctx, hunt, qtbot, loop) -> None:
+    ana, _ben = hunt
+    saved: list[tuple[int, int]] = []
+    widget = StatsView(ctx.insights, TaskRunner(Hub(), loop=loop), save_days=lambda r, s: saved.append((r, s)))
+    qtbot.addWidget(widget)
+    widget.show()
+    with qtbot.waitSignal(widget.loaded, timeout=10_000):
+        widget.set_profile(ana)
+    assert len(_table(widget.stale)) == 1  # Beta, in Applied since March
+    widget.stale_days.setValue(365)
+    with qtbot.waitSignal(widget.loaded, timeout=10_000):
+        widget.stale_days.editingFinished.emit()
+    assert _table(widget.stale) == []
+    assert saved == [(30, 365)] and ctx.insights.stale_days == 365
