@@ -24,6 +24,7 @@ from cli import (
     searches,
     server,
     show,
+    stats,
     tag,
 )
 
@@ -45,6 +46,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     reminders,
     show,
     possible_duplicates,
+    stats,
 )
 COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview, "remind": reminders}
 

@@ -18,6 +18,7 @@ from app.ingestion.history import IngestionHistory
 from app.ingestion.live import LiveIngestionService
 from app.ingestion.pipeline import IngestionService
 from app.ingestion.pool import JobPoolService
+from app.insights.service import InsightsService
 from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingServices, build_matching
@@ -25,7 +26,7 @@ from app.profiles import ProfileService
 from app.reminders import ReminderService
 from app.searches.runner import SavedSearchRunner
 from app.searches.service import SavedSearchService
-from app.settings import load_fanout_threshold, load_repost_gap_days
+from app.settings import load_fanout_threshold, load_repost_gap_days, load_stats_days
 from app.stats import BoardStats
 from app.status_history import StatusHistory
 from app.team.service import TeamService
@@ -57,6 +58,7 @@ class AppContext:
     duplicates: DuplicateService
     searches: SavedSearchService
     search_runner: SavedSearchRunner
+    insights: InsightsService
 
     @property
     def needs_migration(self) -> bool:
@@ -100,6 +102,7 @@ def build_context(database: Database) -> AppContext:
         duplicates=DuplicateService(sessions),
         searches=SavedSearchService(sessions),
         search_runner=SavedSearchRunner(sessions, live),
+        insights=InsightsService(sessions),
     )
 
 
@@ -108,6 +111,7 @@ def open_context(db_url: str | None = None, data_dir: str | Path | None = None, 
     ctx = build_context(open_database(db_url, data_dir, upgrade=upgrade))
     apply_matching_settings(ctx.matching, ctx.database.location.data_dir)
     ctx.pool.repost_gap_days = load_repost_gap_days(ctx.database.location.data_dir)
+    ctx.insights.response_days, ctx.insights.stale_days = load_stats_days(ctx.database.location.data_dir)
     if ctx.database.state is SchemaState.CURRENT:
         # Runs left `running` by a process that was killed, or by a server that died, end as interrupted.
         try:

@@ -67,3 +67,12 @@ def export_board_csv(board: BoardQueries, user_id: uuid.UUID, path: str | Path, 
     except OSError as exc:
         raise InvalidInput(f"Cannot write {target}: {exc.strerror or exc}.") from exc
     return len(cards)
+
+
+def export_rows_csv(path: str | Path, headers: list[str], rows: list[list[object]]) -> int:
+    """Write a table (a chart's numbers) as CSV, cells that look like formulas kept inert; returns the row count."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([_cell(h) for h in headers])
+        writer.writerows([_cell(value) for value in row] for row in rows)
+    return len(rows)

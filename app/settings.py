@@ -44,6 +44,10 @@ DEFAULT_FOLLOW_UP_DAYS = 7
 MAX_FOLLOW_UP_DAYS = 365
 _POOL_SECTION = "pool"
 DEFAULT_REPOST_GAP_DAYS = 21
+_STATS_SECTION = "stats"
+DEFAULT_RESPONSE_DAYS = 30
+DEFAULT_STALE_DAYS = 14
+MAX_STATS_DAYS = 365
 _file_lock = threading.Lock()
 
 
@@ -219,6 +223,27 @@ def save_repost_gap_days(days: int, data_dir: str | Path | None = None) -> None:
     if days < 1:
         raise ValueError("the repost gap is at least one day")
     _update_section(data_dir, section=_POOL_SECTION, repost_gap_days=int(days))
+
+
+def load_stats_days(data_dir: str | Path | None = None) -> tuple[int, int]:
+    """Days an answer may take to count as a response, and days in Applied before a card is stale
+    (settings.json: stats.response_days, stats.stale_days)."""
+    section = _read_section(data_dir, _STATS_SECTION)
+
+    def days(key: str, default: int) -> int:
+        value = section.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_STATS_DAYS:
+            return default
+        return value
+
+    return days("response_days", DEFAULT_RESPONSE_DAYS), days("stale_days", DEFAULT_STALE_DAYS)
+
+
+def save_stats_days(response_days: int, stale_days: int, data_dir: str | Path | None = None) -> None:
+    """Save the response window and the stale threshold of the insights."""
+    if not (1 <= response_days <= MAX_STATS_DAYS and 1 <= stale_days <= MAX_STATS_DAYS):
+        raise ValueError(f"the stats windows are 1 to {MAX_STATS_DAYS} days")
+    _update_section(data_dir, section=_STATS_SECTION, response_days=int(response_days), stale_days=int(stale_days))
 
 
 def _token_and_storage(data_dir: str | Path | None) -> tuple[str | None, TokenStorage]:

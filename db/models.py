@@ -70,6 +70,8 @@ class User(Base):
     updated_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     # The database role whose profile this is (team mode: row-level security lets only that role change it).
     owner: Mapped[str] = mapped_column(Text, server_default=text("CURRENT_USER"), index=True)
+    # Insights: leave this profile out of the figures pooled across profiles (revision 0010).
+    exclude_from_pooled: Mapped[bool] = mapped_column(server_default=text("false"))
 
 
 class PoolJob(Base):

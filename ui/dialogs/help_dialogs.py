@@ -25,6 +25,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("F5", "Refresh the board"),
     ("Ctrl+I", "Import a dataset file"),
     ("Ctrl+E", "Export the board as CSV"),
+    ("Ctrl+Shift+S", "Show or hide the Stats view"),
     ("Ctrl+N", "New profile"),
     ("Ctrl+Q", "Quit"),
 )

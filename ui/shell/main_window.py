@@ -34,8 +34,9 @@ from app.context import AppContext
 from app.errors import JobPoolError
 from app.export import export_board_csv
 from app.health import check_connection
+from app.insights.service import InsightsService
 from app.records import BoardCard, JobStatus, Profile
-from app.settings import load_follow_up_days
+from app.settings import load_follow_up_days, save_stats_days
 from app.stats import BoardStats, StatusFigures
 from ui.board.board_view import BoardView
 from ui.board.controller import BoardController
@@ -60,6 +61,7 @@ from ui.shell.follow_up_bar import FollowUpBar
 from ui.shell.follow_up_notifier import FollowUpNotifier
 from ui.shell.menus import build_menus
 from ui.shell.search_scheduler import SearchScheduler, search_status_label
+from ui.shell.stats_dock import StatsDock
 from ui.shell.status_bar import BoardStatusBar
 from ui.shell.toolbar import build_toolbar
 from ui.support import theme
@@ -134,6 +136,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("JobPool")
         self.setWindowIcon(theme.icon("jobpool"))
         self._build_central()
+        self.stats_dock = StatsDock(
+            self,
+            getattr(ctx, "insights", None) or InsightsService(ctx.database.sessions),
+            self.tasks,
+            self.hub,
+            lambda: self.current_profile,
+            lambda response, stale: save_stats_days(response, stale, ctx.database.location.data_dir),
+        )
         self.search_timer = single_shot_timer(self, SEARCH_DELAY_MS, self.apply_search)
         self._install_toolbar()
         self.menu_actions = build_menus(self.menuBar(), self._menu_slots(), self.board_view.actions_by_name)
@@ -229,6 +239,7 @@ class MainWindow(QMainWindow):
             "history": lambda: dialog("history"),
             "upcoming": lambda: dialog("upcoming"),
             "saved_searches": lambda: dialog("saved_searches"),
+            "stats": self.stats_dock.toggle,
             "open_posting": self.detail.open_posting,
             "mark_seen": self.mark_all_seen,
             "refresh": self.refresh_board,

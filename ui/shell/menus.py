@@ -36,6 +36,7 @@ MENUS: tuple[tuple[str, tuple[tuple[str, str, Shortcut, str | None] | None, ...]
             ("history", "Ingestion &history", None, None),
             ("saved_searches", "Sa&ved searches…", None, None),
             ("upcoming", "&Upcoming interviews…", None, None),
+            ("stats", "&Stats", "Ctrl+Shift+S", None),
             None,
             # the board's own move actions are inserted here
             ("open_posting", "&Open posting", "Ctrl+O", "external"),

@@ -2,7 +2,7 @@
 and the ingestion log naming the saved search each run came from.
 
 Revision ID: 0011_saved_searches
-Revises: 0009_team_mode
+Revises: 0010_stats
 Create Date: 2026-11-30
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
 revision = "0011_saved_searches"
-down_revision = "0009_team_mode"
+down_revision = "0010_stats"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Insights: where the hunt stands, per profile and across profiles, computed from the status history."""

@@ -1,0 +1,57 @@
+"""The Stats view docked beside the board (Ctrl+Shift+S): follows the profile on screen and rereads after changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+from app.insights.service import InsightsService
+from app.records import Profile
+from ui.stats.stats_view import StatsView
+from ui.support.events import Hub
+from ui.support.tasks import TaskRunner
+from ui.support.timers import single_shot_timer
+
+REREAD_DELAY_MS = 800  # a burst of moves rereads the figures once
+
+
+class StatsDock(QDockWidget):
+    """A dock holding the Stats view; hidden until asked for."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        insights: InsightsService,
+        tasks: TaskRunner,
+        hub: Hub,
+        current_profile: Callable[[], Profile | None],
+        save_days: Callable[[int, int], None] | None = None,
+    ) -> None:
+        super().__init__("Stats", window)
+        self.setObjectName("statsDock")
+        self._window = window
+        self._current_profile = current_profile
+        self.view = StatsView(insights, tasks, self, save_days=save_days)
+        self.setWidget(self.view)
+        self.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
+        self.hide()
+        self._reread = single_shot_timer(self, REREAD_DELAY_MS, self._reload_if_shown)
+        hub.profile_changed.connect(self.view.set_profile)
+        hub.changed.connect(lambda _changes: self._reread.start())
+        self.visibilityChanged.connect(lambda shown: self._reload_if_shown() if shown else None)
+
+    def _reload_if_shown(self) -> None:
+        if self.isVisible():
+            self.view.set_profile(self._current_profile())
+
+    def toggle(self) -> None:
+        """Show the Stats view beside the board (taking most of the width), or hide it."""
+        if self.isVisible():
+            self.hide()
+            return
+        self.show()
+        self.raise_()
+        self._window.resizeDocks([self], [int(self._window.width() * 0.6)], Qt.Orientation.Horizontal)
