@@ -12,8 +12,9 @@ from ui.support.events import ChangeSet
 from ui.support.window_state import AppSettings
 
 # The promise is "within one second" of the commit; tests/app/test_changes.py holds the listener to it. A window
-# also waits for its worker thread to read the cards, so on a loaded CI machine these tests allow three.
-SECOND = 3000
+# also waits for its worker thread to read the cards, which on a loaded 2-core machine has taken over three seconds:
+# these window tests check that the change arrives, and allow eight.
+SECOND = 8000
 
 
 @pytest.fixture
