@@ -8,7 +8,21 @@ import os
 import sys
 from types import ModuleType
 
-from cli import add, board, contact, discover, history, ingest, interview, migrate, profiles, reminders, server, tag
+from cli import (
+    add,
+    board,
+    contact,
+    discover,
+    history,
+    ingest,
+    interview,
+    migrate,
+    notifications,
+    profiles,
+    reminders,
+    server,
+    tag,
+)
 
 # Each command module has NAME, register(subparsers) and run(args, ctx); the order is the order of `--help`.
 COMMAND_MODULES: tuple[ModuleType, ...] = (
@@ -24,6 +38,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     server,
     history,
     reminders,
+    notifications,
 )
 COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview, "remind": reminders}
 

@@ -20,9 +20,10 @@ from app.ingestion.pool import JobPoolService
 from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingServices, build_matching
+from app.notifications import NotificationService
 from app.profiles import ProfileService
 from app.reminders import ReminderService
-from app.settings import load_fanout_threshold
+from app.settings import load_fanout_threshold, load_notification_settings
 from app.stats import BoardStats
 from app.status_history import StatusHistory
 from app.team.service import TeamService
@@ -51,6 +52,7 @@ class AppContext:
     team: TeamService
     status_history: StatusHistory
     reminders: ReminderService
+    notifications: NotificationService
 
     @property
     def needs_migration(self) -> bool:
@@ -72,6 +74,9 @@ def build_context(database: Database) -> AppContext:
     ingestion = IngestionService(sessions, pool, embedding)
     matching = build_matching(sessions, embedding)
     ingestion.after_ingest.append(matching.recommendations.after_ingest)
+    notifications = NotificationService(sessions)
+    # After scoring and fan-out: the grouped new-job rows need the cards' scores.
+    ingestion.after_ingest.append(notifications.after_ingest)
     cards = CardService(sessions)
     return AppContext(
         database=database,
@@ -90,6 +95,7 @@ def build_context(database: Database) -> AppContext:
         team=TeamService(database.engine),
         status_history=StatusHistory(sessions),
         reminders=ReminderService(sessions),
+        notifications=notifications,
     )
 
 
@@ -97,6 +103,7 @@ def open_context(db_url: str | None = None, data_dir: str | Path | None = None, 
     """Open the configured database (embedded by default), wire the services and apply the saved settings."""
     ctx = build_context(open_database(db_url, data_dir, upgrade=upgrade))
     apply_matching_settings(ctx.matching, ctx.database.location.data_dir)
+    ctx.notifications.min_score = load_notification_settings(ctx.database.location.data_dir).min_score
     if ctx.database.state is SchemaState.CURRENT:
         # Runs left `running` by a process that was killed, or by a server that died, end as interrupted.
         try:
