@@ -61,6 +61,14 @@ class InboxItem:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class InboxCheck:
+    """What one look at the inboxes found: rows for the desktop, and the current profile's unread count."""
+
+    undelivered: list[InboxItem]
+    unread: int
+
+
 def new_jobs_title(count: int, profile_name: str, best: int | None) -> str:
     """ "14 new for Sam, best 82 %"."""
     best_text = f", best {best} %" if best is not None else ""
@@ -251,6 +259,14 @@ class NotificationService:
             stmt = stmt.where(Notification.id.in_(list(ids)))
         with self._sessions.begin() as session:
             return len(session.execute(stmt.values(read_at=func.now()).returning(Notification.id)).all())
+
+    def check(self, user_ids: Sequence[uuid.UUID], current: uuid.UUID | None, today: date | None = None) -> InboxCheck:
+        """The window's periodic look: bring events into these profiles' inboxes, take what the desktop has not
+        heard yet, and count the current profile's unread rows."""
+        for user_id in user_ids:
+            self.sync(user_id, today)
+        undelivered = self.take_undelivered(user_ids)
+        return InboxCheck(undelivered, self.unread_count(current) if current else 0)
 
     def take_undelivered(self, user_ids: Sequence[uuid.UUID] | None = None) -> list[InboxItem]:
         """Rows the desktop has not been told about yet, marked told; oldest first."""
