@@ -151,3 +151,36 @@ def test_quiet_range_that_wraps_midnight_is_read_from_the_settings(ctx) -> None:
 
     settings = load_notification_settings(data_dir)
     assert not settings.desktop_allowed(time(23, 0)) and settings.desktop_allowed(time(8, 0))
+
+
+def test_settings_dialog_saves_the_notification_settings(window, ctx, qtbot) -> None:
+    from PySide6.QtCore import QTime
+
+    from app.settings import load_notification_settings
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window)
+    dialog.open()
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+    fields = dialog.notification_fields
+    assert fields.desktop_check.isChecked() and not fields.quiet_check.isChecked()
+    assert not fields.quiet_start_edit.isEnabled()
+    fields.desktop_check.setChecked(False)
+    fields.quiet_check.setChecked(True)
+    assert fields.quiet_start_edit.isEnabled()
+    fields.quiet_start_edit.setTime(QTime(21, 30))
+    fields.quiet_end_edit.setTime(QTime(6, 45))
+    fields.min_score_spin.setValue(75)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save_button.click()
+    data_dir = ctx.database.location.data_dir
+    assert load_notification_settings(data_dir) == NotificationSettings(False, time(21, 30), time(6, 45), 75)
+    assert ctx.notifications.min_score == 75
+
+    again = SettingsDialog(window)
+    again.open()
+    qtbot.waitUntil(lambda: again.loaded, timeout=10_000)
+    assert again.notification_fields.settings() == NotificationSettings(False, time(21, 30), time(6, 45), 75)
+    again.notification_fields.quiet_check.setChecked(False)
+    assert again.notification_fields.settings().quiet_start is None
+    again.reject()
