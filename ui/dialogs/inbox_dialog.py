@@ -36,7 +36,7 @@ def row_text(item: InboxItem) -> str:
 
 
 class InboxDialog(QDialog):
-    """A profile's notifications: Open (double-click or Enter), Mark read, Mark all read."""
+    """A profile's notifications: Open (double-click or Enter; the dialog closes), Mark read, Mark all read."""
 
     card_requested = Signal(object)  # InboxItem
     read_changed = Signal()
@@ -132,6 +132,7 @@ class InboxDialog(QDialog):
             self.host.report("That notification has no card to open (it may have been removed).", "info")
             return
         self.card_requested.emit(item)
+        self.accept()  # out of the way of the card it opened
 
     def mark_current_read(self) -> None:
         """Mark the selected notification read."""

@@ -137,6 +137,7 @@ def test_opening_a_row_from_the_dialog_marks_it_read_and_shows_the_card(window, 
     assert dialog.open_button.isEnabled()
     with qtbot.waitSignal(dialog.card_requested, timeout=5_000):
         dialog.list.itemActivated.emit(dialog.list.item(0))
+    assert not dialog.isVisible()
     qtbot.waitUntil(lambda: ctx.notifications.unread_count(alex.id) == 0, timeout=10_000)
     qtbot.waitUntil(
         lambda: window.detail.card is not None and window.detail.card.user_job_id == card.user_job_id,
