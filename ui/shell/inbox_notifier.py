@@ -39,7 +39,8 @@ class InboxNotifier(QObject):
         now: time | None = None,
     ) -> bool:
         """Tell the desktop about new rows when the settings allow it now; returns whether a message went out."""
-        lines = desktop_lines(items, profile_names)
+        # Some notification servers render markup in the body: a posting's title must not become markup there.
+        lines = [line.replace("<", "‹").replace(">", "›") for line in desktop_lines(items, profile_names)]
         if not lines:
             return False
         if not settings.desktop_allowed(now or datetime.now().time()):
