@@ -139,10 +139,12 @@ class MainWindow(QMainWindow):
         # Due follow-ups reach the desktop through the inbox, with new jobs and failed runs: one notifier.
         self.notifier = InboxNotifier(self)
         self.inbox = InboxBell(self, self._inbox_action, self.notifier, self)
+        self._due_seen = 0
         # Follow-ups fall due as days pass, not only when something changes: look again now and then.
         self._due_timer = QTimer(self)
         self._due_timer.setInterval(DUE_CHECK_MS)
         self._due_timer.timeout.connect(self.refresh_status)
+        self._due_timer.timeout.connect(self.inbox.check)
         self._due_timer.start()
         self._connect()
         self._restore_layout()
@@ -362,6 +364,7 @@ class MainWindow(QMainWindow):
             self.welcome_page.name_edit.setFocus()
         self.hub.profile_changed.emit(profile)
         self.refresh_status()
+        self.inbox.check()
 
     def _show_profile_name(self) -> None:
         profile = self.current_profile
@@ -469,10 +472,12 @@ class MainWindow(QMainWindow):
             self.tasks.run(
                 self.ctx.reminders.due_count, profile.id, report=False, on_success=lambda n: self._show_due(n, profile)
             )
-        self.inbox.check()
 
     def _show_due(self, count: int, profile: Profile) -> None:
         if profile is self.current_profile and not self.ctx.needs_migration:
+            if count > self._due_seen:
+                self.inbox.check()  # a follow-up fell due: it reaches the inbox and the desktop now
+            self._due_seen = count
             self.status.show_due(count)
 
     # -- follow-ups ------------------------------------------------------------------------------------
