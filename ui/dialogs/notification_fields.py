@@ -8,7 +8,6 @@ from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QTimeEdit, QWidget
 
 from app import settings as secrets
-from ui.support.plain_text import plain
 
 
 class NotificationFields(QWidget):
@@ -18,11 +17,14 @@ class NotificationFields(QWidget):
         super().__init__(parent)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        self.desktop_check = QCheckBox("Show desktop notifications while JobPool is open")
+        form.setVerticalSpacing(2)  # the Settings dialog is tall already; it must still fit an 800 px screen
+        self.desktop_check = QCheckBox("On the desktop")
+        self.desktop_check.setToolTip("Desktop notifications while JobPool is open")
         self.desktop_check.setChecked(True)
-        form.addRow("", self.desktop_check)
         quiet_row = QHBoxLayout()
+        quiet_row.addWidget(self.desktop_check)
         self.quiet_check = QCheckBox("Quiet from")
+        self.quiet_check.setToolTip("The inbox keeps every notification; quiet hours only keep the desktop silent.")
         self.quiet_check.toggled.connect(self._quiet_toggled)
         self.quiet_start_edit = QTimeEdit(QTime(22, 0))
         self.quiet_end_edit = QTimeEdit(QTime(7, 0))
@@ -34,7 +36,7 @@ class NotificationFields(QWidget):
         quiet_row.addWidget(QLabel("to"))
         quiet_row.addWidget(self.quiet_end_edit)
         quiet_row.addStretch(1)
-        form.addRow("Quiet hours", quiet_row)
+        form.addRow("Notifications", quiet_row)
         self.min_score_spin = QSpinBox()
         self.min_score_spin.setRange(0, 100)
         self.min_score_spin.setSuffix(" %")
@@ -42,11 +44,6 @@ class NotificationFields(QWidget):
         self.min_score_spin.setAccessibleName("Match score a new job needs to be announced")
         self.min_score_spin.setMaximumWidth(140)
         form.addRow("Announce new jobs from", self.min_score_spin)
-        hint = QLabel("The inbox keeps every notification; quiet hours only keep the desktop silent.")
-        hint.setObjectName("fieldHint")
-        hint.setWordWrap(True)
-        plain(hint)
-        form.addRow("", hint)
         self._quiet_toggled(False)
 
     def _quiet_toggled(self, on: bool) -> None:
