@@ -17,6 +17,7 @@ from cli import (
     ingest,
     interview,
     migrate,
+    notifications,
     possible_duplicates,
     profiles,
     reminders,
@@ -47,6 +48,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     show,
     possible_duplicates,
     stats,
+    notifications,
 )
 COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview, "remind": reminders}
 

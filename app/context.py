@@ -22,11 +22,12 @@ from app.insights.service import InsightsService
 from app.matching.embedding import EmbeddingService, HashingEmbedder
 from app.matching.http_embedder import embedder_from_env
 from app.matching.service import MatchingServices, build_matching
+from app.notifications import NotificationService
 from app.profiles import ProfileService
 from app.reminders import ReminderService
 from app.searches.runner import SavedSearchRunner
 from app.searches.service import SavedSearchService
-from app.settings import load_fanout_threshold, load_repost_gap_days, load_stats_days
+from app.settings import load_fanout_threshold, load_notification_settings, load_repost_gap_days, load_stats_days
 from app.stats import BoardStats
 from app.status_history import StatusHistory
 from app.team.service import TeamService
@@ -59,6 +60,7 @@ class AppContext:
     searches: SavedSearchService
     search_runner: SavedSearchRunner
     insights: InsightsService
+    notifications: NotificationService
 
     @property
     def needs_migration(self) -> bool:
@@ -80,6 +82,9 @@ def build_context(database: Database) -> AppContext:
     ingestion = IngestionService(sessions, pool, embedding)
     matching = build_matching(sessions, embedding)
     ingestion.after_ingest.append(matching.recommendations.after_ingest)
+    notifications = NotificationService(sessions)
+    # After scoring and fan-out: the grouped new-job rows need the cards' scores.
+    ingestion.after_ingest.append(notifications.after_ingest)
     cards = CardService(sessions)
     live = LiveIngestionService(sessions, ingestion)
     return AppContext(
@@ -103,6 +108,7 @@ def build_context(database: Database) -> AppContext:
         searches=SavedSearchService(sessions),
         search_runner=SavedSearchRunner(sessions, live),
         insights=InsightsService(sessions),
+        notifications=notifications,
     )
 
 
@@ -112,6 +118,7 @@ def open_context(db_url: str | None = None, data_dir: str | Path | None = None, 
     apply_matching_settings(ctx.matching, ctx.database.location.data_dir)
     ctx.pool.repost_gap_days = load_repost_gap_days(ctx.database.location.data_dir)
     ctx.insights.response_days, ctx.insights.stale_days = load_stats_days(ctx.database.location.data_dir)
+    ctx.notifications.min_score = load_notification_settings(ctx.database.location.data_dir).min_score
     if ctx.database.state is SchemaState.CURRENT:
         # Runs left `running` by a process that was killed, or by a server that died, end as interrupted.
         try:

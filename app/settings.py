@@ -15,7 +15,7 @@ import os
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,8 @@ _STATS_SECTION = "stats"
 DEFAULT_RESPONSE_DAYS = 30
 DEFAULT_STALE_DAYS = 14
 MAX_STATS_DAYS = 365
+_NOTIFICATIONS_SECTION = "notifications"
+DEFAULT_NOTIFY_MIN_SCORE = 60
 _file_lock = threading.Lock()
 
 
@@ -244,6 +246,68 @@ def save_stats_days(response_days: int, stale_days: int, data_dir: str | Path | 
     if not (1 <= response_days <= MAX_STATS_DAYS and 1 <= stale_days <= MAX_STATS_DAYS):
         raise ValueError(f"the stats windows are 1 to {MAX_STATS_DAYS} days")
     _update_section(data_dir, section=_STATS_SECTION, response_days=int(response_days), stale_days=int(stale_days))
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationSettings:
+    """Desktop notifications on or off, the quiet hours (local time, may wrap midnight) and the new-job score."""
+
+    desktop: bool = True
+    quiet_start: time | None = None
+    quiet_end: time | None = None
+    min_score: int = DEFAULT_NOTIFY_MIN_SCORE
+
+    def quiet_at(self, moment: time) -> bool:
+        """Whether `moment` falls in the quiet hours (start included, end excluded; 22:00-07:00 spans midnight)."""
+        start, end = self.quiet_start, self.quiet_end
+        if start is None or end is None or start == end:
+            return False
+        if start < end:
+            return start <= moment < end
+        return moment >= start or moment < end
+
+    def desktop_allowed(self, moment: time) -> bool:
+        """Whether the desktop may be told now."""
+        return self.desktop and not self.quiet_at(moment)
+
+
+def _clock(value: Any) -> time | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return time.fromisoformat(value).replace(second=0, microsecond=0, tzinfo=None)
+    except ValueError:
+        return None
+
+
+def load_notification_settings(data_dir: str | Path | None = None) -> NotificationSettings:
+    """The saved notification settings (settings.json: notifications.desktop, quiet_start, quiet_end, min_score)."""
+    section = _read_section(data_dir, _NOTIFICATIONS_SECTION)
+    desktop = section.get("desktop", True)
+    score = section.get("min_score", DEFAULT_NOTIFY_MIN_SCORE)
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
+        score = DEFAULT_NOTIFY_MIN_SCORE
+    return NotificationSettings(
+        desktop=desktop if isinstance(desktop, bool) else True,
+        quiet_start=_clock(section.get("quiet_start")),
+        quiet_end=_clock(section.get("quiet_end")),
+        min_score=score,
+    )
+
+
+def save_notification_settings(settings: NotificationSettings, data_dir: str | Path | None = None) -> None:
+    """Save the notification settings (no quiet hours when either end is None)."""
+    if not 0 <= settings.min_score <= 100:
+        raise ValueError("the new-job score is between 0 and 100")
+    quiet = settings.quiet_start is not None and settings.quiet_end is not None
+    _update_section(
+        data_dir,
+        section=_NOTIFICATIONS_SECTION,
+        desktop=bool(settings.desktop),
+        quiet_start=settings.quiet_start.strftime("%H:%M") if quiet and settings.quiet_start else None,
+        quiet_end=settings.quiet_end.strftime("%H:%M") if quiet and settings.quiet_end else None,
+        min_score=int(settings.min_score),
+    )
 
 
 def _token_and_storage(data_dir: str | Path | None) -> tuple[str | None, TokenStorage]:

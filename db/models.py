@@ -415,3 +415,29 @@ class Resume(Base):
         UniqueConstraint("user_id", "label"),
         Index("uq_resume_one_primary", "user_id", unique=True, postgresql_where=text("is_primary")),
     )
+
+
+NOTIFICATION_KINDS = ("new_jobs", "reminder_due", "run_failed", "migration", "backup")
+
+
+class Notification(Base):
+    """One entry of a profile's inbox; `dedup_key` makes each event land once however often it is looked for."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    job_pool_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("job_pool.id", ondelete="SET NULL"))
+    dedup_key: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at()
+    read_at: Mapped[datetime | None]
+    # When the desktop was told (or the telling was skipped: switched off, quiet hours); NULL: not yet.
+    notified_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "dedup_key"),
+        CheckConstraint("kind IN ('new_jobs', 'reminder_due', 'run_failed', 'migration', 'backup')", name="kind_known"),
+        Index("ix_notification_user_id_created_at", "user_id", "created_at"),
+    )

@@ -37,6 +37,7 @@ from app.migration.records import (
     VerificationReport,
 )
 from app.migration.verify import verify_connection
+from app.notifications import MIGRATION, NotificationService
 from db.base import JobStatus
 from db.schema import SchemaState, upgrade_connection
 
@@ -181,7 +182,17 @@ class MigrationService:
         )
         if not report.already_migrated:
             log.info("%s", report.message)
+            self._tell_profiles(report)
         return report
+
+    def _tell_profiles(self, report: MigrationReport) -> None:
+        """Every profile's inbox keeps the migration's result and where its backup went."""
+        try:
+            NotificationService(self._database.sessions).post_all(
+                MIGRATION, report.message, f"migration:{time.time_ns()}"
+            )
+        except (DBAPIError, JobPoolError) as exc:  # the migration is committed; the inbox row is a courtesy
+            log.warning("could not note the migration in the inboxes: %s", exc)
 
     def _migrate(self, connection: Connection, progress: _Steps, path: Path | None, started: float) -> MigrationReport:
         connection.exec_driver_sql("LOCK TABLE users, job, tailored_resume IN ACCESS EXCLUSIVE MODE")

@@ -274,6 +274,14 @@ class BoardView(QScrollArea):
             self._current = None
             self.current_card_changed.emit(None)
 
+    def reveal(self, card: BoardCard) -> None:
+        """Make a card the current one (the detail pane shows it) and select it, now or once its column has it."""
+        self._forget_others(card.status)
+        self._current = card
+        self.current_card_changed.emit(card)
+        if not self._reselect(card):
+            self._seek(card)
+
     def _after_load(self) -> None:
         if self._to_top:
             self._to_top = False

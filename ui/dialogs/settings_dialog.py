@@ -1,5 +1,5 @@
 """Settings: the Apify token (masked, show/hide), API URL, freshness window and where the token is kept; the
-similarity a new job needs to be recommended to other profiles.
+similarity a new job needs to be recommended to other profiles; desktop notifications and their quiet hours.
 
 Values are read and written through app.settings in the background (a system keyring may take a moment to answer,
 or ask the user to unlock it), so the window never freezes on them.
@@ -8,7 +8,7 @@ or ask the user to unlock it), so the window never freezes on them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from app.errors import InvalidInput, JobPoolError
 from app.ingestion.apify_search import apply_apify_settings
 from app.matching.recommendations import DEFAULT_FANOUT_THRESHOLD
 from app.settings import TokenStorage
+from ui.dialogs.notification_fields import NotificationFields
 from ui.support.dialog_fit import grow_to_content
 from ui.support.plain_text import plain
 
@@ -66,6 +67,7 @@ class SettingsState:
     env_api_url: bool
     path: Path
     follow_up_days: int = secrets.DEFAULT_FOLLOW_UP_DAYS
+    notifications: secrets.NotificationSettings = field(default_factory=secrets.NotificationSettings)
 
 
 def _saved_or(saved: float | None, in_effect: float) -> float:
@@ -83,6 +85,7 @@ def read_settings_state(data_dir: Path, matching: Any) -> SettingsState:
         env_api_url=bool(os.environ.get(secrets.API_URL_ENV)),
         path=secrets.settings_path(data_dir),
         follow_up_days=secrets.load_follow_up_days(data_dir),
+        notifications=secrets.load_notification_settings(data_dir),
     )
 
 
@@ -94,9 +97,13 @@ def write_settings(
     fanout_threshold: float,
     ctx: Any,
     follow_up_days: int = secrets.DEFAULT_FOLLOW_UP_DAYS,
+    notifications: secrets.NotificationSettings | None = None,
 ) -> SettingsState:
     """Worker thread: save the settings, point the services at them, and return what is now in effect."""
     secrets.save_follow_up_days(follow_up_days, data_dir)
+    if notifications is not None:
+        secrets.save_notification_settings(notifications, data_dir)
+        ctx.notifications.min_score = notifications.min_score
     secrets.save_apify_token(token, data_dir)
     secrets.save_apify_settings(api_url, freshness_hours, data_dir)
     secrets.save_fanout_threshold(fanout_threshold, data_dir)
@@ -222,6 +229,8 @@ class SettingsDialog(QDialog):
         self.follow_up_spin.setMaximumWidth(140)
         follow_up_form.addRow("Offer a follow-up after", self.follow_up_spin)
         layout.addLayout(follow_up_form)
+        self.notification_fields = NotificationFields()
+        layout.addWidget(self.notification_fields)
         self.error_label = QLabel()
         self.error_label.setObjectName("formError")
         self.error_label.setWordWrap(True)
@@ -257,6 +266,7 @@ class SettingsDialog(QDialog):
             self.freshness_spin,
             self.threshold_spin,
             self.follow_up_spin,
+            self.notification_fields,
             self.save_button,
         ):
             widget.setEnabled(editable)
@@ -276,6 +286,7 @@ class SettingsDialog(QDialog):
         self.freshness_spin.setValue(state.saved.freshness_hours)
         self.threshold_spin.setValue(state.fanout_threshold)
         self.follow_up_spin.setValue(state.follow_up_days)
+        self.notification_fields.set_settings(state.notifications)
         self._show_state(state)
         self._set_editable(True)
         self._validate()
@@ -332,6 +343,7 @@ class SettingsDialog(QDialog):
             self.threshold_spin.value(),
             self.window_.ctx,
             self.follow_up_spin.value(),
+            self.notification_fields.settings(),
             report=False,
             on_success=self._saved,
             on_failure=self._save_failed,

@@ -49,6 +49,7 @@ from ui.dialogs.discover_dialog import DiscoverDialog
 from ui.dialogs.help_dialogs import ABOUT_TEXT, ShortcutsDialog, connection_text
 from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.host import NO_PROFILE
+from ui.dialogs.inbox_dialog import InboxDialog
 from ui.dialogs.ingest_progress import IngestProgressDialog
 from ui.dialogs.migration_dialog import MigrationDialog
 from ui.dialogs.resume_dialog import ResumeDialog
@@ -58,7 +59,8 @@ from ui.dialogs.upcoming_dialog import UpcomingDialog
 from ui.shell.banners import DatabaseBanner, MessageBar
 from ui.shell.empty_states import EmptyBoardPage, MigrationPage, WelcomePage
 from ui.shell.follow_up_bar import FollowUpBar
-from ui.shell.follow_up_notifier import FollowUpNotifier
+from ui.shell.inbox import InboxBell
+from ui.shell.inbox_notifier import InboxNotifier
 from ui.shell.menus import build_menus
 from ui.shell.search_scheduler import SearchScheduler, search_status_label
 from ui.shell.stats_dock import StatsDock
@@ -93,6 +95,7 @@ DIALOGS: dict[str, tuple[type[QWidget], str, bool]] = {
     "settings": (SettingsDialog, "Settings", False),
     "upcoming": (UpcomingDialog, "Upcoming interviews", True),
     "saved_searches": (SavedSearchesDialog, "Saved searches", True),
+    "inbox": (InboxDialog, "Inbox", True),
 }
 
 
@@ -150,11 +153,15 @@ class MainWindow(QMainWindow):
         self.status = BoardStatusBar(self)
         self.setStatusBar(self.status)
         self._status_timer = single_shot_timer(self, 300, self._read_figures)
-        self.notifier = FollowUpNotifier(self)
+        # Due follow-ups reach the desktop through the inbox, with new jobs and failed runs: one notifier.
+        self.notifier = InboxNotifier(self)
+        self.inbox = InboxBell(self, self._inbox_action, self.notifier, self)
+        self._due_seen = 0
         # Follow-ups fall due as days pass, not only when something changes: look again now and then.
         self._due_timer = QTimer(self)
         self._due_timer.setInterval(DUE_CHECK_MS)
         self._due_timer.timeout.connect(self.refresh_status)
+        self._due_timer.timeout.connect(self.inbox.check)
         self._due_timer.start()
         self._install_search_scheduler()
         self._connect()
@@ -211,6 +218,7 @@ class MainWindow(QMainWindow):
         self.switcher, self.search = toolbar.switcher, toolbar.search
         self.toolbar_import, self.toolbar_refresh = toolbar.import_action, toolbar.refresh_action
         self.due_action = toolbar.due_action
+        self._inbox_action = toolbar.inbox_action
         self.due_action.toggled.connect(self.show_due_only)
         self.search.textChanged.connect(lambda _text: self.search_timer.start())
         self.search.textChanged.connect(lambda text: self._sync_due_toggle(wants_due(text)))
@@ -391,6 +399,7 @@ class MainWindow(QMainWindow):
             self.welcome_page.name_edit.setFocus()
         self.hub.profile_changed.emit(profile)
         self.refresh_status()
+        self.inbox.check()
 
     def _show_profile_name(self) -> None:
         profile = self.current_profile
@@ -501,8 +510,10 @@ class MainWindow(QMainWindow):
 
     def _show_due(self, count: int, profile: Profile) -> None:
         if profile is self.current_profile and not self.ctx.needs_migration:
+            if count > self._due_seen:
+                self.inbox.check()  # a follow-up fell due: it reaches the inbox and the desktop now
+            self._due_seen = count
             self.status.show_due(count)
-            self.notifier.due(profile.id, profile.name, count)
 
     # -- follow-ups ------------------------------------------------------------------------------------
     def show_due_only(self, on: bool) -> None:

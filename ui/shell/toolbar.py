@@ -1,4 +1,4 @@
-"""The main window's toolbar: the profile switcher, the search box, Import and Refresh."""
+"""The main window's toolbar: the profile switcher, the search box, the inbox bell, Import and Refresh."""
 
 from __future__ import annotations
 
@@ -56,10 +56,11 @@ class Toolbar:
     import_action: QAction
     refresh_action: QAction
     due_action: QAction
+    inbox_action: QAction
 
 
 def build_toolbar() -> Toolbar:
-    """Profile switcher, search box, a spacer, then Import and Refresh."""
+    """Profile switcher, search box, a spacer, then the inbox bell, Import and Refresh."""
     bar = QToolBar("Board")
     bar.setObjectName("mainToolbar")
     bar.setMovable(False)
@@ -85,6 +86,8 @@ def build_toolbar() -> Toolbar:
     spacer = QWidget()
     spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     bar.addWidget(spacer)
+    inbox_action = bar.addAction(theme.icon("bell"), "Inbox")
+    inbox_action.setObjectName("inboxAction")
     import_action = bar.addAction(theme.icon("import"), "Import")
     refresh_action = bar.addAction(theme.icon("refresh"), "Refresh")
-    return Toolbar(bar, switcher, search, import_action, refresh_action, due_action)
+    return Toolbar(bar, switcher, search, import_action, refresh_action, due_action, inbox_action)

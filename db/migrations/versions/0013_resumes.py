@@ -6,7 +6,7 @@ the users' columns stay, mirroring the primary résumé, so their readers keep w
 scored against that résumé, so it becomes their best one (its label goes into their gap analysis).
 
 Revision ID: 0013_resumes
-Revises: 0011_saved_searches
+Revises: 0012_notifications
 Create Date: 2026-11-30
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from pgvector.sqlalchemy import Vector
 
 revision = "0013_resumes"
-down_revision = "0011_saved_searches"
+down_revision = "0012_notifications"
 branch_labels = None
 depends_on = None
 

@@ -97,6 +97,16 @@ def test_preview_matches_what_the_migration_does(legacy_db, service) -> None:
     assert cards == {p.user_id: p.cards for p in preview.profiles if p.cards}
 
 
+def test_every_profile_inbox_gets_the_migration_result_once(legacy_db, service) -> None:
+    report = service.migrate(backup=False)
+    rows = query(legacy_db.url, "SELECT user_id, kind, title FROM notification")
+    users = {row["id"] for row in query(legacy_db.url, "SELECT id FROM users")}
+    assert {row["user_id"] for row in rows} == users and len(rows) == len(users)
+    assert {(row["kind"], row["title"]) for row in rows} == {("migration", report.message)}
+    assert service.migrate(backup=False).already_migrated
+    assert len(query(legacy_db.url, "SELECT id FROM notification")) == len(users)
+
+
 def test_profiles_keep_their_ids_and_get_unique_tidy_names(legacy_db, service) -> None:
     service.migrate(backup=False)
     users = legacy_db.fixture.users

@@ -1,0 +1,126 @@
+"""The toolbar's bell: the unread count, the inbox dialog, desktop notifications and opening a row's card."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+
+from app.notifications import InboxCheck, InboxItem
+from app.settings import load_notification_settings
+from ui.shell.inbox_notifier import InboxNotifier
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLineEdit
+
+    from app.context import AppContext
+    from app.records import Profile
+    from ui.board.board_view import BoardView
+    from ui.support.tasks import TaskRunner
+
+
+class InboxWindow(Protocol):
+    """What the bell needs from the window."""
+
+    ctx: AppContext
+    tasks: TaskRunner
+    profiles: list[Profile]
+    board_view: BoardView
+    search: QLineEdit
+
+    @property
+    def current_profile(self) -> Profile | None:
+        """The profile shown."""
+        ...
+
+    def switch_profile(self, profile: Profile | None) -> None:
+        """Show another profile's board."""
+        ...
+
+    def clear_search(self) -> None:
+        """Show every card again."""
+        ...
+
+    def open_dialog(self, key: str) -> Any:
+        """Open a dialog by its key."""
+        ...
+
+
+def bell_text(unread: int) -> str:
+    """ "Inbox" or "Inbox 3"."""
+    return f"Inbox {unread:,}" if unread else "Inbox"
+
+
+class InboxBell(QObject):
+    """Looks at the inboxes when the window rereads its figures; shows the count, tells the desktop, opens cards."""
+
+    def __init__(self, window: InboxWindow, action: QAction, notifier: InboxNotifier, parent: QObject) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.action = action
+        self.notifier = notifier
+        self.unread = 0
+        self.checks = 0  # finished looks (tests wait on it)
+        action.triggered.connect(lambda _checked=False: self.open_inbox())
+        notifier.clicked.connect(self._desktop_clicked)
+        self._show_count(0)
+
+    def check(self) -> None:
+        """Bring due follow-ups and failed runs into every profile's inbox, then count and notify (background)."""
+        window = self.window
+        if window.ctx.needs_migration:
+            return
+        current = window.current_profile
+        window.tasks.run(
+            window.ctx.notifications.check,
+            [p.id for p in window.profiles],
+            current.id if current else None,
+            report=False,
+            on_success=lambda found: self._checked(found, current),
+        )
+
+    def _checked(self, found: InboxCheck, profile: Profile | None) -> None:
+        if profile is self.window.current_profile:
+            self._show_count(found.unread)
+        names = {p.id: p.name for p in self.window.profiles}
+        settings = load_notification_settings(self.window.ctx.database.location.data_dir)
+        self.notifier.deliver(found.undelivered, names, settings)
+        self.checks += 1
+
+    def _show_count(self, unread: int) -> None:
+        self.unread = unread
+        self.action.setText(bell_text(unread))
+        self.action.setToolTip(f"{unread:,} unread notification{'s' if unread != 1 else ''}" if unread else "Inbox")
+
+    def open_inbox(self) -> Any:
+        """The bell: open the current profile's inbox."""
+        dialog = self.window.open_dialog("inbox")
+        if dialog is not None:
+            dialog.card_requested.connect(self.show_card)
+            dialog.read_changed.connect(self.check)
+        return dialog
+
+    def show_card(self, item: InboxItem) -> None:
+        """Show a notification's card on the board: its profile first, with no search hiding it."""
+        window = self.window
+        if item.user_job_id is None:
+            return
+        current = window.current_profile
+        if current is None or current.id != item.user_id:
+            profile = next((p for p in window.profiles if p.id == item.user_id), None)
+            if profile is None:
+                return
+            window.switch_profile(profile)
+        if window.search.text():
+            window.clear_search()
+        window.tasks.run(window.ctx.board.card, item.user_job_id, on_success=window.board_view.reveal)
+
+    def _desktop_clicked(self, items: list[InboxItem]) -> None:
+        """A click on the desktop message: show the inbox of the profile it was about."""
+        if not items:
+            return
+        profile = next((p for p in self.window.profiles if p.id == items[0].user_id), None)
+        if profile is not None and self.window.current_profile is not profile:
+            self.window.switch_profile(profile)
+        self.open_inbox()
