@@ -345,7 +345,9 @@ class BoardController(QObject):
             self.reload()
         elif changes.cards:
             ids = [i for i in changes.cards if self.find(i) is not None]
-            if ids:
+            if len(ids) < len(changes.cards):  # a card this board does not show (added elsewhere): read the board
+                self.reload()
+            elif ids:
                 self.tasks.run(self._read_cards, ids, report=False, on_success=self._apply_cards)
 
     def _read_cards(self, ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, BoardCard | None]]:
