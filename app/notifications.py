@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import JobPoolError
 from app.settings import DEFAULT_NOTIFY_MIN_SCORE
-from db.models import IngestionRun, IngestionRunJob, Notification, PoolJob, Reminder, User, UserJob
+from db.models import IngestionRun, IngestionRunJob, Notification, PoolJob, Reminder, SavedSearch, User, UserJob
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,8 @@ class NotificationService:
         return added
 
     def sync(self, user_id: uuid.UUID, today: date | None = None) -> int:
-        """Bring due follow-ups and failed or interrupted runs into a profile's inbox, each once; returns how many."""
+        """Bring due follow-ups, failed or interrupted runs and paused saved searches into a profile's inbox, each once;
+        returns how many."""
         today = today or date.today()
         due = (
             select(
@@ -215,9 +216,25 @@ class NotificationService:
             IngestionRun.status.in_(("failed", "interrupted")),
             IngestionRun.finished_at >= func.now() - func.make_interval(0, 0, 0, FAILED_RUN_LOOKBACK_DAYS),
         )
+        # A saved search paused after failing again and again: once per pause (its last run marks the pause).
+        paused = select(
+            SavedSearch.user_id,
+            literal(RUN_FAILED),
+            func.left(
+                literal("Saved search paused: ")
+                + SavedSearch.query
+                + func.coalesce(" — " + SavedSearch.pause_reason, ""),
+                MAX_TITLE,
+            ),
+            literal("search-paused:")
+            + func.cast(SavedSearch.id, Notification.title.type)
+            + ":"
+            + func.coalesce(func.cast(SavedSearch.last_run_at, Notification.title.type), ""),
+            literal(None, type_=Notification.job_pool_id.type),
+        ).where(SavedSearch.user_id == user_id, SavedSearch.paused.is_(True))
         added = 0
         with self._sessions.begin() as session:
-            for rows in (due, failed):
+            for rows in (due, failed, paused):
                 result = session.execute(
                     insert(Notification)
                     .from_select(["user_id", "kind", "title", "dedup_key", "job_pool_id"], rows)

@@ -169,3 +169,24 @@ def test_desktop_lines_never_flood() -> None:
     ]
     lines = desktop_lines(items, {user: "Sam"})
     assert lines == ["1 new for Sam, best 80 %", "2 new for Sam, best 80 %", "and 6 more in the inbox"]
+
+
+def test_a_paused_saved_search_notifies_once_per_pause(ctx) -> None:
+    from app.searches.schedule import Schedule
+
+    profile = ctx.profiles.add("Ana")
+    search = ctx.searches.add("Ana", "linkedin", "python developer", None, 10, Schedule(6))
+    assert ctx.notifications.sync(profile.id) == 0
+    with ctx.database.sessions.begin() as session:
+        session.execute(
+            text(
+                "UPDATE saved_search SET paused = true, last_run_at = now(), failures_in_a_row = 3, "
+                "pause_reason = '3 failures in a row; the last: out of credit (HTTP 402)' WHERE id = :id"
+            ),
+            {"id": search.id},
+        )
+    assert ctx.notifications.sync(profile.id) == 1
+    assert ctx.notifications.sync(profile.id) == 0  # the same pause is not told twice
+    (row,) = ctx.notifications.inbox(profile.id)
+    assert row.kind == RUN_FAILED
+    assert row.title.startswith("Saved search paused: python developer — 3 failures in a row")
