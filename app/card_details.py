@@ -12,9 +12,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.card_filter import MAX_TAGS, normalize_tags, parse_priority
+from app.cards import card_for
 from app.errors import InvalidInput, NotFound
 from db.engine import affected_rows
-from db.models import INTERVIEW_KINDS, Contact, Interview, PoolJob, User, UserJob
+from db.models import INTERVIEW_KINDS, Contact, Interview, PoolJob, UserJob
 
 INTERVIEW_KINDS_TEXT = "one of: " + ", ".join(INTERVIEW_KINDS)
 MAX_FIELD = 500
@@ -132,14 +133,7 @@ class CardDetailsService:
     def card_id(self, profile: str, job_pool_id: uuid.UUID) -> uuid.UUID:
         """The card of a profile (by name) for a pool job."""
         with self._sessions() as session:
-            link = session.scalar(
-                select(UserJob.id)
-                .join(User, User.id == UserJob.user_id)
-                .where(func.lower(User.name) == profile.strip().lower(), UserJob.job_pool_id == job_pool_id)
-            )
-        if link is None:
-            raise NotFound(f"Profile “{profile}” has no card for pool job {job_pool_id}.")
-        return link
+            return card_for(session, profile, job_pool_id)[0]
 
     def details(self, user_job_id: uuid.UUID) -> CardDetails:
         """Everything the detail pane's sections show for one card."""

@@ -13,7 +13,7 @@ from app.profiles import find_user
 from app.records import MoveResult
 from db.base import JobStatus
 from db.engine import affected_rows, run_prepared
-from db.models import User, UserJob
+from db.models import UserJob
 
 MIN_GAP = 1e-6
 MAX_NOTES = 100_000
@@ -243,13 +243,7 @@ class CardService:
     def move_job(self, profile: str, job_pool_id: uuid.UUID, status: JobStatus | str) -> MoveResult:
         """Move a profile's card for a pool job to the top of a column (the CLI's `move`)."""
         with self._sessions() as session:
-            link = session.scalar(
-                select(UserJob.id)
-                .join(User, User.id == UserJob.user_id)
-                .where(func.lower(User.name) == profile.strip().lower(), UserJob.job_pool_id == job_pool_id)
-            )
-        if link is None:
-            raise NotFound(f"Profile “{profile}” has no card for pool job {job_pool_id}.")
+            link, _user_id = card_for(session, profile, job_pool_id)
         return self.move([link], status, at_top=True)
 
     def set_notes(self, user_job_id: uuid.UUID, notes: str | None) -> None:
