@@ -64,6 +64,7 @@ class BoardController(QObject):
         self.has_loaded = False
         self._generation = 0
         self._reading: int | None = None  # the generation of a board read under way
+        self._moves_in_flight = 0  # moves sent to the writer thread and not answered yet
         self.orders: dict[JobStatus, str] = dict.fromkeys(STATUSES, ORDER_POSITION)
         hub.changed.connect(self._on_changes)
 
@@ -123,7 +124,8 @@ class BoardController(QObject):
             limits,
             dict(self.orders),
             report=False,
-            ordered=after_writes,
+            # A read while moves are on their way waits behind them, or it would bring the old columns back.
+            ordered=after_writes or self._moves_in_flight > 0,
             on_success=lambda pages: self._apply_board(generation, pages),
             on_failure=lambda exc: self._read_failed(generation, exc),
         )
@@ -242,6 +244,7 @@ class BoardController(QObject):
         arrived = [by_id[i] for i in ids if i in by_id and by_id[i].status != target.status]
         if arrived:
             self.cards_arrived.emit(arrived, target.status)
+        self._moves_in_flight += 1
         self.tasks.run(
             self._cards.move,
             ids,
@@ -300,6 +303,7 @@ class BoardController(QObject):
         return rest[:at] + ids + rest[at:] == current and (before is not None or target.fully_loaded)
 
     def _move_saved(self, pending: _PendingMove, result: MoveResult) -> None:
+        self._moves_in_flight -= 1
         target = self.models[pending.target]
         for card_id, position in zip(result.user_job_ids, result.positions, strict=False):
             card = target.card_at(target.row_of(card_id))
@@ -308,6 +312,7 @@ class BoardController(QObject):
         self.move_settled.emit(pending.ids, True)
 
     def _move_refused(self, pending: _PendingMove, exc: JobPoolError) -> None:
+        self._moves_in_flight -= 1
         one = len(pending.ids) == 1
         where = "It is back where it was." if one else "They are back where they were."
         noun = "card" if one else f"{len(pending.ids)} cards"

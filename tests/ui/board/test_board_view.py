@@ -292,3 +292,28 @@ def test_a_refused_move_rereads_the_board_behind_the_moves_still_queued(ctx, qtb
     assert controller.models[JobStatus.OFFER].row_of(ids[2]) >= 0
     assert all(model.row_of(ids[1]) == -1 for model in controller.models.values())
     tasks.shutdown()
+
+
+def test_a_board_read_asked_for_while_a_move_is_on_its_way_shows_the_move(board, qtbot):
+    import threading
+
+    view, _profile = board
+    controller = view.controller
+    card = controller.models[JobStatus.RECOMMENDED].card_at(0)
+    gate = threading.Event()
+    # Another write holds the writer thread, so the move waits in its queue while the board is read again.
+    controller.tasks.run(gate.wait, 10, ordered=True, report=False)
+    controller.move([card.user_job_id], JobStatus.OFFER)
+    seen: list[tuple[bool, bool]] = []
+
+    def columns_when_loaded() -> None:  # what the board shows the moment the read lands, before anything rereads
+        offer = {c.user_job_id for c in controller.models[JobStatus.OFFER].cards}
+        recommended = {c.user_job_id for c in controller.models[JobStatus.RECOMMENDED].cards}
+        seen.append((card.user_job_id in offer, card.user_job_id in recommended))
+
+    controller.loaded.connect(columns_when_loaded)
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        controller.reload()
+        gate.set()
+    qtbot.waitUntil(lambda: controller.tasks.active == 0, timeout=10_000)
+    assert seen[0] == (True, False)
