@@ -38,6 +38,7 @@ from app.migration.records import (
 )
 from app.migration.verify import verify_connection
 from app.notifications import MIGRATION, NotificationService
+from app.transactions import retry_conflicts
 from db.base import JobStatus
 from db.schema import SchemaState, upgrade_connection
 
@@ -316,40 +317,59 @@ class MigrationService:
         """The shape a migration and a rollback share: one transaction under the advisory lock, the state checked
         (done already, or not the state it starts from), an optional backup, the work, then the new schema state."""
         progress = _Steps(change.phases, on_progress)
-        with self._transaction(change.action) as connection:
-            progress.enter("lock")
-            self._lock(connection)
-            state = database_state(connection)
-            if state == change.done_state:
-                progress.done()
-                return already(state)
-            if state != change.from_state:
-                raise SchemaError(change.refusal(state))
-            path = None
-            if backup:
-                progress.enter("backup")
-                path = dump_database(
-                    connection,
-                    Path(backup_dir) if backup_dir else self.default_backup_dir,
-                    change.backup_label,
-                    lock_wait_ms=self.lock_timeout_ms,
-                    keep=self.backups_kept,
-                )
-            report = work(connection, progress, path)
-        self._database.state = change.result
+
+        def attempt() -> tuple[bool, R]:
+            with self._connection() as connection:
+                progress.enter("lock")
+                self._lock(connection)
+                state = database_state(connection)
+                if state == change.done_state:
+                    return False, already(state)
+                if state != change.from_state:
+                    raise SchemaError(change.refusal(state))
+                path = None
+                if backup:
+                    progress.enter("backup")
+                    path = dump_database(
+                        connection,
+                        Path(backup_dir) if backup_dir else self.default_backup_dir,
+                        change.backup_label,
+                        lock_wait_ms=self.lock_timeout_ms,
+                        keep=self.backups_kept,
+                    )
+                return True, work(connection, progress, path)
+
+        # Taking its table locks one by one, the change can deadlock with a window's read that started just
+        # before it (the read holds one table and waits for the next). PostgreSQL then aborts one of the two;
+        # when it is the change, nothing was written, so it starts again once the read is gone.
+        with self._readable_errors(change.action):
+            changed, report = retry_conflicts(attempt)
+        if changed:
+            self._database.state = change.result
         progress.done()
         return report
 
     @contextmanager
+    def _connection(self, *, read_only: bool = False) -> Iterator[Connection]:
+        """One transaction with a lock timeout and no statement timeout."""
+        with self._database.engine.connect() as connection, connection.begin():
+            if read_only:  # the server itself then refuses any write
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(self.lock_timeout_ms)}")
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            yield connection
+
+    @contextmanager
     def _transaction(self, action: str, *, read_only: bool = False) -> Iterator[Connection]:
         """One transaction with a lock timeout; database errors become one readable message."""
+        with self._readable_errors(action), self._connection(read_only=read_only) as connection:
+            yield connection
+
+    @contextmanager
+    def _readable_errors(self, action: str) -> Iterator[None]:
+        """Database errors become one readable message saying nothing was changed."""
         try:
-            with self._database.engine.connect() as connection, connection.begin():
-                if read_only:  # the server itself then refuses any write
-                    connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-                connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(self.lock_timeout_ms)}")
-                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
-                yield connection
+            yield
         except JobPoolError:
             raise
         except (DBAPIError, psycopg.Error) as exc:

@@ -184,3 +184,39 @@ def test_rollback_of_a_database_that_was_never_migrated(db_url, tmp_path) -> Non
             MigrationService(opened).rollback(backup=False)
     finally:
         opened.close()
+
+
+def test_a_rollback_that_deadlocks_with_a_read_in_flight_starts_again_and_succeeds(legacy_db, service) -> None:
+    """A window's read holding user_job and then asking for job_pool crosses the rollback taking its locks one by
+    one: PostgreSQL aborts the rollback (the first to wait); it must start again rather than fail."""
+    import threading
+
+    import psycopg
+
+    service.migrate(backup=False)
+    dsn = legacy_db.url.replace("postgresql+psycopg://", "postgresql://")
+    outcome: dict[str, object] = {}
+    with psycopg.connect(dsn) as reader, psycopg.connect(dsn, autocommit=True) as watcher:
+        reader.execute("SELECT count(*) FROM user_job").fetchone()  # the read holds user_job, in one transaction
+
+        def roll_back() -> None:
+            try:
+                outcome["report"] = service.rollback(backup=False)
+            except Exception as exc:  # the failure is the assertion below
+                outcome["error"] = exc
+
+        runner = threading.Thread(target=roll_back)
+        runner.start()
+        waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'user_job'::regclass"
+        for _ in range(600):  # the rollback holds job_pool and waits for user_job
+            if watcher.execute(waiting).fetchone()[0]:
+                break
+            threading.Event().wait(0.05)
+        else:
+            raise AssertionError("the rollback never waited for the read")
+        reader.execute("SELECT count(*) FROM job_pool").fetchone()  # now the read waits for the rollback: deadlock
+        reader.commit()
+        runner.join(timeout=60)
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["report"].rolled_back
+    assert service.state() == "legacy_v1"

@@ -38,6 +38,12 @@ def _column(table, column: int) -> list[str]:
     return [table.item(row, column).text() for row in range(table.rowCount())]
 
 
+def _click(qtbot, button) -> None:
+    """Click a button the way a person does: once it can be clicked (the dialog rereads its state after each step)."""
+    qtbot.waitUntil(button.isEnabled, timeout=30_000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
 def _open_dialog(window, qtbot) -> MigrationDialog:
     dialog = window.open_dialog("migration")
     assert isinstance(dialog, MigrationDialog)
@@ -63,7 +69,7 @@ def test_preview_migrate_verify_and_roll_back_from_the_dialog(window, legacy_db,
 
     steps = []
     dialog.step.connect(steps.append)
-    qtbot.mouseClick(dialog.migrate_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, dialog.migrate_button)
     assert dialog.busy and not dialog.close_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
     report = dialog.report
@@ -80,7 +86,7 @@ def test_preview_migrate_verify_and_roll_back_from_the_dialog(window, legacy_db,
     qtbot.waitUntil(lambda: len(window.profiles) == 7, timeout=20_000)
     assert dialog.rollback_button.isEnabled() and not dialog.migrate_button.isEnabled()
 
-    qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, dialog.rollback_button)
     qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
     assert window.prompts.confirmations and "Roll back to the v1 schema" in window.prompts.confirmations[0]
     assert dialog.rollback_report.restored_rows == 17
@@ -97,7 +103,7 @@ def test_a_failed_backup_is_shown_and_nothing_changes(window, legacy_db, qtbot) 
     legacy_db.data_dir.mkdir(parents=True, exist_ok=True)
     (legacy_db.data_dir / "backups").write_text("a file where the backups folder should be")
     dialog = _open_dialog(window, qtbot)
-    qtbot.mouseClick(dialog.migrate_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, dialog.migrate_button)
     qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=30_000)
     assert dialog.error_label.text().startswith("The backup failed")
     assert dialog.report is None and dialog.migrate_button.isEnabled() and not dialog.busy
@@ -108,7 +114,7 @@ def test_a_failed_backup_is_shown_and_nothing_changes(window, legacy_db, qtbot) 
 def test_without_backup_and_already_migrated(window, legacy_db, qtbot) -> None:
     dialog = _open_dialog(window, qtbot)
     dialog.backup_box.setChecked(False)
-    qtbot.mouseClick(dialog.migrate_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, dialog.migrate_button)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
     assert dialog.backup_label.text() == "No backup was taken."
     assert not (legacy_db.data_dir / "backups").exists()
@@ -125,7 +131,7 @@ def test_without_backup_and_already_migrated(window, legacy_db, qtbot) -> None:
 def _migrate_in_dialog(window, qtbot) -> MigrationDialog:
     dialog = _open_dialog(window, qtbot)
     dialog.backup_box.setChecked(False)
-    qtbot.mouseClick(dialog.migrate_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, dialog.migrate_button)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60_000)
     return dialog
 
@@ -149,7 +155,7 @@ def test_after_a_rollback_the_window_needs_a_migration_again_without_errors(wind
     assert window.status.cards_label.text().startswith(window.current_profile.name)
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+        _click(qtbot, dialog.rollback_button)
         qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
         qtbot.waitUntil(
             lambda: (
@@ -183,7 +189,7 @@ def test_the_rollback_says_what_it_cannot_keep_and_counts_in_proper_plurals(wind
                 "(SELECT id FROM user_job WHERE legacy_job_id IS NOT NULL ORDER BY id LIMIT 1)"
             )
         )
-    qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, dialog.rollback_button)
     qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
     question = window.prompts.confirmations[-1]
     for lost in ("résumés", "ingestion history", "order of cards", "skills", "apply page"):
@@ -199,10 +205,13 @@ def test_the_rollback_says_what_it_cannot_keep_and_counts_in_proper_plurals(wind
 
 def test_a_note_typed_just_before_the_rollback_is_carried_back(window, legacy_db, qtbot) -> None:
     dialog = _migrate_in_dialog(window, qtbot)
-    qtbot.waitUntil(lambda: _settled(window) and window.detail.card is not None, timeout=60_000)
+    qtbot.waitUntil(
+        lambda: _settled(window) and window.detail.card is not None and dialog.rollback_button.isEnabled(),
+        timeout=60_000,
+    )
     window.detail.notes_edit.setPlainText("Typed right before rolling back")  # not saved yet: autosave waits
     assert window.notes.text_for(window.detail.card.user_job_id) is not None
-    qtbot.mouseClick(dialog.rollback_button, Qt.MouseButton.LeftButton)
+    _click(qtbot, dialog.rollback_button)
     qtbot.waitUntil(lambda: dialog.rollback_report is not None, timeout=60_000)
     qtbot.waitUntil(lambda: _settled(window), timeout=30_000)
     rows = query(legacy_db.url, "SELECT count(*) AS n FROM job WHERE notes = 'Typed right before rolling back'")
