@@ -1,7 +1,8 @@
 """Changes made elsewhere (another desktop, another window, the CLI), heard through LISTEN/NOTIFY.
 
 Triggers on user_job (revision 0009) send `{"profile": id, "cards": [ids] | null}` on the `jobpool_changes`
-channel after every statement that adds, moves, edits or removes cards. A listener keeps one extra connection in
+channel after every statement that adds, moves, edits or removes cards; a trigger on notification (revision 0014)
+sends `{"inbox": id}` after a statement that adds rows to a profile's inbox. A listener keeps one extra connection in
 a worker thread; when that connection is lost it reconnects with a growing pause and reports a resync, because
 notifications sent while nobody listened are gone: the board reloads to catch up.
 """
@@ -32,10 +33,22 @@ class CardsChanged:
     cards: frozenset[uuid.UUID] | None
 
 
-def parse_payload(payload: str) -> CardsChanged | None:
+@dataclass(frozen=True)
+class InboxChanged:
+    """One statement added rows to a profile's notifications inbox."""
+
+    profile_id: uuid.UUID
+
+
+Change = CardsChanged | InboxChanged
+
+
+def parse_payload(payload: str) -> Change | None:
     """The change a notification announces, or None for a payload this version does not understand."""
     try:
         data = json.loads(payload)
+        if "inbox" in data:
+            return InboxChanged(uuid.UUID(str(data["inbox"])))
         profile = uuid.UUID(str(data["profile"]))
         cards = data.get("cards")
         ids = None if cards is None else frozenset(uuid.UUID(str(card)) for card in cards)
@@ -58,7 +71,7 @@ class ChangeListener:
     def __init__(
         self,
         url: str,
-        on_change: Callable[[CardsChanged], None],
+        on_change: Callable[[Change], None],
         on_resync: Callable[[], None] = lambda: None,
         *,
         poll_s: float = 0.25,

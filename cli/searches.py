@@ -34,7 +34,7 @@ def search_json(search: SavedSearchRecord) -> dict:
     """A saved search as `searches list --json` prints it."""
     return {
         "id": str(search.id),
-        "profiles": [search.profile],
+        "profiles": list(search.profiles),
         "actor": search.actor,
         "query": search.query,
         "location": search.location,
@@ -67,11 +67,11 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
             )
         else:
             print_table(
-                ["ID", "PROFILE", "ACTOR", "QUERY", "LOCATION", "SCHEDULE", "NEXT RUN", "LAST OUTCOME"],
+                ["ID", "PROFILES", "ACTOR", "QUERY", "LOCATION", "SCHEDULE", "NEXT RUN", "LAST OUTCOME"],
                 [
                     [
                         s.id,
-                        s.profile,
+                        ", ".join(s.profiles),
                         s.actor,
                         truncate(s.query, 30),
                         truncate(s.location, 20),

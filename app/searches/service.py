@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -37,6 +38,9 @@ class SavedSearchRecord:
     last_error: str | None
     paused: bool
     pause_reason: str | None
+    # The profiles one run of these criteria serves: this search's own first, then every other profile (visible to
+    # the reader) that saved the same criteria; their runs within the freshness window are served from the pool.
+    profiles: tuple[str, ...]
 
     @property
     def every_hours(self) -> int | None:
@@ -62,6 +66,21 @@ def parse_search_id(value: str | uuid.UUID) -> uuid.UUID:
         return uuid.UUID(value.strip())
     except ValueError:
         raise InvalidInput(f"not a saved search id: {value!r}") from None
+
+
+def _profiles_by_criteria(session: Session, keys: set[str]) -> dict[str, set[str]]:
+    """The names of the profiles with a saved search of each criteria key (row-level security limits them to the
+    profiles the reader may see)."""
+    sharing: dict[str, set[str]] = {}
+    if keys:
+        rows = session.execute(
+            select(SavedSearch.criteria_key, User.name)
+            .join(User, User.id == SavedSearch.user_id)
+            .where(SavedSearch.criteria_key.in_(keys))
+        )
+        for key, name in rows:
+            sharing.setdefault(key, set()).add(name)
+    return sharing
 
 
 class SavedSearchService:
@@ -116,7 +135,9 @@ class SavedSearchService:
         with self._sessions() as session:
             if profile is not None:
                 stmt = stmt.where(SavedSearch.user_id == find_user(session, profile).id)
-            return [self._record(row, name) for row, name in session.execute(stmt)]
+            found = session.execute(stmt).all()
+            sharing = _profiles_by_criteria(session, {row.criteria_key for row, _name in found})
+            return [self._record(row, name, sharing.get(row.criteria_key, ())) for row, name in found]
 
     def get(self, search_id: str | uuid.UUID) -> SavedSearchRecord:
         """One saved search."""
@@ -127,7 +148,8 @@ class SavedSearchService:
             ).first()
             if found is None:
                 raise NotFound(f"No saved search {sid}.")
-            return self._record(found[0], found[1])
+            sharing = _profiles_by_criteria(session, {found[0].criteria_key})
+            return self._record(found[0], found[1], sharing.get(found[0].criteria_key, ()))
 
     def remove(self, search_id: str | uuid.UUID) -> None:
         """Delete a saved search; its past runs stay in the ingestion history."""
@@ -167,8 +189,9 @@ class SavedSearchService:
             return [IngestionHistory.record(run, name) for run, name in session.execute(stmt)]
 
     @staticmethod
-    def _record(row: SavedSearch, profile: str) -> SavedSearchRecord:
+    def _record(row: SavedSearch, profile: str, sharing: Iterable[str] = ()) -> SavedSearchRecord:
         at: time | None = row.at_time
+        others = sorted({name for name in sharing if name != profile}, key=lambda name: (name.casefold(), name))
         return SavedSearchRecord(
             id=row.id,
             profile=profile,
@@ -183,4 +206,5 @@ class SavedSearchService:
             last_error=row.last_error,
             paused=row.paused,
             pause_reason=row.pause_reason,
+            profiles=(profile, *others),
         )

@@ -10,7 +10,8 @@ import uuid
 import psycopg
 import pytest
 
-from app.changes import CardsChanged, ChangeListener, libpq_url, parse_payload
+from app.changes import CardsChanged, ChangeListener, InboxChanged, libpq_url, parse_payload
+from app.notifications import RUN_FAILED
 from app.records import JobStatus
 from tests.support.synthetic import linkedin_items
 
@@ -67,8 +68,41 @@ def test_listening_resumes_after_the_connection_is_lost_and_asks_for_a_resync(ct
     assert changes.get(timeout=1) == CardsChanged(profile, frozenset(cards))
 
 
+def test_rows_added_to_an_inbox_are_heard_once_per_profile_and_statement(ctx, heard):
+    _listener, changes, _resynced = heard
+    ana, bo = ctx.profiles.add("Ana").id, ctx.profiles.add("Bo").id
+    assert ctx.notifications.post(ana, RUN_FAILED, "Failed: test", "t:1")
+    assert changes.get(timeout=1) == InboxChanged(ana)
+    assert not ctx.notifications.post(ana, RUN_FAILED, "Failed: test", "t:1")  # already there: nothing added
+    assert ctx.notifications.post_all("migration", "Migrated", "t:all") == 2
+    assert {changes.get(timeout=1), changes.get(timeout=1)} == {InboxChanged(ana), InboxChanged(bo)}
+    ctx.notifications.mark_read(ana)  # read or told: updates, not announced
+    ctx.notifications.take_undelivered()
+    ctx.notifications.sync(ana)  # a look that finds nothing new
+    assert ctx.notifications.post(bo, RUN_FAILED, "Failed: again", "t:2")
+    assert changes.get(timeout=1) == InboxChanged(bo)
+    assert changes.empty()
+
+
+def test_an_inbox_payload_names_a_profile():
+    profile = uuid.uuid4()
+    assert parse_payload(f'{{"inbox": "{profile}"}}') == InboxChanged(profile)
+    assert parse_payload('{"inbox": "nope"}') is None
+
+
 @pytest.mark.parametrize(
-    "payload", ["", "not json", "[]", '{"profile": "nope"}', '{"cards": []}', '{"profile": 1, "cards": "x"}']
+    "payload",
+    [
+        "",
+        "not json",
+        "[]",
+        '["inbox"]',
+        '"inbox"',
+        '{"profile": "nope"}',
+        '{"cards": []}',
+        '{"profile": 1, "cards": "x"}',
+        '{"inbox": ["x"]}',
+    ],
 )
 def test_a_payload_it_does_not_understand_is_ignored(payload):
     assert parse_payload(payload) is None

@@ -83,6 +83,40 @@ def test_searches_add_list_remove(jobpool, db_url) -> None:
     assert gone.returncode == 1 and len(gone.stderr.strip().splitlines()) == 1 and "Traceback" not in gone.stderr
 
 
+def test_searches_list_names_every_profile_one_run_serves(jobpool, db_url) -> None:
+    for name in ("Ana", "Ben", "Cy"):
+        assert jobpool(db_url, "profiles", "add", name).returncode == 0
+    ana = _save(
+        jobpool, db_url, "Ana", "--query", "Data Engineer", "--location", "Remote", "--max", "30", "--every", "24"
+    )
+    # The same criteria written differently (case, spaces) and on another schedule: one run serves both.
+    ben = _save(
+        jobpool, db_url, "Ben", "--query", "data  engineer", "--location", "remote", "--max", "30", "--every", "8"
+    )
+    ben_berlin = _save(jobpool, db_url, "Ben", "--query", "Data Engineer", "--location", "Berlin", "--every", "8")
+    cy = _save(jobpool, db_url, "Cy", "--query", "Data Engineer", "--location", "Remote", "--max", "50", "--every", "8")
+
+    listed = {item["id"]: item for item in json.loads(jobpool(db_url, "searches", "list", "--json").stdout)}
+    assert {search_id: item["profiles"] for search_id, item in listed.items()} == {
+        ana: ["Ana", "Ben"],
+        ben: ["Ben", "Ana"],  # the search's own profile first
+        ben_berlin: ["Ben"],
+        cy: ["Cy"],  # another --max is another run
+    }
+
+    bens = json.loads(jobpool(db_url, "searches", "list", "--profile", "Ben", "--json").stdout)
+    assert sorted((item["id"], item["profiles"]) for item in bens) == sorted(
+        [(ben, ["Ben", "Ana"]), (ben_berlin, ["Ben"])]
+    )
+    text = jobpool(db_url, "searches", "list", "--profile", "Ben").stdout
+    assert "PROFILES" in text.splitlines()[0]
+    assert [line.split()[1:3] for line in text.splitlines()[1:] if line.startswith(ben)] == [["Ben,", "Ana"]]
+
+    assert jobpool(db_url, "searches", "remove", ana).returncode == 0  # an id still names one profile's search
+    after = {item["id"]: item["profiles"] for item in json.loads(jobpool(db_url, "searches", "list", "--json").stdout)}
+    assert after == {ben: ["Ben"], ben_berlin: ["Ben"], cy: ["Cy"]}
+
+
 @pytest.mark.parametrize(
     "args",
     [

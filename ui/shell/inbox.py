@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject
@@ -10,6 +11,7 @@ from PySide6.QtGui import QAction
 from app.notifications import InboxCheck, InboxItem
 from app.settings import load_notification_settings
 from ui.shell.inbox_notifier import InboxNotifier
+from ui.support.timers import single_shot_timer
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLineEdit
@@ -34,6 +36,11 @@ class InboxWindow(Protocol):
         """The profile shown."""
         ...
 
+    @property
+    def schema_changing(self) -> bool:
+        """Whether a rollback runs (nothing may read or write the tables until it ends)."""
+        ...
+
     def switch_profile(self, profile: Profile | None) -> None:
         """Show another profile's board."""
         ...
@@ -47,13 +54,17 @@ class InboxWindow(Protocol):
         ...
 
 
+CHECK_DELAY_MS = 300  # a look asked for by a change waits this long for more reasons to look
+
+
 def bell_text(unread: int) -> str:
     """ "Inbox" or "Inbox 3"."""
     return f"Inbox {unread:,}" if unread else "Inbox"
 
 
 class InboxBell(QObject):
-    """Looks at the inboxes when the window rereads its figures; shows the count, tells the desktop, opens cards."""
+    """Looks at the inboxes when asked (a profile switch, a finished ingestion, new rows heard, a timer); shows the
+    count, tells the desktop, opens cards."""
 
     def __init__(self, window: InboxWindow, action: QAction, notifier: InboxNotifier, parent: QObject) -> None:
         super().__init__(parent)
@@ -62,20 +73,41 @@ class InboxBell(QObject):
         self.notifier = notifier
         self.unread = 0
         self.checks = 0  # finished looks (tests wait on it)
+        # Several reasons to look in a row (an ingestion's change-set, then its rows heard) cost one look.
+        self._soon = single_shot_timer(self, CHECK_DELAY_MS, self.check)
         action.triggered.connect(lambda _checked=False: self.open_inbox())
         notifier.clicked.connect(self._desktop_clicked)
         self._show_count(0)
 
-    def check(self) -> None:
-        """Bring due follow-ups and failed runs into every profile's inbox, then count and notify (background)."""
+    @property
+    def check_pending(self) -> bool:
+        """Whether a look is asked for and not started yet."""
+        return self._soon.isActive()
+
+    def check_soon(self) -> None:
+        """Look at the inboxes shortly (not during a schema change)."""
+        if not self.window.schema_changing and not self.window.ctx.needs_migration and not self._soon.isActive():
+            self._soon.start()
+
+    def cancel_pending(self) -> None:
+        """Forget a look asked for and not started (a schema change begins, the window closes)."""
+        self._soon.stop()
+
+    def check(self) -> asyncio.Task | None:
+        """Bring due follow-ups and failed runs into every profile's inbox, then count and notify (background);
+        None when nothing was started (a schema change runs or the database needs a migration)."""
+        self._soon.stop()
         window = self.window
-        if window.ctx.needs_migration:
-            return
+        if window.ctx.needs_migration or window.schema_changing:
+            return None
         current = window.current_profile
-        window.tasks.run(
+        # On the writer thread: a rollback runs there too, so a look never holds locks while one runs (its
+        # ACCESS EXCLUSIVE locks would wait for the look, or the two deadlock and the rollback is cancelled).
+        return window.tasks.run(
             window.ctx.notifications.check,
             [p.id for p in window.profiles],
             current.id if current else None,
+            ordered=True,
             report=False,
             on_success=lambda found: self._checked(found, current),
         )

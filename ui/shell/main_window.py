@@ -284,7 +284,8 @@ class MainWindow(QMainWindow):
             self.detail.tracking_section.ask_ics_path = lambda suggested: self.prompts.ics_target(suggested)
         self.tasks.failed.connect(self.message_bar.show_message)
         self.tasks.busy_changed.connect(self.status.set_busy)
-        self.hub.changed.connect(lambda _changes: self.refresh_status())
+        self.hub.changed.connect(self._changes_arrived)
+        self.hub.inbox_changed.connect(self._inbox_heard)
         self.hub.database_lost.connect(self._database_lost)
         self.db_banner.retry_requested.connect(self._retry_database)
 
@@ -347,6 +348,7 @@ class MainWindow(QMainWindow):
         # Stop every read first (the pool tables are gone), then switch: reads already under way are ignored.
         self._status_timer.stop()
         self.search_timer.stop()
+        self.inbox.cancel_pending()
         self._schema_changing = False
         self.status.clear_figures()
         self.current_profile = None
@@ -468,6 +470,17 @@ class MainWindow(QMainWindow):
                 self.ctx.cards.mark_seen, self.current_profile.id, ordered=True, changes=ChangeSet(board=True)
             )
 
+    def _changes_arrived(self, changes: ChangeSet) -> None:
+        self.refresh_status()
+        if changes.ingestion:
+            # The run's grouped new-job rows are written by the time its change-set is broadcast.
+            self.inbox.check_soon()
+
+    def _inbox_heard(self, profile_id: uuid.UUID | None) -> None:
+        """Rows were added to an inbox (here, on another desktop or by `run-due`): the bell counts them now."""
+        if profile_id is None or any(p.id == profile_id for p in self.profiles):
+            self.inbox.check_soon()
+
     # -- status bar and database health ----------------------------------------------------------------
     def refresh_status(self) -> None:
         """Reread the status bar figures soon (several changes in a row cost one query)."""
@@ -480,12 +493,19 @@ class MainWindow(QMainWindow):
         self._schema_changing = True
         self._status_timer.stop()
         self.search_timer.stop()
+        self.inbox.cancel_pending()
 
     def end_schema_change(self) -> None:
         """The schema change failed or ended without a switch: read the board and figures again."""
         self._schema_changing = False
         self.refresh_profiles()
         self.refresh_board()
+        self.inbox.check_soon()  # rows heard of meanwhile were not looked at
+
+    @property
+    def schema_changing(self) -> bool:
+        """Whether a rollback runs: nothing reads or writes the tables until it ends."""
+        return self._schema_changing
 
     @property
     def status_read_pending(self) -> bool:
@@ -717,6 +737,7 @@ class MainWindow(QMainWindow):
             dialog.cancel()  # a running import stops after its current batch instead of outliving the window
         self._status_timer.stop()
         self.search_timer.stop()
+        self.inbox.cancel_pending()
         unsaved = self.notes.flush_blocking()
         if unsaved:
             log.warning("%d note(s) kept in the settings for the next start", len(unsaved))

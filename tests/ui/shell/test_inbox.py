@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from app.notifications import NEW_JOBS, RUN_FAILED
 from app.records import JobStatus
 from app.settings import NotificationSettings, save_notification_settings
+from tests.support.matching_samples import JOBS, PYTHON_RESUME
 from tests.ui.helpers import ScriptedPrompts, seed_profile
 from ui.board.column_model import CARD_ROLE
 from ui.dialogs.inbox_dialog import InboxDialog
@@ -52,6 +55,62 @@ def test_the_bell_counts_and_the_desktop_hears_each_row_once(window, ctx, qtbot)
     window.notifier.last_message = None
     _check(window, qtbot)
     assert window.notifier.last_message is None  # told once
+
+
+def test_an_import_in_the_window_raises_the_bell_count_without_waiting_for_the_timer(window, ctx, qtbot, tmp_path):
+    alex = window.current_profile
+    ctx.matching.resumes.set_resume(alex.id, PYTHON_RESUME)
+    dataset = tmp_path / "python-jobs.json"
+    dataset.write_text(json.dumps(JOBS), encoding="utf-8")
+    assert window.inbox.action.text() == "Inbox" and window._due_timer.remainingTime() > 60_000
+    window.live_changes.stop()  # the run's own change-set does it, not the rows heard back from the database
+
+    dialog = window.import_dataset(str(dataset))
+    qtbot.waitUntil(lambda: dialog.finished_running, timeout=60_000)
+    assert dialog.result_value is not None and dialog.result_value.links_created == len(JOBS), dialog.message.text()
+    (row,) = ctx.notifications.inbox(alex.id)
+    assert row.kind == NEW_JOBS and row.title.startswith("3 new for Alex, best ")
+    qtbot.waitUntil(lambda: window.inbox.action.text() == "Inbox 1", timeout=10_000)
+    assert window.inbox.unread == 1
+    qtbot.waitUntil(lambda: window.notifier.last_message == row.title, timeout=10_000)
+
+
+def test_rows_added_elsewhere_reach_the_bell_when_heard(window, ctx, qtbot) -> None:
+    bo = ctx.profiles.get("Bo")
+    alex = window.current_profile
+    # Another desktop (or `run-due`) writes through its own connection: the window hears it through LISTEN/NOTIFY.
+    ctx.notifications.post(bo.id, RUN_FAILED, "Failed: apify:indeed — out of credit", "elsewhere:bo")
+    qtbot.waitUntil(lambda: window.notifier.last_message == "Failed: apify:indeed — out of credit", timeout=10_000)
+    assert window.inbox.action.text() == "Inbox"  # Bo's row: the bell counts the profile shown
+    ctx.notifications.post(alex.id, NEW_JOBS, "4 new for Alex, best 77 %", "elsewhere:alex")
+    qtbot.waitUntil(lambda: window.inbox.action.text() == "Inbox 1", timeout=10_000)
+
+
+def test_no_look_starts_during_a_schema_change_and_looks_queue_behind_the_writer(
+    window, ctx, qtbot, monkeypatch
+) -> None:
+    alex = window.current_profile
+    window.begin_schema_change()
+    window.hub.inbox_changed.emit(alex.id)
+    window.inbox.check_soon()
+    assert not window.inbox.check_pending
+    assert window.inbox.check() is None  # a rollback may be running: nothing is started, no lock is taken
+    window.end_schema_change()
+    assert window.inbox.check_pending  # what was heard meanwhile is looked at afterwards
+
+    # A look runs on the writer thread, where a rollback runs: it can never hold locks while one does.
+    threads: list[str] = []
+    real_check = ctx.notifications.check
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(ctx.notifications, "check", recorded)
+    before = window.inbox.checks
+    window.inbox.check()
+    qtbot.waitUntil(lambda: window.inbox.checks > before, timeout=10_000)
+    assert threads and all(name.startswith("jobpool-writer") for name in threads)
 
 
 def test_quiet_hours_keep_the_desktop_silent_but_the_inbox_gets_the_row(window, ctx, qtbot) -> None:
