@@ -1,5 +1,6 @@
 """The insights service: funnel, response rates, weekly activity, stage times and stale cards, read from the
-status history (`status_event`, written by triggers on `user_job`, revision 0005) in set-based SQL.
+status history (`status_event`, written by triggers on `user_job`, revision 0005) and what triggers keep from it
+per card and per stay (`card_progress`, `status_event.left_at`, revision 0014) in set-based SQL.
 
 Definitions (one place, so the window, the CLI and the tests agree):
 - A card *reached* a stage when its history holds a move into it or into a later stage (Applied < Interviewing <
@@ -61,47 +62,53 @@ SENIORITY_WORDS = (
 )
 
 
-def _family_sql() -> str:
-    head = "split_part(split_part(split_part(split_part(jp.title, ' - ', 1), ' – ', 1), ' (', 1), ', ', 1)"
+def _family_sql(title: str = "jp.title") -> str:
+    head = f"split_part(split_part(split_part(split_part({title}, ' - ', 1), ' – ', 1), ' (', 1), ', ', 1)"
     expression = f"' ' || lower({head}) || ' '"
     for word in SENIORITY_WORDS:
         expression = f"replace({expression}, ' {word} ', ' ')"
     return f"coalesce(nullif(trim({expression}), ''), '(no title)')"
 
 
-# The profile's events; one row per card with its first arrival in each stage (outcomes are followed past the
-# range: the range picks who applied, not how long they may take to hear back); the cohort with its pool job.
-_CARDS = f"""
-ev AS (
-    SELECT e.id, e.user_job_id, e.at, e.from_status, e.to_status
-    FROM status_event e JOIN user_job uj ON uj.id = e.user_job_id
+# The profile's cards that reached Applied, with their first arrival in each stage (card_progress, kept by triggers
+# on the history: revision 0014; outcomes are followed past the range: the range picks who applied, not how long
+# they may take to hear back); the cohort with its pool job (for the collisions across profiles).
+_PROGRESS = """
+progress AS (
+    SELECT p.user_job_id, p.applied_at, p.interviewing_at AS interview_at, p.offer_at, uj.user_id, uj.job_pool_id
+    FROM card_progress p JOIN user_job uj ON uj.id = p.user_job_id
     WHERE uj.user_id = ANY(:users)
-),
-per_card AS (
-    SELECT user_job_id,
-           min(at) FILTER (WHERE to_status IN ('applied', 'interviewing', 'offer')) AS applied_at,
-           min(at) FILTER (WHERE to_status IN ('interviewing', 'offer')) AS interview_at,
-           min(at) FILTER (WHERE to_status = 'offer') AS offer_at
-    FROM ev GROUP BY user_job_id
-),
+)"""
+_RANGE = "WHERE p.applied_at >= :since AND p.applied_at < :until"
+_NO_RANGE = "WHERE p.applied_at IS NOT NULL"
+_COHORT = f"""
 cohort AS (
-    SELECT p.*, uj.user_id, uj.job_pool_id, jp.title, {_family_sql()} AS family,
+    SELECT p.*, jp.title, coalesce(nullif(trim(jp.company), ''), '(no company)') AS company
+    FROM progress p JOIN job_pool jp ON jp.id = p.job_pool_id
+    {_RANGE}
+)"""
+_CARDS = _PROGRESS + "," + _COHORT
+
+# Every figure of a profile in one statement, each as JSON: the funnel and the response figures overall, by
+# source, by company and by title family (GROUPING(source, company, family): 7 overall, 3 by source, 5 by company,
+# 6 by title family) over the cohort; weekly activity and stage times over the events inside the range (read once,
+# materialized); applications this week and month. A stay ends at the card's next event (status_event.left_at);
+# stays still open, or ending after the range, are left out (their length is not known yet). A title's family is
+# worked out once per distinct title (a profile's cards share titles; the string functions cost about 1 µs a row).
+_FIGURES = f"""WITH {_PROGRESS.replace("progress AS (", "progress AS MATERIALIZED (")},
+cards AS (
+    SELECT p.*, jp.title,
            coalesce(nullif(jp.source, ''), 'unknown') AS source,
            coalesce(nullif(trim(jp.company), ''), '(no company)') AS company,
            (p.interview_at IS NOT NULL AND p.interview_at <= p.applied_at + make_interval(days => :response_days))
                AS responded,
            extract(epoch FROM p.interview_at - p.applied_at) / 86400.0 AS response_days
-    FROM per_card p JOIN user_job uj ON uj.id = p.user_job_id JOIN job_pool jp ON jp.id = uj.job_pool_id
-    WHERE p.applied_at >= :since AND p.applied_at < :until
-)"""
-
-# Every figure of a profile in one statement: the events are read once (materialized), then the funnel and the
-# response figures overall, by source, by company and by title family (GROUPING(source, company, family): 7
-# overall, 3 by source, 5 by company, 6 by title family), weekly activity, stage times and applications this
-# week and month, each as JSON. A stay ends at the card's next event; stays still open are left out (their
-# length is not known yet).
-_READ_ONCE = _CARDS.replace("ev AS (", "ev AS MATERIALIZED (").replace("per_card AS (", "per_card AS MATERIALIZED (")
-_FIGURES = f"""WITH {_READ_ONCE},
+    FROM progress p JOIN job_pool jp ON jp.id = p.job_pool_id
+    {_RANGE}
+),
+families AS (
+    SELECT title, {_family_sql("title")} AS family FROM (SELECT DISTINCT title FROM cards) t
+),
 funnel AS (
     SELECT GROUPING(source, company, family) AS grouping, source, company, family,
            count(*) AS applied,
@@ -109,8 +116,13 @@ funnel AS (
            count(*) FILTER (WHERE offer_at IS NOT NULL) AS offer,
            count(*) FILTER (WHERE responded) AS responded,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY response_days) FILTER (WHERE responded) AS median
-    FROM cohort
+    FROM cards c JOIN families f USING (title)
     GROUP BY GROUPING SETS ((), (source), (company), (family))
+),
+ev AS MATERIALIZED (
+    SELECT e.user_job_id, e.at, e.left_at, e.from_status, e.to_status
+    FROM status_event e JOIN user_job uj ON uj.id = e.user_job_id
+    WHERE uj.user_id = ANY(:users) AND e.at >= :since AND e.at < :until
 ),
 card_week AS (
     SELECT (date_trunc('week', e.at AT TIME ZONE 'UTC'))::date AS week, e.user_job_id,
@@ -120,7 +132,6 @@ card_week AS (
            bool_or(e.to_status = 'offer') AS offers,
            bool_or(e.to_status = 'rejected') AS rejections
     FROM ev e
-    WHERE e.at >= :since AND e.at < :until
     GROUP BY 1, 2
 ),
 weekly AS (
@@ -129,34 +140,28 @@ weekly AS (
            count(*) FILTER (WHERE rejections) AS rejections
     FROM card_week GROUP BY 1
 ),
-stay AS (
-    SELECT e.to_status::text AS status, e.at,
-           extract(epoch FROM lead(e.at) OVER (PARTITION BY e.user_job_id ORDER BY e.at, e.id) - e.at) / 86400.0
-               AS days
-    FROM ev e
-    WHERE e.at < :until
-),
 stages AS (
-    SELECT status, count(*) AS stays, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median
-    FROM stay WHERE days IS NOT NULL AND at >= :since
-    GROUP BY status
+    SELECT to_status::text AS status, count(*) AS stays,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at) / 86400.0) AS median
+    FROM ev WHERE left_at < :until
+    GROUP BY 1
 ),
 apps AS (
     SELECT count(*) FILTER (WHERE applied_at >= date_trunc('week', :now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
                AS week,
            count(*) FILTER (WHERE applied_at >= date_trunc('month', :now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
                AS month
-    FROM per_card WHERE applied_at <= :now
+    FROM progress WHERE applied_at <= :now
 )
 SELECT (SELECT json_agg(f) FROM funnel f) AS funnel,
        (SELECT json_agg(w ORDER BY w.week) FROM weekly w) AS weekly,
        (SELECT json_agg(s) FROM stages s) AS stages,
        (SELECT row_to_json(a) FROM apps a) AS apps"""
 
-_APPLICATIONS = f"""WITH {_CARDS}
+_APPLICATIONS = f"""WITH {_PROGRESS}
 SELECT count(*) FILTER (WHERE applied_at >= date_trunc('week', :now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'),
        count(*) FILTER (WHERE applied_at >= date_trunc('month', :now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
-FROM per_card WHERE applied_at <= :now"""
+FROM progress WHERE applied_at <= :now"""
 
 _STALE = """WITH last AS (
     SELECT uj.job_pool_id, max(e.at) AS last_at
@@ -201,10 +206,6 @@ class DateRange:
             else datetime(9999, 1, 1, tzinfo=UTC)
         )
         return start, end
-
-
-_RANGE = "WHERE p.applied_at >= :since AND p.applied_at < :until"
-_NO_RANGE = "WHERE p.applied_at IS NOT NULL"
 
 
 def _sql(query: str, period: DateRange) -> TextClause:

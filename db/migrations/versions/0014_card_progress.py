@@ -1,0 +1,188 @@
+"""What the Stats view reads per card and per stay, kept by triggers: card_progress, status_event.left_at.
+
+Every figure of the Stats view came from the status history at each opening: the first arrival of each card in
+Applied, Interviewing and Offer (an aggregate over all the profile's events) and the length of each stay (a window
+over them, sorted by card and time). At 10,000 cards with 20,000 events these two were about half of the view's
+80 ms statement (bench/bench_stats.py).
+
+- card_progress holds, for each card that reached Applied (or a later stage: Applied < Interviewing < Offer), its
+  first arrival in each stage; cards that never applied have no row. A move back and forth keeps the first arrival.
+- status_event.left_at is when the card left the column the event put it in: the time of the card's next event
+  (ordered by time, then id); NULL while the card is still there.
+
+Statement-level AFTER triggers on status_event keep both in the same transaction as the events:
+- an INSERT merges the new events' first arrivals into card_progress (an earlier arrival can only lower them),
+  rows locked in key order, and sets left_at on the affected cards' events (the window over those cards only);
+- an UPDATE that changes a card, a time or a column, and every DELETE (a card's events go with it), recompute
+  both for the cards concerned from their remaining events; an UPDATE of left_at alone (the triggers' own) is
+  left alone, so the triggers do not call themselves;
+- TRUNCATE empties card_progress.
+The revision backfills both from the existing history.
+
+Revision ID: 0014_card_progress
+Revises: 0013_resumes
+Create Date: 2026-11-30
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014_card_progress"
+down_revision = "0013_resumes"
+branch_labels = None
+depends_on = None
+
+# The first arrivals of the events of `{events}` (a table with status_event's columns), one row per card that
+# reached Applied or later.
+_ARRIVALS = """
+SELECT user_job_id,
+       min(at) FILTER (WHERE to_status IN ('applied', 'interviewing', 'offer')),
+       min(at) FILTER (WHERE to_status IN ('interviewing', 'offer')),
+       min(at) FILTER (WHERE to_status = 'offer')
+FROM {events}
+WHERE to_status IN ('applied', 'interviewing', 'offer') {where}
+GROUP BY user_job_id ORDER BY user_job_id
+"""
+
+# left_at of every event of the cards in `{cards}` (a query of user_job_id), set where it changed.
+_LEFT_AT = """
+UPDATE status_event e SET left_at = s.next_at
+FROM (
+    SELECT id, left_at, lead(at) OVER (PARTITION BY user_job_id ORDER BY at, id) AS next_at
+    FROM status_event WHERE user_job_id IN ({cards})
+) s
+WHERE e.id = s.id AND s.left_at IS DISTINCT FROM s.next_at
+"""
+
+_CARDS_CHANGED = "SELECT user_job_id FROM old_rows UNION SELECT user_job_id FROM new_rows"
+_CARDS_DELETED = "SELECT user_job_id FROM old_rows"
+
+_INSERT = """
+CREATE FUNCTION card_progress_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO card_progress AS p (user_job_id, applied_at, interviewing_at, offer_at)
+    {arrivals}
+    ON CONFLICT (user_job_id) DO UPDATE SET
+        applied_at = least(p.applied_at, EXCLUDED.applied_at),
+        interviewing_at = least(p.interviewing_at, EXCLUDED.interviewing_at),
+        offer_at = least(p.offer_at, EXCLUDED.offer_at);
+    {left_at};
+    RETURN NULL;
+END
+$$
+""".format(
+    arrivals=_ARRIVALS.format(events="new_rows", where=""),
+    left_at=_LEFT_AT.format(cards="SELECT user_job_id FROM new_rows"),
+)
+
+_RECOMPUTE = """
+CREATE FUNCTION card_progress_recompute() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF NOT EXISTS (
+            SELECT 1 FROM old_rows o FULL JOIN new_rows n ON n.id = o.id
+            WHERE (o.user_job_id, o.at, o.to_status) IS DISTINCT FROM (n.user_job_id, n.at, n.to_status)
+        ) THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO card_progress AS p (user_job_id, applied_at, interviewing_at, offer_at)
+        {arrivals_changed}
+        ON CONFLICT (user_job_id) DO UPDATE SET
+            applied_at = EXCLUDED.applied_at,
+            interviewing_at = EXCLUDED.interviewing_at,
+            offer_at = EXCLUDED.offer_at;
+        DELETE FROM card_progress p
+        WHERE p.user_job_id IN ({changed})
+          AND NOT EXISTS (
+              SELECT 1 FROM status_event e
+              WHERE e.user_job_id = p.user_job_id AND e.to_status IN ('applied', 'interviewing', 'offer')
+          );
+        {left_at_changed};
+    ELSE
+        INSERT INTO card_progress AS p (user_job_id, applied_at, interviewing_at, offer_at)
+        {arrivals_deleted}
+        ON CONFLICT (user_job_id) DO UPDATE SET
+            applied_at = EXCLUDED.applied_at,
+            interviewing_at = EXCLUDED.interviewing_at,
+            offer_at = EXCLUDED.offer_at;
+        DELETE FROM card_progress p
+        WHERE p.user_job_id IN ({deleted})
+          AND NOT EXISTS (
+              SELECT 1 FROM status_event e
+              WHERE e.user_job_id = p.user_job_id AND e.to_status IN ('applied', 'interviewing', 'offer')
+          );
+        {left_at_deleted};
+    END IF;
+    RETURN NULL;
+END
+$$
+""".format(
+    arrivals_changed=_ARRIVALS.format(events="status_event", where=f"AND user_job_id IN ({_CARDS_CHANGED})"),
+    arrivals_deleted=_ARRIVALS.format(events="status_event", where=f"AND user_job_id IN ({_CARDS_DELETED})"),
+    changed=_CARDS_CHANGED,
+    deleted=_CARDS_DELETED,
+    left_at_changed=_LEFT_AT.format(cards=_CARDS_CHANGED),
+    left_at_deleted=_LEFT_AT.format(cards=_CARDS_DELETED),
+)
+
+_CLEAR = """
+CREATE FUNCTION card_progress_clear() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM card_progress;
+    RETURN NULL;
+END
+$$
+"""
+
+
+def upgrade() -> None:
+    # No event may be written between the backfill and the triggers taking over.
+    op.execute("LOCK TABLE status_event IN SHARE ROW EXCLUSIVE MODE")
+    op.create_table(
+        "card_progress",
+        sa.Column("user_job_id", sa.Uuid(), nullable=False),
+        sa.Column("applied_at", sa.TIMESTAMP(timezone=True), nullable=False),
+        sa.Column("interviewing_at", sa.TIMESTAMP(timezone=True), nullable=True),
+        sa.Column("offer_at", sa.TIMESTAMP(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_job_id"], ["user_job.id"], name="fk_card_progress_user_job_id_user_job", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_job_id", name="pk_card_progress"),
+    )
+    op.add_column("status_event", sa.Column("left_at", sa.TIMESTAMP(timezone=True), nullable=True))
+    op.execute(
+        "INSERT INTO card_progress (user_job_id, applied_at, interviewing_at, offer_at) "
+        + _ARRIVALS.format(events="status_event", where="")
+    )
+    op.execute(_LEFT_AT.format(cards="SELECT user_job_id FROM status_event"))
+    op.execute(_INSERT)
+    op.execute(
+        "CREATE TRIGGER card_progress_insert AFTER INSERT ON status_event REFERENCING NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION card_progress_insert()"
+    )
+    op.execute(_RECOMPUTE)
+    op.execute(
+        "CREATE TRIGGER card_progress_update AFTER UPDATE ON status_event "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION card_progress_recompute()"
+    )
+    op.execute(
+        "CREATE TRIGGER card_progress_delete AFTER DELETE ON status_event REFERENCING OLD TABLE AS old_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION card_progress_recompute()"
+    )
+    op.execute(_CLEAR)
+    op.execute(
+        "CREATE TRIGGER card_progress_truncate AFTER TRUNCATE ON status_event "
+        "FOR EACH STATEMENT EXECUTE FUNCTION card_progress_clear()"
+    )
+
+
+def downgrade() -> None:
+    for event in ("insert", "update", "delete", "truncate"):
+        op.execute(f"DROP TRIGGER IF EXISTS card_progress_{event} ON status_event")
+    for function in ("card_progress_insert", "card_progress_recompute", "card_progress_clear"):
+        op.execute(f"DROP FUNCTION IF EXISTS {function}()")
+    op.drop_column("status_event", "left_at")
+    op.drop_table("card_progress")
