@@ -285,9 +285,12 @@ class StatusEvent(Base):
     from_status: Mapped[JobStatus | None] = mapped_column(job_status_enum)
     to_status: Mapped[JobStatus] = mapped_column(job_status_enum)
     via: Mapped[str] = mapped_column(Text)
-    # When the card left the column this event put it in (its next event); NULL while it is there. Kept by the
-    # triggers of revision 0014, so the Stats view reads each stay's length without a window over the history.
+    # Kept by the triggers of revision 0014, so the Stats view needs no window or (week, card) pass over the history:
+    # when the card left the column this event put it in (its next event; NULL while it is there), when it last
+    # entered the same column before, and (events with no from_status) its previous such event.
     left_at: Mapped[datetime | None]
+    previous_arrival_at: Mapped[datetime | None]
+    previous_added_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_status_event_user_job_id_at", "user_job_id", "at"),)
 

@@ -91,10 +91,14 @@ _CARDS = _PROGRESS + "," + _COHORT
 
 # Every figure of a profile in one statement, each as JSON: the funnel and the response figures overall, by
 # source, by company and by title family (GROUPING(source, company, family): 7 overall, 3 by source, 5 by company,
-# 6 by title family) over the cohort; weekly activity and stage times over the events inside the range (read once,
-# materialized); applications this week and month. A stay ends at the card's next event (status_event.left_at);
-# stays still open, or ending after the range, are left out (their length is not known yet). A title's family is
-# worked out once per distinct title (a profile's cards share titles; the string functions cost about 1 µs a row).
+# 6 by title family) over the cohort, counted per (source, company, family) first and then summed per grouping
+# set (a sort of the combinations, not of every card), their medians over the cards that responded only; weekly
+# activity and stage times over the events inside the range (read once, materialized); applications this week and
+# month. A stay ends at the card's next event (status_event.left_at); stays still open, or ending after the range,
+# are left out (their length is not known yet). A week counts a card once per kind: an event counts when the card's
+# previous one of its kind (status_event.previous_arrival_at / previous_added_at) is before the week, or before the
+# range (the range may start mid-week). A title's family is worked out once per distinct title (a
+# profile's cards share titles; the string functions cost about 1 µs a row).
 _FIGURES = f"""WITH {_PROGRESS.replace("progress AS (", "progress AS MATERIALIZED (")},
 cards AS (
     SELECT p.*, jp.title,
@@ -109,36 +113,49 @@ cards AS (
 families AS (
     SELECT title, {_family_sql("title")} AS family FROM (SELECT DISTINCT title FROM cards) t
 ),
-funnel AS (
-    SELECT GROUPING(source, company, family) AS grouping, source, company, family,
+combos AS (
+    SELECT source, company, family,
            count(*) AS applied,
            count(*) FILTER (WHERE interview_at IS NOT NULL) AS interviewing,
            count(*) FILTER (WHERE offer_at IS NOT NULL) AS offer,
-           count(*) FILTER (WHERE responded) AS responded,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY response_days) FILTER (WHERE responded) AS median
+           count(*) FILTER (WHERE responded) AS responded
     FROM cards c JOIN families f USING (title)
+    GROUP BY 1, 2, 3
+),
+funnel AS (
+    SELECT GROUPING(source, company, family) AS grouping, source, company, family,
+           coalesce(sum(applied), 0)::int AS applied, coalesce(sum(interviewing), 0)::int AS interviewing,
+           coalesce(sum(offer), 0)::int AS offer, coalesce(sum(responded), 0)::int AS responded
+    FROM combos
+    GROUP BY GROUPING SETS ((), (source), (company), (family))
+),
+medians AS (
+    SELECT GROUPING(source, company, family) AS grouping, source, company, family,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY response_days) AS median
+    FROM cards c JOIN families f USING (title)
+    WHERE responded
     GROUP BY GROUPING SETS ((), (source), (company), (family))
 ),
 ev AS MATERIALIZED (
-    SELECT e.user_job_id, e.at, e.left_at, e.from_status, e.to_status
+    SELECT e.at, e.left_at, e.from_status, e.to_status, e.previous_arrival_at, e.previous_added_at,
+           date_trunc('week', e.at AT TIME ZONE 'UTC') AS week
     FROM status_event e JOIN user_job uj ON uj.id = e.user_job_id
     WHERE uj.user_id = ANY(:users) AND e.at >= :since AND e.at < :until
 ),
-card_week AS (
-    SELECT (date_trunc('week', e.at AT TIME ZONE 'UTC'))::date AS week, e.user_job_id,
-           bool_or(e.from_status IS NULL) AS added,
-           bool_or(e.to_status = 'applied') AS applied,
-           bool_or(e.to_status = 'interviewing') AS interviews,
-           bool_or(e.to_status = 'offer') AS offers,
-           bool_or(e.to_status = 'rejected') AS rejections
-    FROM ev e
-    GROUP BY 1, 2
+firsts AS (
+    SELECT week::date AS week, from_status, to_status,
+           coalesce(previous_added_at < greatest(week AT TIME ZONE 'UTC', :since), true) AS first_added,
+           coalesce(previous_arrival_at < greatest(week AT TIME ZONE 'UTC', :since), true) AS first_arrival
+    FROM ev
 ),
 weekly AS (
-    SELECT week, count(*) FILTER (WHERE added) AS added, count(*) FILTER (WHERE applied) AS applied,
-           count(*) FILTER (WHERE interviews) AS interviews, count(*) FILTER (WHERE offers) AS offers,
-           count(*) FILTER (WHERE rejections) AS rejections
-    FROM card_week GROUP BY 1
+    SELECT week,
+           count(*) FILTER (WHERE from_status IS NULL AND first_added) AS added,
+           count(*) FILTER (WHERE to_status = 'applied' AND first_arrival) AS applied,
+           count(*) FILTER (WHERE to_status = 'interviewing' AND first_arrival) AS interviews,
+           count(*) FILTER (WHERE to_status = 'offer' AND first_arrival) AS offers,
+           count(*) FILTER (WHERE to_status = 'rejected' AND first_arrival) AS rejections
+    FROM firsts GROUP BY 1
 ),
 stages AS (
     SELECT to_status::text AS status, count(*) AS stays,
@@ -154,6 +171,7 @@ apps AS (
     FROM progress WHERE applied_at <= :now
 )
 SELECT (SELECT json_agg(f) FROM funnel f) AS funnel,
+       (SELECT json_agg(m) FROM medians m) AS medians,
        (SELECT json_agg(w ORDER BY w.week) FROM weekly w) AS weekly,
        (SELECT json_agg(s) FROM stages s) AS stages,
        (SELECT row_to_json(a) FROM apps a) AS apps"""
@@ -309,15 +327,17 @@ class InsightsService:
     def _insights(self, session: Session, users: list[uuid.UUID], period: DateRange, now: datetime) -> ProfileInsights:
         params = self._params(users, period, now)
         row = session.execute(_sql(_FIGURES, period), params).one()
-        overall: dict[str, Any] = {"applied": 0, "interviewing": 0, "offer": 0, "responded": 0, "median": None}
+        overall: dict[str, Any] = {"applied": 0, "interviewing": 0, "offer": 0, "responded": 0}
         groups: dict[int, list[ResponseRow]] = {3: [], 5: [], 6: []}
         keys = {3: "source", 5: "company", 6: "family"}
+        medians = {_group_key(m): m["median"] for m in row.medians or ()}
         for r in row.funnel or ():
+            median = _days(medians.get(_group_key(r)))
             if r["grouping"] == 7:
-                overall = r
+                overall = {**r, "median": median}
             else:
                 key = str(r[keys[r["grouping"]]])
-                groups[r["grouping"]].append(ResponseRow(key, r["applied"], r["responded"], _days(r["median"])))
+                groups[r["grouping"]].append(ResponseRow(key, r["applied"], r["responded"], median))
         order = [s.value for s in STATUSES]
         weeks = [
             WeekRow(
@@ -329,7 +349,7 @@ class InsightsService:
             by_status=self._by_status(session, params),
             funnel=Funnel(applied=overall["applied"], interviewing=overall["interviewing"], offer=overall["offer"]),
             responded=overall["responded"],
-            median_days_to_response=_days(overall["median"]),
+            median_days_to_response=overall.get("median"),
             by_source=_ranked(groups[3]),
             by_company=_ranked(groups[5]),
             by_title_family=_ranked(groups[6]),
@@ -342,6 +362,11 @@ class InsightsService:
             applications_this_week=int(row.apps["week"]),
             applications_this_month=int(row.apps["month"]),
         )
+
+
+def _group_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    """A group of the funnel's grouping sets: which grouping, and its source, company or title family."""
+    return row["grouping"], row["source"], row["company"], row["family"]
 
 
 def _ranked(rows: list[ResponseRow]) -> tuple[ResponseRow, ...]:

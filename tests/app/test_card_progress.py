@@ -4,11 +4,12 @@ backfill, on a real PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from alembic import command
 from sqlalchemy import text
 
+from app.insights.service import DateRange
 from app.records import JobStatus
 from db.schema import alembic_config, upgrade_connection
 from tests.support.history_rows import card_with_history, pool_job
@@ -21,8 +22,14 @@ SELECT user_job_id, min(at) FILTER (WHERE to_status IN ('applied', 'interviewing
 FROM status_event GROUP BY 1 HAVING bool_or(to_status IN ('applied', 'interviewing', 'offer')) ORDER BY 1
 """
 _KEPT_PROGRESS = "SELECT user_job_id, applied_at, interviewing_at, offer_at FROM card_progress ORDER BY 1"
-_EXPECTED_LEFT = "SELECT id, lead(at) OVER (PARTITION BY user_job_id ORDER BY at, id) FROM status_event ORDER BY 1"
-_KEPT_LEFT = "SELECT id, left_at FROM status_event ORDER BY 1"
+_EXPECTED_LEFT = """
+SELECT id, lead(at) OVER (PARTITION BY user_job_id ORDER BY at, id),
+       lag(at) OVER (PARTITION BY user_job_id, to_status ORDER BY at, id),
+       CASE WHEN from_status IS NULL
+            THEN lag(at) OVER (PARTITION BY user_job_id, from_status IS NULL ORDER BY at, id) END
+FROM status_event ORDER BY 1
+"""
+_KEPT_LEFT = "SELECT id, left_at, previous_arrival_at, previous_added_at FROM status_event ORDER BY 1"
 
 
 def _at(month: int, day: int) -> datetime:
@@ -130,3 +137,49 @@ def test_the_revision_backfills_and_goes_down_and_up_again(ctx) -> None:
     assert _progress(engine, card) == (_at(3, 5), _at(3, 9), _at(3, 9))
     assert _left(engine, card) == [("recommended", _at(3, 5)), ("applied", _at(3, 9)), ("offer", None)]
     _assert_consistent(engine)
+
+
+def test_a_week_counts_a_card_once_per_kind_also_when_the_range_starts_mid_week(ctx) -> None:
+    engine = ctx.database.engine
+    user = ctx.profiles.add("Ana").id
+    job = pool_job(engine, "Data Engineer", "Acme", "linkedin")
+    # Monday March 2: added and applied; Tuesday: taken back; Wednesday: applied again; Thursday: added once more
+    # (as a card created in a later column is: a second event with no from_status).
+    card = card_with_history(engine, user, job, [
+        (None, "recommended", _at(3, 2)),
+        ("recommended", "applied", datetime(2026, 3, 2, 10, tzinfo=UTC)),
+        ("applied", "recommended", _at(3, 3)),
+        ("recommended", "applied", _at(3, 4)),
+        (None, "applied", _at(3, 5)),
+    ])  # fmt: skip
+    assert [(s, a) for s, _left, a, _added in _kept(engine, card)] == [
+        ("recommended", None),
+        ("applied", None),
+        ("recommended", _at(3, 2)),
+        ("applied", datetime(2026, 3, 2, 10, tzinfo=UTC)),
+        ("applied", _at(3, 4)),
+    ]
+    assert [added for *_rest, added in _kept(engine, card)] == [None, None, None, None, _at(3, 2)]
+    weeks = ctx.insights.for_profile("Ana").weekly
+    assert [(w.week, w.added, w.applied) for w in weeks] == [(date(2026, 3, 2), 1, 1)]
+    # From Wednesday: the Monday events are outside the range, so Wednesday's application and Thursday's addition
+    # are the card's first in that part of the week.
+    weeks = ctx.insights.for_profile("Ana", DateRange(date(2026, 3, 4), date(2026, 3, 31))).weekly
+    assert [(w.week, w.added, w.applied) for w in weeks] == [(date(2026, 3, 2), 1, 1)]
+    weeks = ctx.insights.for_profile("Ana", DateRange(date(2026, 3, 5), date(2026, 3, 31))).weekly
+    assert [(w.week, w.added, w.applied) for w in weeks] == [(date(2026, 3, 2), 1, 1)]
+    _assert_consistent(engine)
+
+
+def _kept(engine, card) -> list[tuple[str, datetime | None, datetime | None, datetime | None]]:
+    with engine.connect() as conn:
+        return [
+            (str(row[0]), row[1], row[2], row[3])
+            for row in conn.execute(
+                text(
+                    "SELECT to_status, left_at, previous_arrival_at, previous_added_at FROM status_event "
+                    "WHERE user_job_id = :c ORDER BY at, id"
+                ),
+                {"c": card},
+            )
+        ]

@@ -1,23 +1,31 @@
-"""What the Stats view reads per card and per stay, kept by triggers: card_progress, status_event.left_at.
+"""What the Stats view reads per card and per event, kept by triggers: card_progress, and status_event's left_at,
+previous_arrival_at and previous_added_at.
 
 Every figure of the Stats view came from the status history at each opening: the first arrival of each card in
 Applied, Interviewing and Offer (an aggregate over all the profile's events) and the length of each stay (a window
-over them, sorted by card and time). At 10,000 cards with 20,000 events these two were about half of the view's
-80 ms statement (bench/bench_stats.py).
+over them, sorted by card and time), and the cards active in each week (distinct cards per week and kind: an
+aggregate over every (week, card) pair). At 10,000 cards with 20,000 events these were most of the view's 80 ms
+statement (bench/bench_stats.py).
 
 - card_progress holds, for each card that reached Applied (or a later stage: Applied < Interviewing < Offer), its
   first arrival in each stage; cards that never applied have no row. A move back and forth keeps the first arrival.
 - status_event.left_at is when the card left the column the event put it in: the time of the card's next event
   (ordered by time, then id); NULL while the card is still there.
+- status_event.previous_arrival_at is when the card last entered the same column before this event, and
+  previous_added_at (events with no from_status only) the time of the card's previous such event; NULL for the
+  first. An event is then the card's first of its kind in a week, within a date range, when the previous one is
+  NULL or before the later of the week's Monday and the range's start: the weekly figures count such events, no
+  (week, card) aggregate.
 
-Statement-level AFTER triggers on status_event keep both in the same transaction as the events:
+Statement-level AFTER triggers on status_event keep them in the same transaction as the events:
 - an INSERT merges the new events' first arrivals into card_progress (an earlier arrival can only lower them),
-  rows locked in key order, and sets left_at on the affected cards' events (the window over those cards only);
+  rows locked in key order, and sets the kept columns of the affected cards' events (windows over those cards
+  only);
 - an UPDATE that changes a card, a time or a column, and every DELETE (a card's events go with it), recompute
-  both for the cards concerned from their remaining events; an UPDATE of left_at alone (the triggers' own) is
-  left alone, so the triggers do not call themselves;
+  them for the cards concerned from their remaining events; an UPDATE of the kept columns alone (the triggers'
+  own) is left alone, so the triggers do not call themselves;
 - TRUNCATE empties card_progress.
-The revision backfills both from the existing history.
+The revision backfills them from the existing history.
 
 Revision ID: 0014_card_progress
 Revises: 0013_resumes
@@ -46,14 +54,21 @@ WHERE to_status IN ('applied', 'interviewing', 'offer') {where}
 GROUP BY user_job_id ORDER BY user_job_id
 """
 
-# left_at of every event of the cards in `{cards}` (a query of user_job_id), set where it changed.
+# left_at, previous_arrival_at and previous_added_at of every event of the cards in `{cards}` (a query of
+# user_job_id), set where they changed.
 _LEFT_AT = """
-UPDATE status_event e SET left_at = s.next_at
+UPDATE status_event e
+SET left_at = s.next_at, previous_arrival_at = s.arrival_at, previous_added_at = s.added_at
 FROM (
-    SELECT id, left_at, lead(at) OVER (PARTITION BY user_job_id ORDER BY at, id) AS next_at
+    SELECT id, left_at, previous_arrival_at, previous_added_at,
+           lead(at) OVER (PARTITION BY user_job_id ORDER BY at, id) AS next_at,
+           lag(at) OVER (PARTITION BY user_job_id, to_status ORDER BY at, id) AS arrival_at,
+           CASE WHEN from_status IS NULL
+                THEN lag(at) OVER (PARTITION BY user_job_id, from_status IS NULL ORDER BY at, id) END AS added_at
     FROM status_event WHERE user_job_id IN ({cards})
 ) s
-WHERE e.id = s.id AND s.left_at IS DISTINCT FROM s.next_at
+WHERE e.id = s.id
+  AND (s.left_at, s.previous_arrival_at, s.previous_added_at) IS DISTINCT FROM (s.next_at, s.arrival_at, s.added_at)
 """
 
 _CARDS_CHANGED = "SELECT user_job_id FROM old_rows UNION SELECT user_job_id FROM new_rows"
@@ -83,7 +98,8 @@ BEGIN
     IF TG_OP = 'UPDATE' THEN
         IF NOT EXISTS (
             SELECT 1 FROM old_rows o FULL JOIN new_rows n ON n.id = o.id
-            WHERE (o.user_job_id, o.at, o.to_status) IS DISTINCT FROM (n.user_job_id, n.at, n.to_status)
+            WHERE (o.user_job_id, o.at, o.from_status, o.to_status)
+                IS DISTINCT FROM (n.user_job_id, n.at, n.from_status, n.to_status)
         ) THEN
             RETURN NULL;
         END IF;
@@ -151,7 +167,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_job_id", name="pk_card_progress"),
     )
-    op.add_column("status_event", sa.Column("left_at", sa.TIMESTAMP(timezone=True), nullable=True))
+    for column in ("left_at", "previous_arrival_at", "previous_added_at"):
+        op.add_column("status_event", sa.Column(column, sa.TIMESTAMP(timezone=True), nullable=True))
     op.execute(
         "INSERT INTO card_progress (user_job_id, applied_at, interviewing_at, offer_at) "
         + _ARRIVALS.format(events="status_event", where="")
@@ -184,5 +201,6 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS card_progress_{event} ON status_event")
     for function in ("card_progress_insert", "card_progress_recompute", "card_progress_clear"):
         op.execute(f"DROP FUNCTION IF EXISTS {function}()")
-    op.drop_column("status_event", "left_at")
+    for column in ("left_at", "previous_arrival_at", "previous_added_at"):
+        op.drop_column("status_event", column)
     op.drop_table("card_progress")
