@@ -232,6 +232,13 @@ def _sql(query: str, period: DateRange) -> TextClause:
     return text(query if period.since or period.until else query.replace(_RANGE, _NO_RANGE))
 
 
+def _plan_per_call(session: Session) -> None:
+    """Plan this transaction's statements for their actual values. The driver prepares a statement run often on
+    a connection, and PostgreSQL then settles on one generic plan: not knowing the range or the profile, it reads
+    the events through 20,000 index probes into user_job instead of one hash join (85 ms against 55)."""
+    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 def _days(value: Any) -> float | None:
     return None if value is None else round(float(value), 2)
 
@@ -249,12 +256,14 @@ class InsightsService:
     ) -> ProfileInsights:
         """Every figure of one profile for a date range."""
         with self._sessions() as session:
+            _plan_per_call(session)
             user = find_user(session, profile)
             return self._insights(session, [user.id], period, now or datetime.now(UTC))
 
     def application_statistics(self, profile: str | uuid.UUID, *, now: datetime | None = None) -> ApplicationStatistics:
         """Cards by status and by source, and applications this week and this month (weeks start on Monday, UTC)."""
         with self._sessions() as session:
+            _plan_per_call(session)
             user = find_user(session, profile)
             params = self._params([user.id], DateRange(), now or datetime.now(UTC))
             week, month = session.execute(_sql(_APPLICATIONS, DateRange()), params).one()
@@ -270,6 +279,7 @@ class InsightsService:
         """Every profile's figures side by side, the pooled figures and the collisions (excluded profiles left out)."""
         moment = now or datetime.now(UTC)
         with self._sessions() as session:
+            _plan_per_call(session)
             users = session.execute(select_profiles()).all()
             columns = tuple(
                 ProfileColumn(
