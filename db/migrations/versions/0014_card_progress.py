@@ -74,25 +74,47 @@ WHERE e.id = s.id
 _CARDS_CHANGED = "SELECT user_job_id FROM old_rows UNION SELECT user_job_id FROM new_rows"
 _CARDS_DELETED = "SELECT user_job_id FROM old_rows"
 
-_INSERT = """
+
+def _planned_each_time(statement: str) -> str:
+    """A statement of a trigger function run through EXECUTE, so it is planned for the transition table at hand
+    each time: a plan kept from an ingestion of thousands of cards (a hash join over the whole history) made a later
+    move of one card read every event (300 moves of single cards: p95 3.5 ms with kept plans, 1.7 ms planned each
+    time, 1.3 ms without these triggers)."""
+    return f"EXECUTE $sql${statement}$sql$;"
+
+
+def _recompute(cards: str) -> str:
+    """card_progress and the kept columns of the cards in `cards`, from their events as they are now."""
+    upsert = (
+        "INSERT INTO card_progress AS p (user_job_id, applied_at, interviewing_at, offer_at)"
+        + _ARRIVALS.format(events="status_event", where=f"AND user_job_id IN ({cards})")
+        + "ON CONFLICT (user_job_id) DO UPDATE SET applied_at = EXCLUDED.applied_at, "
+        "interviewing_at = EXCLUDED.interviewing_at, offer_at = EXCLUDED.offer_at"
+    )
+    gone = (
+        f"DELETE FROM card_progress p WHERE p.user_job_id IN ({cards}) AND NOT EXISTS ("
+        "SELECT 1 FROM status_event e "
+        "WHERE e.user_job_id = p.user_job_id AND e.to_status IN ('applied', 'interviewing', 'offer'))"
+    )
+    return "\n".join(_planned_each_time(sql) for sql in (upsert, gone, _LEFT_AT.format(cards=cards)))
+
+
+_INSERT = f"""
 CREATE FUNCTION card_progress_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO card_progress AS p (user_job_id, applied_at, interviewing_at, offer_at)
-    {arrivals}
+    {_ARRIVALS.format(events="new_rows", where="")}
     ON CONFLICT (user_job_id) DO UPDATE SET
         applied_at = least(p.applied_at, EXCLUDED.applied_at),
         interviewing_at = least(p.interviewing_at, EXCLUDED.interviewing_at),
         offer_at = least(p.offer_at, EXCLUDED.offer_at);
-    {left_at};
+    {_planned_each_time(_LEFT_AT.format(cards="SELECT user_job_id FROM new_rows"))}
     RETURN NULL;
 END
 $$
-""".format(
-    arrivals=_ARRIVALS.format(events="new_rows", where=""),
-    left_at=_LEFT_AT.format(cards="SELECT user_job_id FROM new_rows"),
-)
+"""
 
-_RECOMPUTE = """
+_RECOMPUTE = f"""
 CREATE FUNCTION card_progress_recompute() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
@@ -103,45 +125,14 @@ BEGIN
         ) THEN
             RETURN NULL;
         END IF;
-        INSERT INTO card_progress AS p (user_job_id, applied_at, interviewing_at, offer_at)
-        {arrivals_changed}
-        ON CONFLICT (user_job_id) DO UPDATE SET
-            applied_at = EXCLUDED.applied_at,
-            interviewing_at = EXCLUDED.interviewing_at,
-            offer_at = EXCLUDED.offer_at;
-        DELETE FROM card_progress p
-        WHERE p.user_job_id IN ({changed})
-          AND NOT EXISTS (
-              SELECT 1 FROM status_event e
-              WHERE e.user_job_id = p.user_job_id AND e.to_status IN ('applied', 'interviewing', 'offer')
-          );
-        {left_at_changed};
+        {_recompute(_CARDS_CHANGED)}
     ELSE
-        INSERT INTO card_progress AS p (user_job_id, applied_at, interviewing_at, offer_at)
-        {arrivals_deleted}
-        ON CONFLICT (user_job_id) DO UPDATE SET
-            applied_at = EXCLUDED.applied_at,
-            interviewing_at = EXCLUDED.interviewing_at,
-            offer_at = EXCLUDED.offer_at;
-        DELETE FROM card_progress p
-        WHERE p.user_job_id IN ({deleted})
-          AND NOT EXISTS (
-              SELECT 1 FROM status_event e
-              WHERE e.user_job_id = p.user_job_id AND e.to_status IN ('applied', 'interviewing', 'offer')
-          );
-        {left_at_deleted};
+        {_recompute(_CARDS_DELETED)}
     END IF;
     RETURN NULL;
 END
 $$
-""".format(
-    arrivals_changed=_ARRIVALS.format(events="status_event", where=f"AND user_job_id IN ({_CARDS_CHANGED})"),
-    arrivals_deleted=_ARRIVALS.format(events="status_event", where=f"AND user_job_id IN ({_CARDS_DELETED})"),
-    changed=_CARDS_CHANGED,
-    deleted=_CARDS_DELETED,
-    left_at_changed=_LEFT_AT.format(cards=_CARDS_CHANGED),
-    left_at_deleted=_LEFT_AT.format(cards=_CARDS_DELETED),
-)
+"""
 
 _CLEAR = """
 CREATE FUNCTION card_progress_clear() RETURNS trigger LANGUAGE plpgsql AS $$
