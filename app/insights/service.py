@@ -158,8 +158,8 @@ weekly AS (
     FROM firsts GROUP BY 1
 ),
 stages AS (
-    SELECT to_status::text AS status, count(*) AS stays,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - at) / 86400.0) AS median
+    SELECT to_status AS status, count(*) AS stays,
+           extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY left_at - at)) / 86400.0 AS median
     FROM ev WHERE left_at < :until
     GROUP BY 1
 ),
