@@ -164,7 +164,7 @@ def upgrade() -> None:
         "INSERT INTO card_progress (user_job_id, applied_at, interviewing_at, offer_at) "
         + _ARRIVALS.format(events="status_event", where="")
     )
-    op.execute(_LEFT_AT.format(cards="SELECT user_job_id FROM status_event"))
+    op.execute(_LEFT_AT.format(cards="SELECT id FROM user_job"))
     op.execute(_INSERT)
     op.execute(
         "CREATE TRIGGER card_progress_insert AFTER INSERT ON status_event REFERENCING NEW TABLE AS new_rows "
