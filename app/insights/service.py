@@ -1,6 +1,7 @@
 """The insights service: funnel, response rates, weekly activity, stage times and stale cards, read from the
 status history (`status_event`, written by triggers on `user_job`, revision 0005) and what triggers keep from it
-per card and per stay (`card_progress`, `status_event.left_at`, revision 0014) in set-based SQL.
+per card and per event (`card_progress`; `status_event.left_at`, `previous_arrival_at`, `previous_added_at`;
+revision 0014) in set-based SQL.
 
 Definitions (one place, so the window, the CLI and the tests agree):
 - A card *reached* a stage when its history holds a move into it or into a later stage (Applied < Interviewing <
@@ -95,15 +96,15 @@ _BY_STATUS = (
 
 # Every figure of a profile in one statement, each as JSON: the funnel and the response figures overall, by
 # source, by company and by title family (GROUPING(source, company, family): 7 overall, 3 by source, 5 by company,
-# 6 by title family) over the cohort, counted per (source, company, family) first and then summed per grouping
-# set (a sort of the combinations, not of every card), their medians over the cards that responded only; weekly
-# activity and stage times over the events inside the range (read once, materialized); applications this week and
-# month. A stay ends at the card's next event (status_event.left_at); stays still open, or ending after the range,
-# are left out (their length is not known yet). A week counts a card once per kind: an event counts when the card's
+# 6 by title family) over the cohort, counted per (source, company, family) first so the grouping sets run over
+# those combinations rather than every card, their medians over the cards that responded only; weekly activity and
+# stage times over the events inside the range (read once, materialized); applications this week and month; the
+# stale cards and the counts by column (in the same statement: a round trip fewer each). A title's family is worked
+# out once per distinct title (a profile's cards share titles; the string functions cost about 1 µs a row).
+# A stay ends at the card's next event (status_event.left_at); stays still open, or ending after the range, are
+# left out (their length is not known yet). A week counts a card once per kind: an event counts when the card's
 # previous one of its kind (status_event.previous_arrival_at / previous_added_at) is before the week, or before the
-# range (the range may start mid-week). A title's family is worked out once per distinct title (a
-# profile's cards share titles; the string functions cost about 1 µs a row). The stale cards and the counts by
-# column come in the same statement: one round trip fewer each, which a loaded machine makes cost milliseconds.
+# range (the range may start mid-week).
 _FIGURES = f"""WITH {_PROGRESS.replace("progress AS (", "progress AS MATERIALIZED (")},
 cards AS (
     SELECT p.*, jp.title,
