@@ -285,8 +285,29 @@ class StatusEvent(Base):
     from_status: Mapped[JobStatus | None] = mapped_column(job_status_enum)
     to_status: Mapped[JobStatus] = mapped_column(job_status_enum)
     via: Mapped[str] = mapped_column(Text)
+    # Kept by the triggers of revision 0014, so the Stats view needs no window or (week, card) pass over the history:
+    # when the card left the column this event put it in (its next event; NULL while it is there), when it last
+    # entered the same column before, and (events with no from_status) its previous such event.
+    left_at: Mapped[datetime | None]
+    previous_arrival_at: Mapped[datetime | None]
+    previous_added_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_status_event_user_job_id_at", "user_job_id", "at"),)
+
+
+class CardProgress(Base):
+    """A card's first arrival in Applied, Interviewing and Offer (a later stage counts for the earlier ones).
+
+    Only cards that reached Applied have a row. Kept by statement-level triggers on status_event (revision 0014) in
+    the same transaction as the history, so the Stats view's funnel and response figures need no pass over it.
+    """
+
+    __tablename__ = "card_progress"
+
+    user_job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_job.id", ondelete="CASCADE"), primary_key=True)
+    applied_at: Mapped[datetime]
+    interviewing_at: Mapped[datetime | None]
+    offer_at: Mapped[datetime | None]
 
 
 class Reminder(Base):
