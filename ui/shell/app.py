@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from app.context import AppContext, open_context
 from app.errors import JobPoolError
 from ui.shell.main_window import MainWindow
+from ui.shell.screen_fit import show_fitted
 from ui.support import theme
 from ui.support.window_state import APPLICATION, ORGANIZATION
 
@@ -91,7 +92,7 @@ async def _run(db_url: str | None, data_dir: str | Path | None) -> int:
     closed = asyncio.Event()
     window = MainWindow(ctx)
     window.closed.connect(closed.set)
-    window.show()
+    show_fitted(window)
     try:
         await closed.wait()
     finally:
