@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 
@@ -69,6 +69,16 @@ class StageTime:
 
 
 @dataclass(frozen=True, slots=True)
+class StaleCard:
+    """A card in Applied with no change for longer than the stale threshold: what it is and when it last moved."""
+
+    job_pool_id: uuid.UUID
+    title: str
+    company: str | None
+    last_change: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileInsights:
     """Every figure of one profile (or of pooled profiles) for a date range."""
 
@@ -84,6 +94,7 @@ class ProfileInsights:
     stale: tuple[uuid.UUID, ...]
     applications_this_week: int
     applications_this_month: int
+    stale_cards: tuple[StaleCard, ...] = ()  # the same cards as `stale`, oldest change first, for reading
 
     @property
     def response_rate(self) -> float | None:

@@ -37,6 +37,7 @@ from app.insights.records import (
     ProfileInsights,
     ResponseRow,
     StageTime,
+    StaleCard,
     WeekRow,
 )
 from app.profiles import find_user
@@ -183,13 +184,16 @@ stale AS (
     GROUP BY uj.id, uj.job_pool_id
     HAVING max(e.at) < :now - make_interval(days => :stale_days)
 ),
+stale_cards AS (
+    SELECT s.job_pool_id, s.last_at, p.title, p.company FROM stale s JOIN job_pool p ON p.id = s.job_pool_id
+),
 by_status AS ({_BY_STATUS})
 SELECT (SELECT json_agg(f) FROM funnel f) AS funnel,
        (SELECT json_agg(m) FROM medians m) AS medians,
        (SELECT json_agg(w ORDER BY w.week) FROM weekly w) AS weekly,
        (SELECT json_agg(s) FROM stages s) AS stages,
        (SELECT row_to_json(a) FROM apps a) AS apps,
-       (SELECT json_agg(s.job_pool_id ORDER BY s.last_at, s.job_pool_id) FROM stale s) AS stale,
+       (SELECT json_agg(s ORDER BY s.last_at, s.job_pool_id) FROM stale_cards s) AS stale,
        (SELECT json_object_agg(b.status, b.cards) FROM by_status b) AS by_status"""
 
 _APPLICATIONS = f"""WITH {_PROGRESS}
@@ -361,6 +365,10 @@ class InsightsService:
             )
             for w in row.weekly or ()
         ]
+        stale = tuple(
+            StaleCard(uuid.UUID(c["job_pool_id"]), c["title"], c["company"], datetime.fromisoformat(c["last_at"]))
+            for c in row.stale or ()
+        )
         return ProfileInsights(
             by_status={status.value: 0 for status in STATUSES} | {k: int(v) for k, v in (row.by_status or {}).items()},
             funnel=Funnel(applied=overall["applied"], interviewing=overall["interviewing"], offer=overall["offer"]),
@@ -374,7 +382,8 @@ class InsightsService:
                 StageTime(status=r["status"], stays=r["stays"], median_days=float(_days(r["median"]) or 0.0))
                 for r in sorted(row.stages or (), key=lambda r: order.index(r["status"]))
             ),
-            stale=tuple(uuid.UUID(job_pool_id) for job_pool_id in row.stale or ()),
+            stale=tuple(card.job_pool_id for card in stale),
+            stale_cards=stale,
             applications_this_week=int(row.apps["week"]),
             applications_this_month=int(row.apps["month"]),
         )

@@ -150,7 +150,9 @@ def test_time_in_each_stage_is_the_median_of_stays_that_ended(ctx, ana) -> None:
 
 def test_stale_cards_sit_in_applied_longer_than_the_setting(ctx, ana) -> None:
     _user, jobs = ana
-    assert ctx.insights.for_profile("Ana", now=NOW).stale == (jobs["D"],)
+    figures = ctx.insights.for_profile("Ana", now=NOW)
+    assert figures.stale == (jobs["D"],)
+    assert [(c.job_pool_id, c.last_change) for c in figures.stale_cards] == [(jobs["D"], _at(3, 10, 12))]
     assert ctx.insights.for_profile("Ana", now=_at(3, 20, 12)).stale == ()  # 10 days: not yet
     ctx.insights.stale_days = 30
     assert ctx.insights.for_profile("Ana", now=NOW).stale == ()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.insights.records import PooledInsights, ProfileInsights, ResponseRow
 from app.insights.service import DateRange, InsightsService
+from app.migration.records import counted
 from app.records import Profile, status_label
 from ui.stats.figure_panel import Cell, FigurePanel
 from ui.support.plain_text import plain_label
@@ -211,15 +212,24 @@ class StatsView(QWidget):
             self.weekly: lambda: self._fill_weekly(figures),
             self.stages: lambda: self._fill_stages(figures),
             self.stale: lambda: self.stale.set_table(
-                ["pool job (Applied, no change lately)"], [[str(job)] for job in figures.stale]
+                ["title", "company", "last change (Applied, no change since)", "pool job"],
+                [
+                    [card.title, card.company or "—", f"{card.last_change:%Y-%m-%d}", str(card.job_pool_id)]
+                    for card in figures.stale_cards
+                ],
             ),
         }
         self._fill_current()
         self.summary.setText(
-            f"{funnel.applied} applied · {funnel.interviewing} interviewed · {funnel.offer} offers · response rate "
-            f"{'—' if rate is None else f'{rate:.0%}'} · median {'—' if median is None else median} days to a "
-            f"response · {figures.applications_this_week} applications this week, "
-            f"{figures.applications_this_month} this month · {len(figures.stale)} stale"
+            f"{funnel.applied:,} applied · {funnel.interviewing:,} interviewed · {counted(funnel.offer, 'offer')} · "
+            f"response rate {'—' if rate is None else f'{rate:.0%}'} · "
+            + (
+                "no response yet"
+                if median is None
+                else f"median {median:g} {'day' if median == 1 else 'days'} to a response"
+            )
+            + f" · {counted(figures.applications_this_week, 'application')} this week, "
+            f"{figures.applications_this_month:,} this month · {len(figures.stale):,} stale"
         )
         self.loaded.emit()
 

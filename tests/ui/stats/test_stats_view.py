@@ -74,10 +74,20 @@ def test_the_profile_figures_fill_charts_and_tables(view, hunt, qtbot) -> None:
     # the hostile company name is shown as it is, as plain text
     assert any(row[1] == '=HYPERLINK("http://x")<b>Acme</b>' for row in _table(view.responses))
     assert _table(view.weekly) == [["2026-03-02", "2", "2", "1", "0", "0"], ["2026-03-09", "1", "1", "0", "0", "1"]]
-    assert "3 applied · 1 interviewed" in view.summary.text()
+    assert view.summary.text().startswith(
+        "3 applied · 1 interviewed · 0 offers · response rate 33% · median 4 days to a response · "
+        "0 applications this week, 0 this month"
+    )
     assert view.pooled.isChecked()
     bars = [item for item in view.weekly.plot.getPlotItem().items if isinstance(item, pg.BarGraphItem)]
     assert len(bars) == 5  # added, applied, interviews, offers, rejections
+
+
+def test_the_summary_line_reads_as_a_sentence(view, hunt, qtbot) -> None:
+    _ana, ben = hunt  # one application, no answer
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_profile(ben)
+    assert "1 applied · 0 interviewed · 0 offers · response rate 0% · no response yet · " in view.summary.text()
 
 
 def test_exports_write_png_and_csv_with_inert_formulas(view, hunt, qtbot, tmp_path) -> None:
@@ -158,7 +168,7 @@ def test_the_stale_threshold_is_set_in_the_view_and_saved(ctx, hunt, qtbot, loop
     widget.show()
     with qtbot.waitSignal(widget.loaded, timeout=10_000):
         widget.set_profile(ana)
-    assert len(_table(widget.stale)) == 1  # Beta, in Applied since March
+    assert [row[:3] for row in _table(widget.stale)] == [["Designer", "Beta", "2026-03-04"]]  # in Applied since March
     widget.stale_days.setValue(365)
     with qtbot.waitSignal(widget.loaded, timeout=10_000):
         widget.stale_days.editingFinished.emit()
