@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -112,9 +111,9 @@ class TrackingPanel(QWidget):
         self.done_button = QPushButton("Done")
         self.done_button.setAccessibleName("Mark the follow-up done")
         self.done_button.clicked.connect(self.mark_done)
-        self.snooze_button = QToolButton()
-        self.snooze_button.setText("Snooze")
-        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button with a menu: sized with room for its menu arrow, and styled like Done beside it.
+        self.snooze_button = QPushButton("Snooze")
+        self.snooze_button.setAccessibleName("Snooze the follow-up")
         snooze_menu = QMenu(self.snooze_button)
         for days in SNOOZE_DAYS:
             action = snooze_menu.addAction("1 day" if days == 1 else f"{days} days")
