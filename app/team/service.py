@@ -98,8 +98,11 @@ class TeamService:
             after = self._version(connection)
             if after != version:
                 done.append(f"schema upgraded to {after}" if version else f"schema created at {after}")
-            done.extend(self._ownership(connection))
+            moved = self._ownership(connection)
             done.extend(self._privileges(connection))
+            moved += self._ownership(connection)  # the row-security functions the privileges step just made
+            if moved:
+                done.append(f"{moved} tables, sequences, types and functions now owned by {OWNER_ROLE}")
         return done
 
     @staticmethod
@@ -110,7 +113,8 @@ class TeamService:
     def _version(connection: Connection) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
-    def _ownership(self, connection: Connection) -> list[str]:
+    def _ownership(self, connection: Connection) -> int:
+        """Hand every table, sequence, enum type and function of the schema to the owner role; how many moved."""
         owner = _quote(OWNER_ROLE)
         moved = 0
         objects = connection.execute(
@@ -147,7 +151,7 @@ class TeamService:
         ):
             connection.execute(text(f"ALTER FUNCTION {signature} OWNER TO {owner}"))
             moved += 1
-        return [f"{moved} tables, sequences, types and functions now owned by {OWNER_ROLE}"] if moved else []
+        return moved
 
     def _privileges(self, connection: Connection) -> list[str]:
         member, owner = _quote(MEMBER_ROLE), _quote(OWNER_ROLE)
