@@ -129,10 +129,10 @@ class NotificationService:
             )
             return len(result.all())
 
-    def after_ingest(self, user_id: uuid.UUID, new_pool_ids: list[uuid.UUID]) -> None:
+    def after_ingest(self, user_id: uuid.UUID, new_pool_ids: list[uuid.UUID], run_id: uuid.UUID | None = None) -> None:
         """Ingestion hook (after scoring and fan-out): one grouped new-jobs row per profile that got good cards."""
         try:
-            self.record_run(user_id, new_pool_ids)
+            self.record_run(user_id, new_pool_ids, run_id)
         except (DBAPIError, JobPoolError) as exc:  # the cards are in; the inbox row is a courtesy
             log.warning("new-job notifications skipped: %s", exc)
 
