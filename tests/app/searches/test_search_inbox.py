@@ -1,5 +1,5 @@
-"""Saved-search runs and the inbox: a run served from an earlier run's results gets its grouped row (real
-apify-client, fake Apify server, real PostgreSQL)."""
+"""Saved-search runs and the inbox: a run served from an earlier run's results gets its grouped row, and a failed or
+paused run is in the inbox as soon as the runner records it (real apify-client, fake Apify server, real PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from app.ingestion.live import ApifyConfig
-from app.notifications import NEW_JOBS
+from app.notifications import NEW_JOBS, RUN_FAILED
 from app.searches.schedule import Schedule
 from tests.support.fake_apify import FakeApify, Script
 from tests.support.matching_samples import JOBS, PYTHON_RESUME
@@ -88,3 +88,41 @@ def test_a_search_served_from_an_earlier_run_gets_one_grouped_row(app, fake) -> 
     app.ingestion.run_after_ingest(lee.id, [], served.run_id)
     assert len(app.notifications.inbox(lee.id)) == 1
     assert _keys(app, dana.id) == [f"run:{first[0].run_id}"]
+
+
+def test_a_failed_run_and_the_pause_are_in_the_inbox_when_the_runner_records_them(app, fake) -> None:
+    fake.add_actor(ACTOR, Script(items=ITEMS, refuse_start=(402, "not-enough-usage-to-run-paid-actor")))
+    ana = app.profiles.add("Ana")
+    search = app.searches.add("Ana", "linkedin", "rust developer", "Remote", 5, Schedule(24))
+
+    for attempt in range(3):
+        (outcome,) = app.search_runner.run_due(_data_dir(app)).ran
+        assert outcome.status == "failed"
+        # No look at the inbox in between: the runner wrote the row with the run.
+        rows = app.notifications.inbox(ana.id)
+        failed = [row for row in rows if row.title.startswith("Failed: apify:linkedin — ")]
+        paused = [row for row in rows if row.title.startswith("Saved search paused: rust developer — 3 failures")]
+        assert (len(failed), len(paused)) == (attempt + 1, 1 if attempt == 2 else 0)
+        assert all(row.kind == RUN_FAILED and "HTTP 402" in row.title for row in failed)
+        assert f"run-failed:{outcome.run_id}" in _keys(app, ana.id)
+        app.searches.make_due(search.id)
+
+    # The look at check time finds them already there.
+    assert app.notifications.sync(ana.id) == 0
+    assert len(app.notifications.inbox(ana.id)) == 4
+
+
+def test_the_runner_announces_the_failure_on_the_changes_channel(app, fake) -> None:
+    fake.add_actor(ACTOR, Script(items=ITEMS, refuse_start=(402, "not-enough-usage-to-run-paid-actor")))
+    ana = app.profiles.add("Ana")
+    app.searches.add("Ana", "linkedin", "rust developer", "Remote", 5, Schedule(24))
+    raw = app.database.engine.raw_connection()
+    try:
+        listener = raw.driver_connection
+        listener.autocommit = True
+        listener.execute("LISTEN jobpool_changes")
+        assert [o.status for o in app.search_runner.run_due(_data_dir(app)).ran] == ["failed"]
+        payloads = [note.payload for note in listener.notifies(timeout=2, stop_after=1)]
+    finally:
+        raw.close()
+    assert payloads == [f'{{"inbox" : "{ana.id}"}}']
