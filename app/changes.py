@@ -1,10 +1,10 @@
 """Changes made elsewhere (another desktop, another window, the CLI), heard through LISTEN/NOTIFY.
 
-Triggers on user_job (revision 0009) send `{"profile": id, "cards": [ids] | null}` on the `jobpool_changes`
-channel after every statement that adds, moves, edits or removes cards; a trigger on notification (revision 0014)
-sends `{"inbox": id}` after a statement that adds rows to a profile's inbox. A listener keeps one extra connection in
-a worker thread; when that connection is lost it reconnects with a growing pause and reports a resync, because
-notifications sent while nobody listened are gone: the board reloads to catch up.
+Triggers on user_job (revision 0009) send `{"profile": id, "cards": [ids] | null}` on the `jobpool_changes` channel
+after every statement that adds, moves, edits or removes cards; triggers on notification send `{"inbox": id}` after a
+statement that adds rows to a profile's inbox (revision 0014) or marks some read or unread (revision 0016). A listener
+keeps one extra connection in a worker thread; when that connection is lost it reconnects with a growing pause and
+reports a resync, because notifications sent while nobody listened are gone: the board reloads to catch up.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class CardsChanged:
 
 @dataclass(frozen=True)
 class InboxChanged:
-    """One statement added rows to a profile's notifications inbox."""
+    """One statement added rows to a profile's notifications inbox, or changed whether some are read."""
 
     profile_id: uuid.UUID
 

@@ -2,7 +2,9 @@
 
 New jobs above the profile's score arrive grouped, one row per ingestion run and profile ("14 new for Sam, best
 82 %"); due follow-ups and failed or interrupted runs are looked for (`sync`) and land once each, keyed by the event
-(`dedup_key`, unique per profile). The desktop is told about each row at most once (`take_undelivered`).
+(`dedup_key`, unique per profile). A saved search's runner writes its failure or pause when it records the run
+(`record_search_outcome`, under the same keys), so the inbox's trigger announces it at once. The desktop is told
+about each row at most once (`take_undelivered`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import Select, and_, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,6 +98,59 @@ def _item(row: Any) -> InboxItem:
     return InboxItem(row[0], row[1], row[2], row[3], row[4], row[5] is not None, row[6], card)
 
 
+def _failed_runs(*where: Any) -> Select[Any]:
+    """The "Failed: …" rows of the failed or interrupted runs that match, keyed by run."""
+    return select(
+        IngestionRun.user_id,
+        literal(RUN_FAILED),
+        func.left(
+            func.initcap(IngestionRun.status)
+            + literal(": ")
+            + IngestionRun.source
+            + func.coalesce(" — " + IngestionRun.error, ""),
+            MAX_TITLE,
+        ),
+        literal("run-failed:") + func.cast(IngestionRun.id, Notification.title.type),
+        literal(None, type_=Notification.job_pool_id.type),
+    ).where(IngestionRun.status.in_(("failed", "interrupted")), *where)
+
+
+def _paused_searches(*where: Any) -> Select[Any]:
+    """The rows of the paused saved searches that match: once per pause (the search's last run marks the pause)."""
+    return select(
+        SavedSearch.user_id,
+        literal(RUN_FAILED),
+        func.left(
+            literal("Saved search paused: ") + SavedSearch.query + func.coalesce(" — " + SavedSearch.pause_reason, ""),
+            MAX_TITLE,
+        ),
+        literal("search-paused:")
+        + func.cast(SavedSearch.id, Notification.title.type)
+        + ":"
+        + func.coalesce(func.cast(SavedSearch.last_run_at, Notification.title.type), ""),
+        literal(None, type_=Notification.job_pool_id.type),
+    ).where(SavedSearch.paused.is_(True), *where)
+
+
+def _insert_rows(session: Session, rows: Select[Any]) -> int:
+    result = session.execute(
+        insert(Notification)
+        .from_select(["user_id", "kind", "title", "dedup_key", "job_pool_id"], rows)
+        .on_conflict_do_nothing(index_elements=[Notification.user_id, Notification.dedup_key])
+        .returning(Notification.id)
+    )
+    return len(result.all())
+
+
+def record_search_outcome(session: Session, run_id: uuid.UUID, search_id: uuid.UUID) -> int:
+    """In the caller's transaction (the one that records the run): the run's "Failed: …" row if it failed, and the
+    search's paused row if it is paused; each under the key `sync` uses, so a later look adds neither again. Returns
+    how many rows were added."""
+    return _insert_rows(session, _failed_runs(IngestionRun.id == run_id)) + _insert_rows(
+        session, _paused_searches(SavedSearch.id == search_id)
+    )
+
+
 class NotificationService:
     """Records, lists and marks inbox rows; one transaction per call."""
 
@@ -129,10 +184,10 @@ class NotificationService:
             )
             return len(result.all())
 
-    def after_ingest(self, user_id: uuid.UUID, new_pool_ids: list[uuid.UUID]) -> None:
+    def after_ingest(self, user_id: uuid.UUID, new_pool_ids: list[uuid.UUID], run_id: uuid.UUID | None = None) -> None:
         """Ingestion hook (after scoring and fan-out): one grouped new-jobs row per profile that got good cards."""
         try:
-            self.record_run(user_id, new_pool_ids)
+            self.record_run(user_id, new_pool_ids, run_id)
         except (DBAPIError, JobPoolError) as exc:  # the cards are in; the inbox row is a courtesy
             log.warning("new-job notifications skipped: %s", exc)
 
@@ -199,50 +254,13 @@ class NotificationService:
             .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
             .where(UserJob.user_id == user_id, Reminder.done_at.is_(None), Reminder.due_on <= today)
         )
-        failed = select(
-            IngestionRun.user_id,
-            literal(RUN_FAILED),
-            func.left(
-                func.initcap(IngestionRun.status)
-                + literal(": ")
-                + IngestionRun.source
-                + func.coalesce(" — " + IngestionRun.error, ""),
-                MAX_TITLE,
-            ),
-            literal("run-failed:") + func.cast(IngestionRun.id, Notification.title.type),
-            literal(None, type_=Notification.job_pool_id.type),
-        ).where(
+        failed = _failed_runs(
             IngestionRun.user_id == user_id,
-            IngestionRun.status.in_(("failed", "interrupted")),
             IngestionRun.finished_at >= func.now() - func.make_interval(0, 0, 0, FAILED_RUN_LOOKBACK_DAYS),
         )
-        # A saved search paused after failing again and again: once per pause (its last run marks the pause).
-        paused = select(
-            SavedSearch.user_id,
-            literal(RUN_FAILED),
-            func.left(
-                literal("Saved search paused: ")
-                + SavedSearch.query
-                + func.coalesce(" — " + SavedSearch.pause_reason, ""),
-                MAX_TITLE,
-            ),
-            literal("search-paused:")
-            + func.cast(SavedSearch.id, Notification.title.type)
-            + ":"
-            + func.coalesce(func.cast(SavedSearch.last_run_at, Notification.title.type), ""),
-            literal(None, type_=Notification.job_pool_id.type),
-        ).where(SavedSearch.user_id == user_id, SavedSearch.paused.is_(True))
-        added = 0
+        paused = _paused_searches(SavedSearch.user_id == user_id)
         with self._sessions.begin() as session:
-            for rows in (due, failed, paused):
-                result = session.execute(
-                    insert(Notification)
-                    .from_select(["user_id", "kind", "title", "dedup_key", "job_pool_id"], rows)
-                    .on_conflict_do_nothing(index_elements=[Notification.user_id, Notification.dedup_key])
-                    .returning(Notification.id)
-                )
-                added += len(result.all())
-        return added
+            return sum(_insert_rows(session, rows) for rows in (due, failed, paused))
 
     # -- reading and marking ----------------------------------------------------------------------------
     def inbox(self, user_id: uuid.UUID, *, unread_only: bool = False, limit: int = 200) -> list[InboxItem]:

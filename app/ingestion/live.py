@@ -178,6 +178,9 @@ class LiveIngestionService:
                 .values(links_created=created, links_existing=len(pool_ids) - created)
             )
             run_id = run.id
+        # The cards are the profile's now: score them and group the good ones into the inbox, as after an actor run
+        # (nothing is fanned out: the jobs were new to the pool when the source run brought them).
+        self._ingestion.run_after_ingest(user_id, [], run_id)
         return IngestReport(
             run_id=run_id,
             source="pool",

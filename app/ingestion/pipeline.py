@@ -194,7 +194,9 @@ class IngestionService:
         self._pool = pool
         self._embedding = embedding
         self.chunk_size = chunk_size
-        self.after_ingest: list[Callable[[uuid.UUID, list[uuid.UUID]], None]] = []
+        # Called after every run with (profile, pool jobs the run added to the pool, run id): scoring, fan-out and
+        # the inbox's grouped row.
+        self.after_ingest: list[Callable[[uuid.UUID, list[uuid.UUID], uuid.UUID], None]] = []
         self._run_owners: dict[uuid.UUID, Connection] = {}
 
     def ingest_file(self, profile: str | uuid.UUID, path: str, **kwargs: Any) -> IngestReport:
@@ -303,9 +305,13 @@ class IngestionService:
         embedded = 0
         if embed and self._embedding is not None and tally.new_pool_ids:
             embedded = self._embed(tally.new_pool_ids, on_progress)
-        for hook in self.after_ingest:
-            hook(user_id, list(tally.new_pool_ids))
+        self.run_after_ingest(user_id, list(tally.new_pool_ids), run_id)
         return self._report(run_id, source, status, error, tally, embedded, time.perf_counter() - started)
+
+    def run_after_ingest(self, user_id: uuid.UUID, new_pool_ids: list[uuid.UUID], run_id: uuid.UUID) -> None:
+        """Call the after-ingest hooks for a finished run (a run served from the pool included)."""
+        for hook in self.after_ingest:
+            hook(user_id, list(new_pool_ids), run_id)
 
     def embed_pending(self, on_progress: Callable[[IngestProgress], None] | None = None) -> int:
         """Embed pool rows still without a current embedding (left by an interrupted run, or a failed embedder)."""

@@ -68,7 +68,7 @@ class RecommendationService:
             log.info("recommended new pool jobs to other profiles: %s", created)
         return FanOutReport(created)
 
-    def after_ingest(self, user_id: uuid.UUID, new_pool_ids: list[uuid.UUID]) -> None:
+    def after_ingest(self, user_id: uuid.UUID, new_pool_ids: list[uuid.UUID], run_id: uuid.UUID | None = None) -> None:
         """Ingestion hook: score the ingesting profile's new cards, then recommend new jobs to the others."""
         try:
             self._scorer.score_links(user_id)

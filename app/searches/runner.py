@@ -29,6 +29,7 @@ from app.ingestion.apify_presets import criteria_dict, resolve_actor
 from app.ingestion.apify_search import run_search
 from app.ingestion.live import LiveIngestionService, SearchRequest
 from app.ingestion.pipeline import IngestProgress
+from app.notifications import record_search_outcome
 from app.searches.schedule import Schedule
 from app.searches.service import PAUSE_AFTER_FAILURES
 from db.models import IngestionRun, SavedSearch
@@ -241,7 +242,9 @@ class SavedSearchRunner:
         status: str,
         error: str | None,
     ) -> bool:
-        """Log the outcome on the run (writing a failed run when none was started) and move the schedule on."""
+        """Log the outcome on the run (writing a failed run when none was started), move the schedule on and, for a
+        failure, put it (and a pause it brings) in the profile's inbox in the same transaction, so the inbox's
+        trigger announces it when the run is recorded."""
         with self._sessions.begin() as session:
             if run_id is None:
                 run_id = self._failed_run(session, user_id, request, status, error)
@@ -258,11 +261,21 @@ class SavedSearchRunner:
                 search.failures_in_a_row = 0
                 return False
             search.failures_in_a_row += 1
-            if search.failures_in_a_row >= PAUSE_AFTER_FAILURES and not search.paused:
+            paused_now = search.failures_in_a_row >= PAUSE_AFTER_FAILURES and not search.paused
+            if paused_now:
                 search.paused = True
                 search.pause_reason = f"{search.failures_in_a_row} failures in a row; the last: {error}"
-                return True
-            return False
+            session.flush()
+            self._tell_inbox(session, run_id, search_id)
+            return paused_now
+
+    @staticmethod
+    def _tell_inbox(session: Session, run_id: uuid.UUID, search_id: uuid.UUID) -> None:
+        try:
+            with session.begin_nested():
+                record_search_outcome(session, run_id, search_id)
+        except DBAPIError as exc:  # the outcome is recorded; the inbox's look at check time brings the row in later
+            log.info("inbox row for saved search %s postponed: %s", search_id, str(exc.orig).strip().splitlines()[0])
 
     @staticmethod
     def _failed_run(

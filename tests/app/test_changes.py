@@ -68,7 +68,7 @@ def test_listening_resumes_after_the_connection_is_lost_and_asks_for_a_resync(ct
     assert changes.get(timeout=1) == CardsChanged(profile, frozenset(cards))
 
 
-def test_rows_added_to_an_inbox_are_heard_once_per_profile_and_statement(ctx, heard):
+def test_inbox_rows_added_or_marked_read_are_heard_once_per_profile_and_statement(ctx, heard):
     _listener, changes, _resynced = heard
     ana, bo = ctx.profiles.add("Ana").id, ctx.profiles.add("Bo").id
     assert ctx.notifications.post(ana, RUN_FAILED, "Failed: test", "t:1")
@@ -76,9 +76,12 @@ def test_rows_added_to_an_inbox_are_heard_once_per_profile_and_statement(ctx, he
     assert not ctx.notifications.post(ana, RUN_FAILED, "Failed: test", "t:1")  # already there: nothing added
     assert ctx.notifications.post_all("migration", "Migrated", "t:all") == 2
     assert {changes.get(timeout=1), changes.get(timeout=1)} == {InboxChanged(ana), InboxChanged(bo)}
-    ctx.notifications.mark_read(ana)  # read or told: updates, not announced
-    ctx.notifications.take_undelivered()
+    ctx.notifications.take_undelivered()  # told: an update every look makes, not announced
     ctx.notifications.sync(ana)  # a look that finds nothing new
+    assert ctx.notifications.mark_read(bo, [row.id for row in ctx.notifications.inbox(ana)]) == 0  # not Bo's rows
+    assert ctx.notifications.mark_read(ana) == 2  # read: announced once for the statement, so every bell recounts
+    assert changes.get(timeout=1) == InboxChanged(ana)
+    assert ctx.notifications.mark_read(ana) == 0  # nothing left to mark: nothing to announce
     assert ctx.notifications.post(bo, RUN_FAILED, "Failed: again", "t:2")
     assert changes.get(timeout=1) == InboxChanged(bo)
     assert changes.empty()

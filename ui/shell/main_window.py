@@ -477,7 +477,7 @@ class MainWindow(QMainWindow):
             self.inbox.check_soon()
 
     def _inbox_heard(self, profile_id: uuid.UUID | None) -> None:
-        """Rows were added to an inbox (here, on another desktop or by `run-due`): the bell counts them now."""
+        """An inbox got rows or had some marked read (here, on another desktop, by `run-due`): the bell recounts now."""
         if profile_id is None or any(p.id == profile_id for p in self.profiles):
             self.inbox.check_soon()
 

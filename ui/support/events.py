@@ -40,7 +40,7 @@ class Hub(QObject):
 
     changed = Signal(object)  # ChangeSet
     profile_changed = Signal(object)  # Profile | None
-    inbox_changed = Signal(object)  # a profile whose inbox got rows (heard from the database); None: any may have
+    inbox_changed = Signal(object)  # a profile whose inbox got or read rows (heard from the database); None: any
     database_lost = Signal(str)  # a user-readable reason
     database_restored = Signal()
     message = Signal(str)  # a short line for the status bar
