@@ -9,38 +9,30 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtWidgets import QFileDialog
 
 from app.export import export_board_csv
-from app.records import JobStatus, Profile
+from app.records import JobStatus
 from ui.dialogs.add_job_dialog import PAGE_FILTER, AddJobDialog
 from ui.dialogs.host import NO_PROFILE
 from ui.dialogs.ingest_progress import IngestProgressDialog
+from ui.shell.window_core import WindowCore
 from ui.support.events import ChangeSet
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from app.context import AppContext
     from ui.board.controller import BoardController
     from ui.shell.banners import MessageBar
     from ui.support.prompts import Prompts
-    from ui.support.tasks import TaskRunner
     from ui.support.window_state import AppSettings
 
 
-class FileWindow(Protocol):
+class FileWindow(WindowCore, Protocol):
     """What the file actions need from the window."""
 
-    ctx: AppContext
-    tasks: TaskRunner
     prompts: Prompts
     settings: AppSettings
     controller: BoardController
     message_bar: MessageBar
     last_dialog: Any
-
-    @property
-    def current_profile(self) -> Profile | None:
-        """The profile shown."""
-        ...
 
     def widget(self) -> QWidget:
         """The window as a Qt parent."""

@@ -12,34 +12,26 @@ from PySide6.QtCore import QObject, QTimer
 from app.board import DUE_TOKEN, wants_due
 from app.records import BoardCard, JobStatus, Profile
 from app.settings import load_follow_up_days
+from ui.shell.window_core import WindowCore
 from ui.support.events import ChangeSet
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QLineEdit
 
-    from app.context import AppContext
     from ui.shell.follow_up_bar import FollowUpBar
     from ui.shell.inbox import InboxBell
     from ui.shell.status_bar import BoardStatusBar
-    from ui.support.tasks import TaskRunner
 
 DUE_CHECK_MS = 15 * 60 * 1000  # how often the window looks for follow-ups that fell due meanwhile
 
 
-class FollowUpWindow(Protocol):
+class FollowUpWindow(WindowCore, Protocol):
     """What the follow-ups need from the window."""
 
-    ctx: AppContext
-    tasks: TaskRunner
     search: QLineEdit
     status: BoardStatusBar
     inbox: InboxBell
-
-    @property
-    def current_profile(self) -> Profile | None:
-        """The profile shown."""
-        ...
 
     def apply_search(self) -> None:
         """Filter the board by the search box now."""

@@ -11,29 +11,21 @@ from PySide6.QtCore import QObject
 from app.matching.records import NewRecommendations
 from app.records import Profile
 from app.stats import StatusFigures
+from ui.shell.window_core import WindowCore
 from ui.support.timers import single_shot_timer
 
 if TYPE_CHECKING:
-    from app.context import AppContext
     from app.stats import BoardStats
     from ui.shell.status_bar import BoardStatusBar
-    from ui.support.tasks import TaskRunner
 
 READ_DELAY_MS = 300
 
 
-class FiguresWindow(Protocol):
+class FiguresWindow(WindowCore, Protocol):
     """What the figures need from the window."""
 
-    ctx: AppContext
-    tasks: TaskRunner
     stats: BoardStats
     status: BoardStatusBar
-
-    @property
-    def current_profile(self) -> Profile | None:
-        """The profile shown."""
-        ...
 
     @property
     def schema_changing(self) -> bool:
