@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from PySide6.QtCore import QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QResizeEvent
@@ -29,6 +28,7 @@ from app.records import STATUSES, BoardCard, JobDetail, JobStatus, status_label
 from app.reminders import ReminderService
 from app.status_history import StatusHistory
 from ui.board.card_details_section import CardDetailsSection
+from ui.board.detail_text import meta_text, tracking_text
 from ui.board.duplicate_banner import DuplicateBanner
 from ui.board.notes_keeper import NotesKeeper
 from ui.board.resume_gaps import CardGaps, ResumeGapSwitcher
@@ -47,39 +47,6 @@ DESCRIPTION_CSS = (
 
 
 NOTES_MIN_HEIGHT, NOTES_MAX_HEIGHT = 76, 140  # the notes editor: a few lines on a small screen, more on a big one
-
-SOURCE_NAMES = {
-    "linkedin": "LinkedIn",
-    "indeed": "Indeed",
-    "glassdoor": "Glassdoor",
-    "zip_recruiter": "ZipRecruiter",
-    "ziprecruiter": "ZipRecruiter",
-    "google": "Google Jobs",
-    "naukri": "Naukri",
-    "bayt": "Bayt",
-}
-
-
-def source_label(source: str | None) -> str | None:
-    """ "via LinkedIn" for the job board a posting came from (unknown sources as they are)."""
-    if not source:
-        return None
-    name = SOURCE_NAMES.get(source.lower(), source)
-    return f"via {name}"
-
-
-def _posted_text(detail: JobDetail) -> str | None:
-    posted = detail.card.posted_at
-    if posted is None:
-        return None
-    return f"Posted about {_date(posted)} (from its age)" if detail.posted_at_inferred else f"Posted {_date(posted)}"
-
-
-def _date(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone()
-    return f"{local.day} {local:%b %Y}"
 
 
 def _label(text: str = "", name: str | None = None, wrap: bool = True, selectable: bool = True) -> QLabel:
@@ -347,13 +314,7 @@ class DetailPane(QStackedWidget):
             cursor = self.notes_edit.textCursor()
             cursor.setPosition(min(position, len(self.notes_edit.toPlainText())))
             self.notes_edit.setTextCursor(cursor)
-        meta = [
-            detail.salary_text(),
-            detail.job_type,
-            source_label(detail.card.source),
-            _posted_text(detail),
-        ]
-        self.meta.setText(" · ".join(x for x in meta if x))
+        self.meta.setText(meta_text(detail))
         self.meta.setVisible(bool(self.meta.text()))
         apply_url = detail.apply_url
         self.apply_button.setVisible(bool(apply_url) and apply_url != detail.card.url)
@@ -363,32 +324,12 @@ class DetailPane(QStackedWidget):
         tags = [str(tag) for tag in detail.criteria_tags]
         self.tag_chips.set_chips(tags)
         self.tags_label.setVisible(bool(tags))
-        self.tracking.setText(self._tracking_text(detail))
+        self.tracking.setText(tracking_text(detail))
         if self.tracking_panel is not None:
             self.tracking_panel.show_card(detail.card)
         markup = description_markup(detail.description_html, detail.description)
         self.description.setHtml(markup or "<p style='color:#7d8592'>The posting came without a description.</p>")
         self.detail_loaded.emit(detail)
-
-    @staticmethod
-    def _tracking_text(detail: JobDetail) -> str:
-        card = detail.card
-        parts = [f"Added {_date(card.added_at)}"]
-        if card.status_changed_at and abs((card.status_changed_at - card.added_at).total_seconds()) > 60:
-            parts.append(f"in {status_label(card.status)} since {_date(card.status_changed_at)}")
-        others = detail.other_profiles
-        parts.append(
-            "tracked by no other profile"
-            if others == 0
-            else f"tracked by {others} other profile{'s' if others != 1 else ''}"
-        )
-        if detail.legacy_status:
-            parts.append(f"status in the old database: “{detail.legacy_status}”")
-        if card.reposted and detail.reposted_at:
-            parts.append(f"reposted {_date(detail.reposted_at)}, seen {detail.times_seen} times")
-        text = " · ".join(parts)
-        applied = card.applied_before_text
-        return f"{applied} (an earlier version of this posting).\n{text}" if applied else text
 
     # -- user actions ----------------------------------------------------------------------------------
     def _posting_url(self) -> str | None:

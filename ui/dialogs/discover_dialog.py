@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,32 +29,27 @@ from ui.dialogs.host import require_profile
 from ui.support.chips import ChipList
 from ui.support.events import ChangeSet
 from ui.support.plain_text import plain, tooltip_text
+from ui.support.record_table import RECORD_ROLE, Index, RecordTableModel
 
 if TYPE_CHECKING:
     from ui.dialogs.host import DialogHost
 
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
 COL_ADD, COL_SCORE, COL_TITLE, COL_COMPANY, COL_LOCATION, COL_MISSING = range(6)
 HEADERS = ("", "Score", "Title", "Company", "Location", "Missing skills")
 ADD_TEXT, ADDED_TEXT = "＋ Add", "✓ Added"
 DEFAULT_LIMIT = 30
 
 
-class DiscoverModel(QAbstractTableModel):
+class DiscoverModel(RecordTableModel[DiscoverItem]):
     """Discover results; RECORD_ROLE gives the DiscoverItem of a row, added rows show "✓ Added"."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.items: list[DiscoverItem] = []
+        super().__init__(HEADERS, parent)
         self.added: set[uuid.UUID] = set()
 
-    def set_items(self, items: list[DiscoverItem]) -> None:
-        """Replace the list (a new search)."""
-        self.beginResetModel()
-        self.items = list(items)
+    def items_replaced(self) -> None:
+        """A new search: nothing of it is added yet."""
         self.added = set()
-        self.endResetModel()
 
     def mark_added(self, job_ids: set[uuid.UUID]) -> None:
         """Show these jobs as added to the board."""
@@ -63,28 +58,9 @@ class DiscoverModel(QAbstractTableModel):
             if item.job_pool_id in job_ids:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Rows of the list (a table has no children)."""
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """The columns in HEADERS."""
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 6:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Text, tooltip, colours and the record of a cell."""
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
-            return None
-        item, column = self.items[index.row()], index.column()
+    def cell(self, item: DiscoverItem, column: int, role: int) -> Any:
+        """Text, tooltip and colours of a cell."""
         added = item.job_pool_id in self.added
-        if role == RECORD_ROLE:
-            return item
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(item, column, added)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,12 +26,11 @@ from app.card_details import InterviewRecord
 from ui.dialogs.host import require_profile
 from ui.support.events import ChangeSet
 from ui.support.plain_text import plain, tooltip_text
+from ui.support.record_table import RecordTableModel
 
 if TYPE_CHECKING:
     from ui.dialogs.host import DialogHost
 
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
 COL_WHEN, COL_KIND, COL_WITH, COL_TITLE, COL_COMPANY = range(5)
 HEADERS = ("When", "Kind", "With", "Job", "Company")
 
@@ -42,45 +41,18 @@ def when_text(interview: InterviewRecord) -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
-class UpcomingModel(QAbstractTableModel):
+class UpcomingModel(RecordTableModel[InterviewRecord]):
     """Upcoming interviews; RECORD_ROLE gives the InterviewRecord of a row."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.items: list[InterviewRecord] = []
+        super().__init__(HEADERS, parent)
 
-    def set_items(self, items: list[InterviewRecord]) -> None:
-        """Replace the list."""
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Rows of the list (a table has no children)."""
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """The columns in HEADERS."""
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 5:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Cell text (plain: the view shows it as typed), notes as a tooltip, the record under RECORD_ROLE."""
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
-            return None
-        item = self.items[index.row()]
-        if role == RECORD_ROLE:
-            return item
+    def cell(self, item: InterviewRecord, column: int, role: int) -> Any:
+        """Cell text (plain: the view shows it as typed), notes as a tooltip."""
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_text(item.notes) or None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        column = index.column()
         if column == COL_WHEN:
             return when_text(item)
         if column == COL_KIND:

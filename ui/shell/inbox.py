@@ -11,30 +11,22 @@ from PySide6.QtGui import QAction
 from app.notifications import InboxCheck, InboxItem
 from app.settings import load_notification_settings
 from ui.shell.inbox_notifier import InboxNotifier
+from ui.shell.window_core import WindowCore
 from ui.support.timers import single_shot_timer
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLineEdit
 
-    from app.context import AppContext
     from app.records import Profile
     from ui.board.board_view import BoardView
-    from ui.support.tasks import TaskRunner
 
 
-class InboxWindow(Protocol):
+class InboxWindow(WindowCore, Protocol):
     """What the bell needs from the window."""
 
-    ctx: AppContext
-    tasks: TaskRunner
     profiles: list[Profile]
     board_view: BoardView
     search: QLineEdit
-
-    @property
-    def current_profile(self) -> Profile | None:
-        """The profile shown."""
-        ...
 
     @property
     def schema_changing(self) -> bool:

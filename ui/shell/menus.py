@@ -70,6 +70,19 @@ MENUS: tuple[tuple[str, tuple[tuple[str, str, Shortcut, str | None] | None, ...]
         ),
     ),
 )
+# Entries that work on the current profile: disabled while there is none (or the database needs a migration).
+PROFILE_ACTIONS = (
+    "import",
+    "export",
+    "rename_profile",
+    "delete_profile",
+    "mark_seen",
+    "resume",
+    "discover",
+    "apify",
+    "upcoming",
+    "saved_searches",
+)
 
 
 def _action(menu: QMenu, text: str, slot: Callable[[], object], shortcut: Shortcut, icon: str | None) -> QAction:

@@ -7,14 +7,16 @@ runs, the message bar says when one was paused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QStatusBar
 
 from app.context import AppContext
 from app.searches.runner import DueProgress, DueReport
 from ui.support.events import ChangeSet
+from ui.support.plain_text import tooltip_text
 from ui.support.tasks import TaskRunner
 
 PASS_INTERVAL_MS = 60_000
@@ -96,10 +98,33 @@ class SearchScheduler(QObject):
         self.progress.emit("")
 
 
-def search_status_label() -> QLabel:
+class SearchProgressLabel(QLabel):
     """The status bar's place for the saved-search progress (plain text, hidden while idle)."""
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setObjectName("searchProgress")
-    label.hide()
-    return label
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setObjectName("searchProgress")
+        self.hide()
+
+    def show_progress(self, text: str) -> None:
+        """Show what runs now (shortened; whole in the tooltip); hide at ""."""
+        self.setText(text if len(text) <= 100 else text[:99] + "…")
+        self.setToolTip(tooltip_text(text))
+        self.setVisible(bool(text))
+
+
+def install_scheduler(
+    ctx: AppContext, tasks: TaskRunner, status_bar: QStatusBar, warn: Callable[[str], None], parent: QObject
+) -> tuple[SearchScheduler, SearchProgressLabel]:
+    """The window's scheduler with its progress in the status bar, started unless there is no runner or the
+    database needs a migration."""
+    label = SearchProgressLabel()
+    status_bar.addPermanentWidget(label)
+    scheduler = SearchScheduler(ctx, tasks, ctx.database.location.data_dir, parent)
+    # The label's own slot: progress is emitted on a worker thread and must reach the label on the window's thread.
+    scheduler.progress.connect(label.show_progress)
+    scheduler.paused.connect(warn)
+    if getattr(ctx, "search_runner", None) is not None and not ctx.needs_migration:
+        scheduler.start()
+    return scheduler, label

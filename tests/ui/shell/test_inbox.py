@@ -62,7 +62,7 @@ def test_an_import_in_the_window_raises_the_bell_count_without_waiting_for_the_t
     ctx.matching.resumes.set_resume(alex.id, PYTHON_RESUME)
     dataset = tmp_path / "python-jobs.json"
     dataset.write_text(json.dumps(JOBS), encoding="utf-8")
-    assert window.inbox.action.text() == "Inbox" and window._due_timer.remainingTime() > 60_000
+    assert window.inbox.action.text() == "Inbox" and window.follow_ups.due_timer.remainingTime() > 60_000
     window.live_changes.stop()  # the run's own change-set does it, not the rows heard back from the database
 
     dialog = window.import_dataset(str(dataset))
