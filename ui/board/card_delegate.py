@@ -21,6 +21,9 @@ PAD_X = 12
 PAD_Y = 9
 RADIUS = 8.0
 ELIDE_SLACK = 4  # elidedText counts glyph side bearings that the advance width leaves out
+# Text kept whole thanks to the slack may pass its box by those few pixels: it is drawn unclipped (into the padding,
+# never onto the badge or the card's edge) rather than losing its last letter.
+UNCLIPPED_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip
 CHIP_MAX_WIDTH = 84  # a long tag is elided: the chips share the footer with the location
 CHIP_GAP = 4
 CHIP_MIN_WIDTH = 30  # narrower than this, a chip shows too little of its text: "+N" instead
@@ -132,7 +135,7 @@ class CardDelegate(QStyledItemDelegate):
         title_rect = QRectF(left, inner.top(), inner.right() - left, line)
         painter.drawText(
             title_rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            UNCLIPPED_LEFT,
             title_metrics.elidedText(card.title, Qt.TextElideMode.ElideRight, int(title_rect.width()) + ELIDE_SLACK),
         )
 
@@ -146,7 +149,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setPen(QColor(theme.TEXT_SECONDARY))
         painter.drawText(
             company_rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            UNCLIPPED_LEFT,
             base_metrics.elidedText(
                 card.company or "Company not given",
                 Qt.TextElideMode.ElideRight,
@@ -211,7 +214,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setPen(QColor(theme.TEXT_MUTED))
         painter.drawText(
             text_rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            UNCLIPPED_LEFT,
             metrics.elidedText(location_text(card), Qt.TextElideMode.ElideRight, int(text_rect.width()) + ELIDE_SLACK),
         )
 
