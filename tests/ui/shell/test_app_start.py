@@ -18,11 +18,12 @@ def test_the_gui_thread_waits_at_most_a_millisecond_for_the_gil(qapp):
         sys.setswitchinterval(before)
 
 
-def test_starting_the_window_leaves_the_page_readers_and_the_apify_client_unloaded():
-    """Libraries only some actions need (capture's page readers, apify-client) load when first used, not at start."""
+def test_starting_the_window_leaves_the_page_readers_the_apify_client_and_the_charts_unloaded():
+    """Libraries only some actions need (capture's page readers, apify-client, the Stats view's pyqtgraph) load when
+    first used, not at start."""
     import subprocess
 
-    heavy = ("apify_client", "extruct", "bs4", "mf2py")
+    heavy = ("apify_client", "extruct", "bs4", "mf2py", "pyqtgraph")
     probe = f"import sys, ui.shell.app; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
