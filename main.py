@@ -3,60 +3,74 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 from types import ModuleType
+from typing import NoReturn
 
-from cli import (
-    add,
-    board,
-    contact,
-    discover,
-    history,
-    ingest,
-    interview,
-    migrate,
-    notifications,
-    possible_duplicates,
-    profiles,
-    reminders,
-    run_due,
-    searches,
-    server,
-    show,
-    stats,
-    tag,
+# The sub-commands' modules (cli.<name>), in the order of `--help`. Each has NAME, register(subparsers) and
+# run(args, ctx). They are imported only when a command is given: they load the services, and the window shows its
+# splash before those load.
+COMMAND_MODULE_NAMES: tuple[str, ...] = (
+    "profiles",
+    "board",
+    "ingest",
+    "migrate",
+    "discover",
+    "add",
+    "interview",
+    "contact",
+    "tag",
+    "searches",
+    "run_due",
+    "server",
+    "history",
+    "reminders",
+    "show",
+    "possible_duplicates",
+    "stats",
+    "notifications",
 )
-
-# Each command module has NAME, register(subparsers) and run(args, ctx); the order is the order of `--help`.
-COMMAND_MODULES: tuple[ModuleType, ...] = (
-    profiles,
-    board,
-    ingest,
-    migrate,
-    discover,
-    add,
-    interview,
-    contact,
-    tag,
-    searches,
-    run_due,
-    server,
-    history,
-    reminders,
-    show,
-    possible_duplicates,
-    stats,
-    notifications,
-)
-COMMAND_ALIASES: dict[str, ModuleType] = {"move": board, "interviews": interview, "remind": reminders}
+COMMAND_ALIASES: dict[str, str] = {"move": "board", "interviews": "interview", "remind": "reminders"}
 
 
 def _command_modules() -> dict[str, ModuleType]:
-    modules: dict[str, ModuleType] = {module.NAME: module for module in COMMAND_MODULES}
-    modules.update(COMMAND_ALIASES)
+    loaded = {name: importlib.import_module(f"cli.{name}") for name in COMMAND_MODULE_NAMES}
+    modules: dict[str, ModuleType] = {module.NAME: module for module in loaded.values()}
+    modules.update({alias: loaded[name] for alias, name in COMMAND_ALIASES.items()})
     return modules
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db-url", help="PostgreSQL URL (with pgvector); default: the embedded server")
+    parser.add_argument("--data-dir", help="where the embedded server and app data live")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+
+
+class _NotTheWindow(Exception):
+    """The command line is more than the window's global options: the full parser reads it."""
+
+
+class _WindowOptionsParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """Hand a line this parser cannot read to the full parser, which says what is wrong with it."""
+        raise _NotTheWindow(message)
+
+
+def _window_options(argv: list[str] | None) -> argparse.Namespace | None:
+    """The global options when the command line asks for the window (no command, no --help), else None.
+
+    Read without importing the sub-commands, so that the window's splash is the first thing the start does.
+    """
+    parser = _WindowOptionsParser(prog="jobpool", add_help=False)
+    _add_global_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except _NotTheWindow:
+        return None
+    return None if rest else args
 
 
 def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
@@ -65,29 +79,49 @@ def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
         prog="jobpool",
         description="JobPool: a job-hunt Kanban board over one shared, deduplicated job pool.",
     )
-    parser.add_argument("--db-url", help="PostgreSQL URL (with pgvector); default: the embedded server")
-    parser.add_argument("--data-dir", help="where the embedded server and app data live")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+    _add_global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in dict.fromkeys(modules.values()):
         module.register(subparsers)
     return parser
 
 
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def run_window(db_url: str | None, data_dir: str | None) -> int:
+    """The window: the splash first (Qt alone loaded), then the services and the window while it shows."""
+    from ui.shell.splash import let_paint, show_splash
+
+    splash = show_splash()
+    # The database opens (off the GUI thread) once these modules are loaded: opening it in a thread beside the
+    # imports brought the window later, not sooner, as the two contend for the GIL.
+    import app.context  # noqa: F401  (the services: the larger half of the imports)
+
+    let_paint()
+    from ui.shell.app import run_window as run
+
+    let_paint()
+    return run(db_url=db_url, data_dir=data_dir, splash=splash)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run a command or the window; returns the exit code."""
     if hasattr(os, "umask"):
         os.umask(0o077)  # settings, backups, logs and exports hold private notes: owner only
+    window = _window_options(argv)
+    if window is not None:
+        _configure_logging(window.verbose)
+        return run_window(db_url=window.db_url, data_dir=window.data_dir)
     modules = _command_modules()
     args = build_parser(modules).parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if args.command is None:
-        from ui.shell.app import run_window
-
+    _configure_logging(args.verbose)
+    if args.command is None:  # only options the window ignores were given (the full parser accepted them)
         return run_window(db_url=args.db_url, data_dir=args.data_dir)
 
     from app.context import open_context

@@ -1,9 +1,11 @@
 """Start-up: seconds from launching the process to a painted window, cold (empty data folder) and warm.
 
-Run: python bench/bench_start.py [--cards 1000] [--repeat 3] [--json]. Each start is a fresh process doing what
-`python main.py` does (QApplication, splash, the embedded server opened off the GUI thread, the window) until the
-window has painted its board (warm: a profile with --cards cards, the server stopped before) or its welcome page
-(cold: an empty data folder, so initdb and every migration run). Times are wall clock from before the launch.
+Run: python bench/bench_start.py [--cards 1000] [--repeat 3] [--json]. Each start is a fresh process running
+`main.main(["--data-dir", ...])`, what `python main.py` runs (splash, then the services and the window loading
+while the database opens in a thread), until the window has painted its board (warm: a profile with --cards cards,
+the server stopped before) or its welcome page (cold: an empty data folder, so initdb and every migration run).
+Times are wall clock from before the launch: the splash painted, the window shown (modules loaded and the database
+open), the board painted.
 Targets: warm start to a painted board of 1,000 cards <= 1.0 s, cold first start <= 2 s, splash within 0.5 s.
 """
 
@@ -23,34 +25,42 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CHILD = """
-import asyncio, sys, time
+import sys, time
 t0 = float(sys.argv[1]); data_dir = sys.argv[2]
-from ui.shell.app import make_application, _open
-import qasync
-from ui.shell.main_window import MainWindow, PAGE_BOARD, PAGE_WELCOME
+marks = {}
+pages = {}
+import ui.shell.splash as splash_module
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
-app = make_application()
-marks = {"imports_s": time.time() - t0}
+show_splash = splash_module.show_splash
 
-async def run():
-    QTimer.singleShot(0, lambda: marks.setdefault("splash_s", time.time() - t0))
-    ctx = await _open(None, data_dir)
-    marks["database_s"] = time.time() - t0
-    window = MainWindow(ctx)
-    window.show()
-    want = PAGE_BOARD if ctx.profiles.list() else PAGE_WELCOME
-    while window.stack.currentIndex() != want or window.tasks.active:
-        await asyncio.sleep(0.002)
-    window.repaint()  # paints now, what the next frame would show
-    marks["painted_s"] = time.time() - t0
-    window.close()
-    ctx.close()
+def watch():
+    main_window = sys.modules.get("ui.shell.main_window")
+    if main_window is None:
+        return
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, main_window.MainWindow) and window.isVisible():
+            if "window_s" not in marks:
+                marks["window_s"] = time.time() - t0
+                pages["want"] = main_window.PAGE_BOARD if window.ctx.profiles.list() else main_window.PAGE_WELCOME
+            if window.stack.currentIndex() == pages["want"] and not window.tasks.active:
+                window.repaint()  # paints now, what the next frame would show
+                marks["painted_s"] = time.time() - t0
+                timer.stop()
+                window.close()
 
-loop = qasync.QEventLoop(app)
-asyncio.set_event_loop(loop)
-with loop:
-    loop.run_until_complete(run())
+def splash_then_watch():
+    splash = show_splash()
+    marks["splash_s"] = time.time() - t0
+    timer.start(2)
+    return splash
+
+timer = QTimer()
+timer.timeout.connect(watch)
+splash_module.show_splash = splash_then_watch
+import main
+main.main(["--data-dir", data_dir])
 import json; print(json.dumps(marks))
 """
 
@@ -98,12 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(cold, dict)
     print(
         f"Cold first start to a painted window: {cold['painted_s']:.2f} s   (target <= 2 s; "
-        f"splash {cold['splash_s']:.2f} s, database open {cold['database_s']:.2f} s)"
+        f"splash {cold['splash_s']:.2f} s, window shown {cold['window_s']:.2f} s)"
     )
     for w in warm:
         print(
             f"Warm start to a painted board of {args.cards:,} cards: {w['painted_s']:.2f} s   (target <= 1.0 s; "
-            f"imports {w['imports_s']:.2f} s, splash {w['splash_s']:.2f} s, database open {w['database_s']:.2f} s)"
+            f"splash {w['splash_s']:.2f} s, window shown {w['window_s']:.2f} s)"
         )
     return 0
 

@@ -131,24 +131,24 @@ class DuplicateService:
         """Every possible duplicate on a profile's board, title-spelling pairs first, then by score."""
         with self._sessions() as session:
             user = find_user(session, profile)
-            cards = self._cards(session, user.id)
-            dismissed = self._dismissed(session, user.id)
-            by_company: dict[str, list[_Card]] = defaultdict(list)
-            for card in cards:
-                by_company[norm_company(card.company)].append(card)
-            found: dict[tuple[uuid.UUID, uuid.UUID], PossibleDuplicate] = {}
-            for group in by_company.values():
-                if len(group) > 1:
-                    self._title_pairs(group, dismissed, found)
-            for group in by_company.values():
-                if 1 < len(group) <= MAX_VECTOR_GROUP:
-                    self._vector_pairs(session, group, dismissed, found)
-        return sorted(found.values(), key=lambda d: (d.reason == REASON_VECTOR, -d.score, str(d.job_pool_id)))
+            found = self._found(session, self._cards(session, user.id), self._dismissed(session, user.id))
+        return self._ordered(found)
 
     def for_job(self, profile: str | uuid.UUID, job_pool_id: uuid.UUID) -> list[PossibleDuplicate]:
         """The possible duplicates that involve one pool job, each seen from that job ("duplicate of" the other)."""
+        with self._sessions() as session:
+            user = find_user(session, profile)
+            cards = self._cards(session, user.id)
+            mine = next((card for card in cards if card.job_pool_id == job_pool_id), None)
+            if mine is None:
+                return []
+            # Both cards of a pair are of one company: the job's own company is all there is to compare (the whole
+            # board took seconds at 1,000 cards, for the detail pane of one card).
+            company = norm_company(mine.company)
+            group = [card for card in cards if norm_company(card.company) == company]
+            found = self._found(session, group, self._dismissed(session, user.id))
         out = []
-        for dup in self.possible_duplicates(profile):
+        for dup in self._ordered(found):
             if dup.job_pool_id == job_pool_id:
                 out.append(dup)
             elif dup.duplicate_of == job_pool_id:
@@ -159,6 +159,25 @@ class DuplicateService:
         """The possible duplicates of a card's pool job on its profile's board (the detail pane's banner)."""
         user_id, job_pool_id = self._card_ids(user_job_id)
         return self.for_job(user_id, job_pool_id)
+
+    def _found(
+        self, session: Session, cards: list[_Card], dismissed: set[tuple[uuid.UUID, uuid.UUID]]
+    ) -> dict[tuple[uuid.UUID, uuid.UUID], PossibleDuplicate]:
+        by_company: dict[str, list[_Card]] = defaultdict(list)
+        for card in cards:
+            by_company[norm_company(card.company)].append(card)
+        found: dict[tuple[uuid.UUID, uuid.UUID], PossibleDuplicate] = {}
+        for group in by_company.values():
+            if len(group) > 1:
+                self._title_pairs(group, dismissed, found)
+        for group in by_company.values():
+            if 1 < len(group) <= MAX_VECTOR_GROUP:
+                self._vector_pairs(session, group, dismissed, found)
+        return found
+
+    @staticmethod
+    def _ordered(found: dict[tuple[uuid.UUID, uuid.UUID], PossibleDuplicate]) -> list[PossibleDuplicate]:
+        return sorted(found.values(), key=lambda d: (d.reason == REASON_VECTOR, -d.score, str(d.job_pool_id)))
 
     def not_duplicate_for_card(self, user_job_id: uuid.UUID, other: uuid.UUID) -> None:
         """ "Not a duplicate", answered from a card's detail pane."""

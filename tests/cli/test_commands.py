@@ -144,3 +144,15 @@ def test_a_reader_that_stops_early_gets_no_traceback(db_url: str, tmp_path: Path
     _, stderr = board.communicate(timeout=120)
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
     assert board.returncode == 0
+
+
+def test_a_command_loads_no_qt(db_url: str) -> None:
+    """The command line runs headless: a command imports no Qt module and makes no QApplication."""
+    probe = (
+        "import sys, main\n"
+        f"code = main.main(['--db-url', {db_url!r}, 'profiles', 'list'])\n"
+        "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'ui')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "0 []"

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.context import AppContext, open_context
 from app.errors import JobPoolError
 from ui.shell.main_window import MainWindow
 from ui.shell.screen_fit import show_fitted
+from ui.shell.splash import application, make_splash
 from ui.support import theme
 from ui.support.window_state import APPLICATION, ORGANIZATION
 
@@ -27,8 +28,7 @@ GIL_SWITCH_INTERVAL_S = 0.001
 
 def make_application() -> QApplication:
     """The QApplication with JobPool's names and theme (reused when one exists, as under pytest-qt)."""
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
+    app = application()
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -36,15 +36,6 @@ def make_application() -> QApplication:
     app.setWindowIcon(theme.icon("jobpool"))
     theme.apply_theme(app)
     return app
-
-
-def _splash() -> QWidget:
-    label = QLabel("JobPool\n\nOpening the database…")
-    label.setObjectName("splash")
-    label.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setFixedSize(360, 160)
-    return label
 
 
 async def _ask_retry(message: str) -> bool:
@@ -65,8 +56,12 @@ async def _ask_retry(message: str) -> bool:
     return await answer
 
 
-async def _open(db_url: str | None, data_dir: str | Path | None) -> AppContext | None:
-    splash = _splash()
+async def _open(db_url: str | None, data_dir: str | Path | None, splash: QWidget | None = None) -> AppContext | None:
+    """The opened database (off the GUI thread), asking whether to retry while it cannot open; None on quit.
+
+    `splash` is one already on screen (main.py shows it before the window's modules load); else one is made.
+    """
+    splash = splash or make_splash()
     splash.show()
     try:
         while True:
@@ -85,8 +80,8 @@ async def _open(db_url: str | None, data_dir: str | Path | None) -> AppContext |
         splash.close()
 
 
-async def _run(db_url: str | None, data_dir: str | Path | None) -> int:
-    ctx = await _open(db_url, data_dir)
+async def _run(db_url: str | None, data_dir: str | Path | None, splash: QWidget | None) -> int:
+    ctx = await _open(db_url, data_dir, splash)
     if ctx is None:
         return 1
     closed = asyncio.Event()
@@ -100,11 +95,14 @@ async def _run(db_url: str | None, data_dir: str | Path | None) -> int:
     return 0
 
 
-def run_window(db_url: str | None = None, data_dir: str | Path | None = None) -> int:
-    """Open the JobPool window and run until it closes; returns the process exit code."""
+def run_window(db_url: str | None = None, data_dir: str | Path | None = None, splash: QWidget | None = None) -> int:
+    """Open the JobPool window and run until it closes; returns the process exit code.
+
+    `splash` is the one main.py put on screen before importing the window (see ui.shell.splash).
+    """
     app = make_application()
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        return loop.run_until_complete(_run(db_url, data_dir))
+        return loop.run_until_complete(_run(db_url, data_dir, splash))

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from app.insights.service import InsightsService
 from app.records import Profile
-from ui.stats.stats_view import StatsView
 from ui.support.events import Hub
 from ui.support.tasks import TaskRunner
 from ui.support.timers import single_shot_timer
+
+if TYPE_CHECKING:
+    from ui.stats.stats_view import StatsView
 
 REREAD_DELAY_MS = 800  # a burst of moves rereads the figures once
 
 
 class StatsDock(QDockWidget):
-    """A dock holding the Stats view; hidden until asked for."""
+    """A dock holding the Stats view; hidden until asked for, and the view made when first needed."""
 
     def __init__(
         self,
@@ -33,15 +36,31 @@ class StatsDock(QDockWidget):
         self.setObjectName("statsDock")
         self._window = window
         self._current_profile = current_profile
-        self.view = StatsView(insights, tasks, self, save_days=save_days)
-        self.setWidget(self.view)
+        self._insights = insights
+        self._tasks = tasks
+        self._save_days = save_days
+        self._view: StatsView | None = None
         self.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
         self.hide()
         self._reread = single_shot_timer(self, REREAD_DELAY_MS, self._reload_if_shown)
-        hub.profile_changed.connect(self.view.set_profile)
+        hub.profile_changed.connect(self._profile_changed)
         hub.changed.connect(lambda _changes: self._reread.start())
         self.visibilityChanged.connect(lambda shown: self._reload_if_shown() if shown else None)
+
+    @property
+    def view(self) -> StatsView:
+        """The Stats view, made on first use: its charts' library (pyqtgraph) loads then, not at start."""
+        if self._view is None:
+            from ui.stats.stats_view import StatsView
+
+            self._view = StatsView(self._insights, self._tasks, self, save_days=self._save_days)
+            self.setWidget(self._view)
+        return self._view
+
+    def _profile_changed(self, profile: Profile | None) -> None:
+        if self._view is not None:  # a view not made yet reads the profile on screen when it is shown
+            self._view.set_profile(profile)
 
     def _reload_if_shown(self) -> None:
         if self.isVisible():
@@ -52,6 +71,7 @@ class StatsDock(QDockWidget):
         if self.isVisible():
             self.hide()
             return
+        self.view.set_profile(self._current_profile())  # the view is made before the dock shows: it opens whole
         self.show()
         self.raise_()
         self._window.resizeDocks([self], [int(self._window.width() * 0.6)], Qt.Orientation.Horizontal)

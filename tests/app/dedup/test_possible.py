@@ -75,6 +75,31 @@ def test_title_spelling_in_one_metro_is_a_possible_duplicate(ctx: AppContext) ->
         assert session.execute(text("SELECT count(*) FROM job_pool")).scalar_one() == 4
 
 
+def test_one_jobs_duplicates_are_those_of_the_whole_board_that_involve_it(ctx: AppContext) -> None:
+    """The detail pane compares one job with its own company's cards only: it finds what the whole board finds."""
+    jobs = _board(
+        ctx,
+        _items(
+            ("Sr. Data Engineer (m/w/d)", "Acme GmbH", "Berlin"),
+            ("Senior Data Engineer", "Acme", "Berlin, Germany"),
+            ("Data Engineer (w/m/d)", "Acme", "Berlin"),
+            ("Sr. QA Analyst", "Initech", "Austin, TX"),
+            ("Senior QA Analyst", "Initech", "Austin"),
+            ("Senior QA Analyst ", "Globex", "Austin"),
+            ("Nowhere Else", "Umbrella", "Paris"),
+        ),
+    )
+    board = ctx.duplicates.possible_duplicates("alex")
+    assert len(board) == 2
+    for job_id in jobs.values():
+        involving = [d for d in board if job_id in (d.job_pool_id, d.duplicate_of)]
+        found = ctx.duplicates.for_job("alex", job_id)
+        assert [(d.job_pool_id, d.duplicate_of, d.reason) for d in found] == [
+            (job_id, d.duplicate_of if d.job_pool_id == job_id else d.job_pool_id, d.reason) for d in involving
+        ]
+    assert ctx.duplicates.for_job("alex", uuid.uuid4()) == []
+
+
 def test_not_a_duplicate_is_remembered(ctx: AppContext) -> None:
     _board(ctx, _items(("Sr. QA Analyst", "Initech", "Austin, TX"), ("Senior QA Analyst", "Initech", "Austin")))
     [pair] = ctx.duplicates.possible_duplicates("alex")
