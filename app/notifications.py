@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Select, and_, any_, bindparam, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -209,7 +210,9 @@ class NotificationService:
                 UserJob.user_id == user_id,
                 UserJob.job_pool_id.in_(select(IngestionRunJob.job_pool_id).where(IngestionRunJob.run_id == run[0])),
             )
-            others = and_(UserJob.user_id != user_id, UserJob.job_pool_id.in_(list(new_pool_ids)))
+            # One array parameter, not one bound value per job: a run of thousands compiles in no time.
+            new_ids = bindparam("new_ids", list(new_pool_ids), type_=ARRAY(PG_UUID(as_uuid=True)))
+            others = and_(UserJob.user_id != user_id, UserJob.job_pool_id == any_(new_ids))
             rows = session.execute(
                 select(UserJob.user_id, User.name, UserJob.job_pool_id, UserJob.match_score)
                 .join(User, User.id == UserJob.user_id)

@@ -36,6 +36,9 @@ from db.models import IngestionRun, User
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
+# The run's first chunks grow from this size to CHUNK_SIZE (doubling): the database starts on a small first chunk
+# instead of waiting for a whole one to be normalized, and the next, larger chunk is prepared while it is written.
+RAMP_FIRST_CHUNK = 250
 _DATE_ORDER_SAMPLE = 1000  # items of the first page whose dates decide the run's day-first or month-first order
 MAX_STORED_REJECTIONS = 500
 _RETRYABLE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
@@ -440,11 +443,12 @@ class IngestionService:
         before the current one is stored.
         """
         index = start_index
+        first_page = True
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="normalize") as worker:
             for page in pages:
                 pending: deque[tuple[Sequence[object], Future[_PreparedChunk]]] = deque()
-                for start in range(0, len(page), self.chunk_size):
-                    chunk = page[start : start + self.chunk_size]
+                for start, end in _chunk_bounds(len(page), self.chunk_size, ramp=first_page):
+                    chunk = page[start:end]
                     pending.append((chunk, worker.submit(_prepare_chunk, chunk, rules, index)))
                     index += len(chunk)
                     if len(pending) > 1:
@@ -453,6 +457,7 @@ class IngestionService:
                 while pending:
                     ready, future = pending.popleft()
                     yield ready, future.result()
+                first_page = False
 
     def _ingest_chunk(
         self,
@@ -581,3 +586,14 @@ class IngestionService:
 
 
 __all__ = ["IngestProgress", "IngestionService", "JobStatus", "dedup_batch"]
+
+
+def _chunk_bounds(length: int, chunk_size: int, *, ramp: bool) -> Iterator[tuple[int, int]]:
+    """(start, end) of each chunk of a page; with ramp, the sizes grow from RAMP_FIRST_CHUNK to chunk_size."""
+    size = RAMP_FIRST_CHUNK if ramp and chunk_size > RAMP_FIRST_CHUNK else chunk_size
+    start = 0
+    while start < length:
+        end = min(length, start + size)
+        yield start, end
+        start = end
+        size = min(chunk_size, size * 2)

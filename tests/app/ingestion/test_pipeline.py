@@ -118,6 +118,17 @@ def test_progress_and_cancellation_keep_committed_chunks(ctx) -> None:
     assert _scalar(ctx, "SELECT status FROM ingestion_run") == "cancelled"
 
 
+def test_a_run_starts_writing_on_a_small_chunk_then_grows_to_full_ones(ctx) -> None:
+    ctx.profiles.add("Ana")
+    ctx.ingestion.chunk_size = 1000
+    seen = []
+    report = ctx.ingestion.run(
+        "Ana", [linkedin_items(0, 2500)], source="test", on_progress=lambda p: seen.append(p.done), embed=False
+    )
+    assert seen == [250, 750, 1750, 2500]  # 250, 500, then whole chunks of 1,000
+    assert report.pool_inserts == 2500
+
+
 def test_new_pool_rows_are_embedded_after_linking(ctx) -> None:
     ctx.profiles.add("Ana")
     report = ctx.ingestion.run("Ana", [linkedin_items(0, 40)], source="test")
