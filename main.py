@@ -87,11 +87,19 @@ def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
 
 
 def _configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_not_an_interrupt)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        handlers=[handler],
     )
+
+
+def _not_an_interrupt(record: logging.LogRecord) -> bool:
+    """Drop records of a Ctrl-C: when it lands while SQLAlchemy's pool resets a connection, the pool logs it with a
+    traceback, and the command already says "jobpool: interrupted" in one line of its own."""
+    return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
 
 
 def run_window(db_url: str | None, data_dir: str | None) -> int:

@@ -140,6 +140,23 @@ def test_ctrl_c_marks_the_run_interrupted_at_once(db_url: str, big_export: Path)
         engine.dispose()
 
 
+def test_a_ctrl_c_cut_into_a_connection_reset_is_not_logged_as_an_error() -> None:
+    """Ctrl-C can land while SQLAlchemy's pool rolls a returned connection back; the pool then logs the interrupt
+    with a traceback. The command's own one line is all the user should see."""
+    code = (
+        "import logging, main\n"
+        "main._configure_logging(False)\n"
+        "try:\n"
+        "    raise KeyboardInterrupt\n"
+        "except KeyboardInterrupt:\n"
+        "    logging.getLogger('sqlalchemy.pool.impl.QueuePool').error('Exception during reset', exc_info=True)\n"
+        "logging.getLogger('app').warning('a real warning')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "KeyboardInterrupt" not in result.stderr and "Exception during reset" not in result.stderr
+    assert "a real warning" in result.stderr
+
+
 def test_a_run_whose_process_is_alive_is_left_running(ctx, db_url: str, tmp_path: Path) -> None:
     ctx.profiles.add("Ana")
     user_id = ctx.profiles.get("Ana").id
