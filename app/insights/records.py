@@ -91,10 +91,14 @@ class ProfileInsights:
     by_title_family: tuple[ResponseRow, ...]
     weekly: tuple[WeekRow, ...]
     stage_times: tuple[StageTime, ...]
-    stale: tuple[uuid.UUID, ...]
+    stale_cards: tuple[StaleCard, ...]  # oldest change first
     applications_this_week: int
     applications_this_month: int
-    stale_cards: tuple[StaleCard, ...] = ()  # the same cards as `stale`, oldest change first, for reading
+
+    @property
+    def stale(self) -> tuple[uuid.UUID, ...]:
+        """The stale cards' pool jobs, oldest change first."""
+        return tuple(card.job_pool_id for card in self.stale_cards)
 
     @property
     def response_rate(self) -> float | None:

@@ -382,7 +382,6 @@ class InsightsService:
                 StageTime(status=r["status"], stays=r["stays"], median_days=float(_days(r["median"]) or 0.0))
                 for r in sorted(row.stages or (), key=lambda r: order.index(r["status"]))
             ),
-            stale=tuple(card.job_pool_id for card in stale),
             stale_cards=stale,
             applications_this_week=int(row.apps["week"]),
             applications_this_month=int(row.apps["month"]),
