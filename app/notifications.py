@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import JobPoolError
+from app.records import counted
 from app.settings import DEFAULT_NOTIFY_MIN_SCORE
 from db.models import IngestionRun, IngestionRunJob, Notification, PoolJob, Reminder, SavedSearch, User, UserJob
 
@@ -334,9 +335,7 @@ def desktop_lines(items: Sequence[InboxItem], profile_names: dict[uuid.UUID, str
         else:
             lines.append(item.title)
     for user_id, count in due.items():
-        lines.append(
-            f"{count:,} follow-up{'s' if count != 1 else ''} due for {profile_names.get(user_id, 'a profile')}"
-        )
+        lines.append(f"{counted(count, 'follow-up')} due for {profile_names.get(user_id, 'a profile')}")
     if len(lines) > most:
         lines = [*lines[: most - 1], f"and {len(lines) - most + 1:,} more in the inbox"]
     return lines

@@ -22,6 +22,7 @@ __all__ = [
     "JobStatus",
     "MoveResult",
     "Profile",
+    "counted",
     "money_text",
     "status_label",
 ]
@@ -155,6 +156,11 @@ def _money(amount: Decimal | None) -> float | int | None:
     if amount is None:
         return None
     return int(amount) if amount == amount.to_integral_value() else float(round(amount, 2))
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """ "1 card", "2 cards", "1,200 legacy jobs": a number with its noun in the right form."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def money_text(amount: Decimal, with_cents: bool) -> str:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.records import counted
 from db.base import JobStatus
 
 STATE_LEGACY = "legacy_v1"
@@ -24,11 +25,6 @@ _STATE_LINES = {
     STATE_CURRENT: "This database uses the shared pool and was never a v1 database: there is nothing to migrate.",
     STATE_EMPTY: "This database holds no JobPool tables: there is nothing to migrate.",
 }
-
-
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """ "1 card", "2 cards", "1,200 legacy jobs": a number with its noun in the right form."""
-    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def state_line(state: str) -> str:

@@ -31,10 +31,9 @@ from app.migration.records import (
     MigrationReport,
     RollbackReport,
     VerificationReport,
-    counted,
 )
 from app.migration.service import MigrationService
-from app.records import status_label
+from app.records import counted, status_label
 from ui.support.events import ChangeSet
 from ui.support.plain_text import plain
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from app.records import counted
 from ui.support.events import ChangeSet
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def delete_profile(window: DialogHost) -> None:
     profile = window.current_profile
     if profile is None:
         return
-    cards = f"its {profile.card_count:,} card{'s' if profile.card_count != 1 else ''}"
+    cards = f"its {counted(profile.card_count, 'card')}"
     text = (
         f"Delete the profile “{profile.name}”?\n\n"
         f"Its board goes: {cards}, with their statuses, scores and notes. The jobs stay in the shared pool, and "

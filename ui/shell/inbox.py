@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from app.notifications import InboxCheck, InboxItem
+from app.records import counted
 from app.settings import load_notification_settings
 from ui.shell.inbox_notifier import InboxNotifier
 from ui.shell.window_core import WindowCore
@@ -115,7 +116,7 @@ class InboxBell(QObject):
     def _show_count(self, unread: int) -> None:
         self.unread = unread
         self.action.setText(bell_text(unread))
-        self.action.setToolTip(f"{unread:,} unread notification{'s' if unread != 1 else ''}" if unread else "Inbox")
+        self.action.setToolTip(counted(unread, "unread notification") if unread else "Inbox")
 
     def open_inbox(self) -> Any:
         """The bell: open the current profile's inbox."""

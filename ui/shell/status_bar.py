@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from app.matching.records import NewRecommendations
+from app.records import counted
 from app.stats import LastIngestion, StatusFigures
 from ui.support.plain_text import tooltip_text
 from ui.support.timers import single_shot_timer
@@ -100,7 +101,7 @@ class BoardStatusBar(QStatusBar):
 
     def show_due(self, count: int) -> None:
         """ "3 follow-ups due": the current profile's follow-ups due today or overdue (hidden at none)."""
-        self.due_label.setText(f"{count:,} follow-up{'s' if count != 1 else ''} due")
+        self.due_label.setText(f"{counted(count, 'follow-up')} due")
         self.due_label.setToolTip("Type due: in the search box (or use the Due button) to see those cards.")
         self.due_label.setVisible(count > 0)
 

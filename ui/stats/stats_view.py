@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.insights.records import PooledInsights, ProfileInsights, ResponseRow
 from app.insights.service import DateRange, InsightsService
-from app.migration.records import counted
-from app.records import Profile, status_label
+from app.records import Profile, counted, status_label
 from ui.stats.figure_panel import Cell, FigurePanel
 from ui.support.plain_text import plain_label
 from ui.support.tasks import TaskRunner
