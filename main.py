@@ -3,43 +3,62 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import sys
 from types import ModuleType
 from typing import NoReturn
 
-# The sub-commands' modules (cli.<name>), in the order of `--help`. Each has NAME, register(subparsers) and
-# run(args, ctx). They are imported only when a command is given: they load the services, and the window shows its
-# splash before those load.
-COMMAND_MODULE_NAMES: tuple[str, ...] = (
-    "profiles",
-    "board",
-    "ingest",
-    "migrate",
-    "discover",
-    "add",
-    "interview",
-    "contact",
-    "tag",
-    "searches",
-    "run_due",
-    "server",
-    "history",
-    "reminders",
-    "show",
-    "possible_duplicates",
-    "stats",
-    "notifications",
-)
 COMMAND_ALIASES: dict[str, str] = {"move": "board", "interviews": "interview", "remind": "reminders"}
 
 
 def _command_modules() -> dict[str, ModuleType]:
-    loaded = {name: importlib.import_module(f"cli.{name}") for name in COMMAND_MODULE_NAMES}
-    modules: dict[str, ModuleType] = {module.NAME: module for module in loaded.values()}
-    modules.update({alias: loaded[name] for alias, name in COMMAND_ALIASES.items()})
+    """The sub-commands' modules by command name (aliases included), in the order of `--help`. Each has NAME,
+    register(subparsers) and run(args, ctx). Imported here, when a command is given, not at start: they load the
+    services, and the window shows its splash before those load."""
+    from cli import (
+        add,
+        board,
+        contact,
+        discover,
+        history,
+        ingest,
+        interview,
+        migrate,
+        notifications,
+        possible_duplicates,
+        profiles,
+        reminders,
+        run_due,
+        searches,
+        server,
+        show,
+        stats,
+        tag,
+    )
+
+    ordered = (
+        profiles,
+        board,
+        ingest,
+        migrate,
+        discover,
+        add,
+        interview,
+        contact,
+        tag,
+        searches,
+        run_due,
+        server,
+        history,
+        reminders,
+        show,
+        possible_duplicates,
+        stats,
+        notifications,
+    )
+    modules: dict[str, ModuleType] = {module.NAME: module for module in ordered}
+    modules.update({alias: modules[name] for alias, name in COMMAND_ALIASES.items()})
     return modules
 
 
