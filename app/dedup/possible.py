@@ -18,9 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,6 +29,9 @@ from app.hashing import norm, norm_company
 from app.locations import canonical_location
 from app.profiles import find_user
 from db.models import NotDuplicate, PoolJob, UserJob
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SIMILARITY_THRESHOLD = 0.95
 REASON_TITLE = "title spelling"
@@ -114,6 +116,8 @@ def _older_first(a: _Card, b: _Card) -> tuple[_Card, _Card]:
 
 
 def _unit(vectors: Iterable[Any]) -> np.ndarray:
+    import numpy as np  # loaded when a company's cards are first compared, not at start
+
     matrix = np.asarray([np.asarray(v, dtype=np.float32) for v in vectors])
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -299,9 +303,16 @@ class DuplicateService:
         )
 
     def _title_pairs(self, group: list[_Card], dismissed: set, found: dict) -> None:
-        buckets: dict[tuple[str, str], list[_Card]] = defaultdict(list)
+        by_title: dict[str, list[_Card]] = defaultdict(list)
         for card in group:
-            buckets[(title_key(card.title), _place(card.location))].append(card)
+            by_title[title_key(card.title)].append(card)
+        # Places are compared only among cards of one title: a lone title needs no place (and reading a place can
+        # load the city gazetteer, about a second the first time in a process).
+        buckets: dict[tuple[str, str], list[_Card]] = defaultdict(list)
+        for title, same_title in by_title.items():
+            if len(same_title) > 1:
+                for card in same_title:
+                    buckets[(title, _place(card.location))].append(card)
         for cards in buckets.values():
             first, *rest = sorted(cards, key=lambda c: (c.added_at, str(c.job_pool_id)))
             for card in rest:
@@ -309,6 +320,8 @@ class DuplicateService:
                 self._add(found, dismissed, first, card, reason, 1.0)
 
     def _vector_pairs(self, session: Session, group: list[_Card], dismissed: set, found: dict) -> None:
+        import numpy as np
+
         by_id = {card.job_pool_id: card for card in group}
         rows = session.execute(
             select(PoolJob.id, PoolJob.embedding, PoolJob.embedding_model).where(

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from app.context import AppContext
 from app.dedup.possible import REASON_TITLE, REASON_VECTOR, title_key
 from app.errors import InvalidInput, NotFound
+from app.locations import canonical_location
 from app.records import JobStatus
 
 DIM = 1536
@@ -198,3 +199,23 @@ def test_a_merge_keeps_the_history_follow_up_tags_and_interviews_of_both_cards(c
     moves = [(e.from_status, e.to_status) for e in ctx.status_history.events(second)]
     assert (JobStatus.RECOMMENDED, JobStatus.REJECTED) in moves  # its own move
     assert (JobStatus.RECOMMENDED, JobStatus.APPLIED) in moves  # the other card's move, carried over
+
+
+def test_places_are_read_only_for_cards_that_share_a_title(ctx: AppContext) -> None:
+    """Reading a place can load the city gazetteer (about a second, once per process): the detail pane's check of
+    a card whose company has no second card of its title reads none."""
+    jobs = _board(
+        ctx,
+        _items(
+            ("Data Engineer", "Acme", "Berlin"),
+            ("QA Analyst", "Acme", "Paris"),
+            ("Sr. QA Analyst", "Initech", "Austin, TX"),
+            ("Senior QA Analyst", "Initech", "Austin"),
+        ),
+    )
+    before = canonical_location.cache_info()
+    assert ctx.duplicates.for_job("alex", jobs["Data Engineer at Acme"]) == []
+    after = canonical_location.cache_info()
+    assert (after.hits + after.misses) == (before.hits + before.misses)
+    assert len(ctx.duplicates.for_job("alex", jobs["Senior QA Analyst at Initech"])) == 1
+    assert canonical_location.cache_info().hits + canonical_location.cache_info().misses > after.hits + after.misses
