@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import icalendar
-
 from app.card_details import InterviewRecord
 from app.errors import InvalidInput
 
@@ -29,6 +27,8 @@ def interview_summary(interview: InterviewRecord) -> str:
 
 def interviews_calendar(interviews: Sequence[InterviewRecord], now: datetime | None = None) -> bytes:
     """A VCALENDAR with one VEVENT per interview (DTSTART in UTC, which carries its zone), as bytes."""
+    import icalendar  # loaded on the first export, not with the window (a tenth of a second)
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//JobPool//Interviews//EN")
     calendar.add("version", "2.0")

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The advisory lock every schema change takes: two processes opening a fresh database at once would otherwise both
 # run CREATE EXTENSION / CREATE TABLE and one would fail on a duplicate catalog entry. The same key as the legacy
 # migration's lock (app.migration.legacy.LOCK_KEY), which upgrades inside its transaction: one lock, taken again.
 SCHEMA_LOCK_KEY = 0x4A6F62506F6F6C01
+# The newest revision, known without loading Alembic: every start compares the database with it, and Alembic (a
+# tenth of a second to import) is loaded only when the schema has to change. tests/db checks it against the files.
+HEAD_REVISION = "0016_inbox_read_notify"
 
 
 class SchemaState(enum.StrEnum):
@@ -30,6 +33,8 @@ class SchemaState(enum.StrEnum):
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at the packaged migrations, optionally bound to a connection."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -38,7 +43,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest revision the code knows."""
+    """The newest revision among the migration files."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -46,17 +53,21 @@ def head_revision() -> str:
 
 def schema_state(connection: Connection) -> SchemaState:
     """Classify the database: empty, v1 per-user tables, current, or behind/ahead of this code."""
-    inspector = inspect(connection)
-    tables = set(inspector.get_table_names())
-    current = MigrationContext.configure(connection).get_current_revision()
+    tables = set(inspect(connection).get_table_names())
+    current = (
+        connection.execute(text("SELECT max(version_num) FROM alembic_version")).scalar()
+        if "alembic_version" in tables
+        else None
+    )
     if current is None:
         if "job" in tables and "job_pool" not in tables:
             return SchemaState.LEGACY_V1
         return SchemaState.EMPTY
-    script = ScriptDirectory.from_config(alembic_config())
-    if current == script.get_current_head():
+    if current == HEAD_REVISION:
         return SchemaState.CURRENT
-    known = {rev.revision for rev in script.walk_revisions()}
+    from alembic.script import ScriptDirectory
+
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     return SchemaState.OUTDATED if current in known else SchemaState.NEWER
 
 
@@ -65,6 +76,8 @@ def upgrade_connection(connection: Connection, revision: str = "head") -> None:
 
     The lock is held until the transaction ends; a process that waited finds the schema at head and does nothing.
     """
+    from alembic import command
+
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
     command.upgrade(alembic_config(connection), revision)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
 from app.errors import InvalidInput, PageUnavailable
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -69,6 +71,8 @@ class PageFetcher:
 
     def fetch(self, url: str) -> FetchedPage:
         """GET the page at url (http/https only), following at most max_redirects redirects."""
+        import httpx  # loaded on the first fetch, not at start (a tenth of a second)
+
         current = checked_url(url)
         deadline = time.monotonic() + self.timeout
         try:

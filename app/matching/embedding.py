@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
 from psycopg.types.json import Jsonb
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +22,8 @@ from db.engine import psycopg_connection
 from db.models import EMBEDDING_DIM, PoolJob
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from app.matching.skills import SkillVocabulary
 
 DESCRIPTION_CHARS = 4000
@@ -105,6 +106,8 @@ class HashingEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalized row per text."""
+        import numpy as np  # loaded when the first text is embedded, not at start
+
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text_ in enumerate(texts):
             weights = self.features(text_)
@@ -126,6 +129,8 @@ def pad(vectors: np.ndarray) -> np.ndarray:
     """Zero-pad rows to the column's 1536 dimensions (cosine distance is unchanged by padding)."""
     if vectors.shape[1] == EMBEDDING_DIM:
         return vectors
+    import numpy as np
+
     padded = np.zeros((vectors.shape[0], EMBEDDING_DIM), dtype=np.float32)
     padded[:, : vectors.shape[1]] = vectors
     return padded

@@ -19,13 +19,16 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from app.errors import InvalidInput, JobPoolError
 from app.matching.embedding import Embedder, HashingEmbedder
 from db.models import EMBEDDING_DIM
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,8 @@ class OpenAICompatibleEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalized row per text, in order."""
+        import numpy as np
+
         rows: list[np.ndarray] = []
         for start in range(0, len(texts), self.batch_size):
             batch = [t if t and t.strip() else " " for t in texts[start : start + self.batch_size]]
@@ -75,6 +80,8 @@ class OpenAICompatibleEmbedder:
         return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
 
     def _embed_batch(self, batch: list[str]) -> list[np.ndarray]:
+        import numpy as np
+
         payload: dict[str, object] = {"model": self.model, "input": batch}
         if self.dimensions:
             payload["dimensions"] = self.dimensions

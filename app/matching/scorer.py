@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -88,6 +87,8 @@ class Scorer:
                     Resume.id.in_(unchecked)
                 )
             ).all()
+        import numpy as np  # loaded once a résumé is embedded, not at start
+
         vectors = pad(self.embedding.embedder.embed([row[2] for row in todo]))
         changed = []
         for (resume_id, user_id, resume_text, stored, primary), vector in zip(todo, vectors, strict=True):

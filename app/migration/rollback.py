@@ -17,7 +17,6 @@ the service takes first.
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import Connection, inspect, text
 
 from app.migration.legacy import ARCHIVE_TABLE, LEGACY_TABLE, MAPPING_COLUMN
@@ -128,6 +127,8 @@ def _empty_v2_tables(connection: Connection) -> None:
 
 def restore_v1_schema(connection: Connection) -> None:
     """Rename job_legacy back to job and downgrade every schema revision (the v2 tables go)."""
+    from alembic import command  # loaded for a rollback only, not with the window
+
     connection.exec_driver_sql("DROP TABLE IF EXISTS mig_row, rb_expected, mig_status")
     _empty_v2_tables(connection)
     connection.exec_driver_sql(f"ALTER TABLE {ARCHIVE_TABLE} DROP COLUMN {MAPPING_COLUMN}")
