@@ -126,15 +126,17 @@ def run_window(db_url: str | None, data_dir: str | None) -> int:
     from ui.shell.splash import let_paint, show_splash
 
     splash = show_splash()
-    # The database opens (off the GUI thread) once these modules are loaded: opening it in a thread beside the
-    # imports brought the window later, not sooner, as the two contend for the GIL.
-    import app.context  # noqa: F401  (the services: the larger half of the imports)
+    # The database opens (off the GUI thread) once the services are loaded, while the window's own modules load:
+    # starting the server is mostly waiting for it. Opening it beside the services' imports brought the window
+    # later, not sooner, as the two contend for the GIL.
+    import app.context
 
+    opening = app.context.open_in_background(db_url, data_dir)
     let_paint()
     from ui.shell.app import run_window as run
 
     let_paint()
-    return run(db_url=db_url, data_dir=data_dir, splash=splash)
+    return run(db_url=db_url, data_dir=data_dir, splash=splash, opening=opening)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,6 +128,20 @@ def open_context(db_url: str | None = None, data_dir: str | Path | None = None, 
         except DBAPIError as exc:  # e.g. a database role that may not write the log: opening must not fail on it
             log.warning("could not check for interrupted ingestion runs: %s", str(exc.orig).strip().splitlines()[0])
     return ctx
+
+
+def open_in_background(db_url: str | None = None, data_dir: str | Path | None = None) -> Future[AppContext]:
+    """open_context in a thread of its own: the window's start loads its modules meanwhile."""
+    opening: Future[AppContext] = Future()
+
+    def run() -> None:
+        try:
+            opening.set_result(open_context(db_url, data_dir))
+        except BaseException as exc:  # the waiting window reports it, and offers a retry
+            opening.set_exception(exc)
+
+    threading.Thread(target=run, name="jobpool-open", daemon=True).start()
+    return opening
 
 
 def apply_matching_settings(matching: MatchingServices, data_dir: str | Path | None = None) -> None:

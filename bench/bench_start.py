@@ -5,7 +5,8 @@ Run: python bench/bench_start.py [--cards 1000] [--repeat 3] [--json]. Each star
 while the database opens in a thread), until the window has painted its board (warm: a profile with --cards cards,
 the server stopped before) or its welcome page (cold: an empty data folder, so initdb and every migration run).
 Times are wall clock from before the launch: the splash painted, the window shown (modules loaded and the database
-open), the board painted.
+open), the board painted (every column's count and first page), and settled (the start's other reads done too:
+the first card's detail and possible duplicates, the inbox, the status bar's figures).
 Targets: warm start to a painted board of 1,000 cards <= 1.0 s, cold first start <= 2 s, splash within 0.5 s.
 """
 
@@ -44,9 +45,13 @@ def watch():
             if "window_s" not in marks:
                 marks["window_s"] = time.time() - t0
                 pages["want"] = main_window.PAGE_BOARD if window.ctx.profiles.list() else main_window.PAGE_WELCOME
-            if window.stack.currentIndex() == pages["want"] and not window.tasks.active:
+            if window.stack.currentIndex() != pages["want"]:
+                return
+            if "painted_s" not in marks and (pages["want"] != main_window.PAGE_BOARD or window.controller.has_loaded):
                 window.repaint()  # paints now, what the next frame would show
                 marks["painted_s"] = time.time() - t0
+            if "painted_s" in marks and not window.tasks.active:
+                marks["settled_s"] = time.time() - t0
                 timer.stop()
                 window.close()
 
@@ -108,12 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(cold, dict)
     print(
         f"Cold first start to a painted window: {cold['painted_s']:.2f} s   (target <= 2 s; "
-        f"splash {cold['splash_s']:.2f} s, window shown {cold['window_s']:.2f} s)"
+        f"splash {cold['splash_s']:.2f} s, window shown {cold['window_s']:.2f} s, settled {cold['settled_s']:.2f} s)"
     )
     for w in warm:
         print(
             f"Warm start to a painted board of {args.cards:,} cards: {w['painted_s']:.2f} s   (target <= 1.0 s; "
-            f"splash {w['splash_s']:.2f} s, window shown {w['window_s']:.2f} s)"
+            f"splash {w['splash_s']:.2f} s, window shown {w['window_s']:.2f} s, settled {w['settled_s']:.2f} s)"
         )
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 
 import qasync
@@ -56,16 +57,25 @@ async def _ask_retry(message: str) -> bool:
     return await answer
 
 
-async def _open(db_url: str | None, data_dir: str | Path | None, splash: QWidget | None = None) -> AppContext | None:
+async def _open(
+    db_url: str | None,
+    data_dir: str | Path | None,
+    splash: QWidget | None = None,
+    opening: Future[AppContext] | None = None,
+) -> AppContext | None:
     """The opened database (off the GUI thread), asking whether to retry while it cannot open; None on quit.
 
     `splash` is one already on screen (main.py shows it before the window's modules load); else one is made.
+    `opening` is a first attempt already under way (main.py starts it while the window's modules load).
     """
     splash = splash or make_splash()
     splash.show()
     try:
         while True:
             try:
+                if opening is not None:
+                    first, opening = opening, None
+                    return await asyncio.wrap_future(first)
                 return await asyncio.to_thread(open_context, db_url, data_dir)
             except JobPoolError as exc:
                 message = exc.message
@@ -80,8 +90,10 @@ async def _open(db_url: str | None, data_dir: str | Path | None, splash: QWidget
         splash.close()
 
 
-async def _run(db_url: str | None, data_dir: str | Path | None, splash: QWidget | None) -> int:
-    ctx = await _open(db_url, data_dir, splash)
+async def _run(
+    db_url: str | None, data_dir: str | Path | None, splash: QWidget | None, opening: Future[AppContext] | None
+) -> int:
+    ctx = await _open(db_url, data_dir, splash, opening)
     if ctx is None:
         return 1
     closed = asyncio.Event()
@@ -95,14 +107,20 @@ async def _run(db_url: str | None, data_dir: str | Path | None, splash: QWidget 
     return 0
 
 
-def run_window(db_url: str | None = None, data_dir: str | Path | None = None, splash: QWidget | None = None) -> int:
+def run_window(
+    db_url: str | None = None,
+    data_dir: str | Path | None = None,
+    splash: QWidget | None = None,
+    opening: Future[AppContext] | None = None,
+) -> int:
     """Open the JobPool window and run until it closes; returns the process exit code.
 
-    `splash` is the one main.py put on screen before importing the window (see ui.shell.splash).
+    `splash` is the one main.py put on screen before importing the window (see ui.shell.splash); `opening` the
+    database's opening it started meanwhile (app.context.open_in_background).
     """
     app = make_application()
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        return loop.run_until_complete(_run(db_url, data_dir, splash))
+        return loop.run_until_complete(_run(db_url, data_dir, splash, opening))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from concurrent.futures import Future
 
 from ui.shell.app import GIL_SWITCH_INTERVAL_S, make_application
 
@@ -18,12 +19,13 @@ def test_the_gui_thread_waits_at_most_a_millisecond_for_the_gil(qapp):
         sys.setswitchinterval(before)
 
 
-def test_starting_the_window_leaves_the_page_readers_the_apify_client_and_the_charts_unloaded():
-    """Libraries only some actions need (capture's page readers, apify-client, the Stats view's pyqtgraph) load when
-    first used, not at start."""
+def test_starting_the_window_leaves_the_libraries_of_other_actions_unloaded():
+    """Libraries only some actions need load when first used, not at start: capture's page readers and httpx,
+    apify-client, the Stats view's pyqtgraph, numpy (embedding, scoring, comparing vectors), Alembic (a schema
+    change), icalendar (an interview export)."""
     import subprocess
 
-    heavy = ("apify_client", "extruct", "bs4", "mf2py", "pyqtgraph")
+    heavy = ("apify_client", "extruct", "bs4", "mf2py", "pyqtgraph", "httpx", "numpy", "alembic", "icalendar")
     probe = f"import sys, ui.shell.app; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -50,3 +52,40 @@ def test_the_window_start_shows_the_splash_before_it_loads_the_services_and_the_
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "True ['ui', 'ui.shell', 'ui.shell.splash']", out.stderr
+
+
+def test_an_opening_begun_before_the_window_is_used_and_its_failure_offers_a_retry(qtbot, loop, db_url, tmp_path):
+    """main.py starts opening the database while the window's modules load. The window waits for that opening;
+    when it failed, the window says why and a Retry opens the database again."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.context import open_in_background
+    from app.errors import DatabaseUnavailable
+    from ui.shell import app as shell_app
+
+    opened = open_in_background(db_url, tmp_path / "data")
+    task = loop.create_task(shell_app._open(db_url, tmp_path / "data", opening=opened))
+    qtbot.waitUntil(task.done, timeout=20_000)
+    ctx = task.result()
+    assert ctx is opened.result()
+    ctx.close()
+
+    failed: Future = Future()
+    failed.set_exception(DatabaseUnavailable("The database server stopped."))
+    task = loop.create_task(shell_app._open(db_url, tmp_path / "data", opening=failed))
+
+    def asked() -> QMessageBox | None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        return boxes[0] if boxes else None
+
+    qtbot.waitUntil(lambda: asked() is not None, timeout=10_000)
+    box = asked()
+    assert box is not None
+    assert "stopped" in box.text()
+    retry = next(b for b in box.buttons() if b.text() == "Retry")
+    retry.click()
+    qtbot.waitUntil(task.done, timeout=20_000)
+    ctx = task.result()
+    assert ctx is not None
+    assert ctx.profiles.list() == []
+    ctx.close()
