@@ -32,9 +32,17 @@ def database_state(connection: Connection) -> str:
     return STATE_EMPTY
 
 
-def hash_rows(rows: Iterable[tuple[Any, str | None, str | None, str | None]]) -> list[tuple[Any, str]]:
-    """(key, company, title, location) -> (key, pool hash); equal triples are hashed once."""
-    cache: dict[tuple[str | None, str | None, str | None], str] = {}
+# Pool hashes by (company, title, location): a hash depends on nothing else, so one computed for the preview holds
+# for the migration that follows it.
+KnownHashes = dict[tuple[str | None, str | None, str | None], str]
+
+
+def hash_rows(
+    rows: Iterable[tuple[Any, str | None, str | None, str | None]], known: KnownHashes | None = None
+) -> list[tuple[Any, str]]:
+    """(key, company, title, location) -> (key, pool hash); equal triples are hashed once (across calls that share
+    `known`)."""
+    cache: KnownHashes = {} if known is None else known
     out: list[tuple[Any, str]] = []
     for key, company, title, location in rows:
         triple = (company, title, location)
@@ -67,13 +75,13 @@ def copy_rows(connection: Connection, table: str, columns: Sequence[str], rows: 
             copy.write_row(row)
 
 
-def load_keys(connection: Connection, table: str = LEGACY_TABLE) -> int:
+def load_keys(connection: Connection, table: str = LEGACY_TABLE, known: KnownHashes | None = None) -> int:
     """Fill temp table mig_key(legacy_id, hash) with the pool hash of every row of the legacy table."""
     connection.exec_driver_sql(
         "CREATE TEMP TABLE mig_key (legacy_id uuid PRIMARY KEY, hash text NOT NULL) ON COMMIT DROP"
     )
     rows = connection.execute(text(f"SELECT id, company, title, location FROM {table}")).all()
-    copy_rows(connection, "mig_key", ("legacy_id", "hash"), hash_rows(rows))
+    copy_rows(connection, "mig_key", ("legacy_id", "hash"), hash_rows(rows, known))
     connection.exec_driver_sql("ANALYZE mig_key")
     return len(rows)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.migration.legacy import hash_rows, parse_salaries, salary_parsed
+from app.migration.legacy import KnownHashes, hash_rows, parse_salaries, salary_parsed
 from app.migration.records import MergeGroup, MigrationPreview, ProfilePreview, StatusCount
 from app.migration.statuses import board_rank, map_statuses
 
@@ -45,10 +45,10 @@ def _tailored_resume_count(connection: Connection) -> int:
     return int(connection.execute(text("SELECT count(*) FROM tailored_resume")).scalar_one())
 
 
-def build_preview(connection: Connection, state: str) -> MigrationPreview:
-    """Read the v1 tables and describe the migration's outcome."""
+def build_preview(connection: Connection, state: str, known: KnownHashes | None = None) -> MigrationPreview:
+    """Read the v1 tables and describe the migration's outcome (the pool hashes computed are added to `known`)."""
     rows = connection.execute(text(_ROWS_SQL)).all()
-    hashes = dict(hash_rows((r.id, r.company, r.title, r.location) for r in rows))
+    hashes = dict(hash_rows(((r.id, r.company, r.title, r.location) for r in rows), known))
     mapping = map_statuses(r.status for r in rows)
     names = {r.id: (r.name, r.v2_name) for r in connection.execute(text(PROFILE_NAMES_SQL))}
 

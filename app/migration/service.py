@@ -23,7 +23,7 @@ from app.errors import JobPoolError, SchemaError, WriteFailed
 from app.migration import migrate as steps
 from app.migration import rollback as undo
 from app.migration.backup import dump_database
-from app.migration.legacy import LOCK_KEY, database_state, load_keys, load_status_map
+from app.migration.legacy import LOCK_KEY, KnownHashes, database_state, load_keys, load_status_map
 from app.migration.preview import build_preview
 from app.migration.records import (
     STATE_EMPTY,
@@ -144,6 +144,8 @@ class MigrationService:
     def __init__(self, database: Database, *, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS) -> None:
         self._database = database
         self.lock_timeout_ms = lock_timeout_ms
+        # Pool hashes a preview computed, reused by the migration after it (hashing every legacy row is seconds).
+        self._known_hashes: KnownHashes = {}
 
     @property
     def default_backup_dir(self) -> Path:
@@ -166,7 +168,7 @@ class MigrationService:
             state = database_state(connection)
             if state != STATE_LEGACY:
                 return MigrationPreview(state=state)
-            return build_preview(connection, state)
+            return build_preview(connection, state, self._known_hashes)
 
     def migrate(
         self, *, backup: bool = True, backup_dir: str | Path | None = None, on_progress: ProgressCallback | None = None
@@ -182,6 +184,7 @@ class MigrationService:
             work=lambda connection, progress, path: self._migrate(connection, progress, path, started),
         )
         if not report.already_migrated:
+            self._known_hashes = {}
             log.info("%s", report.message)
             self._tell_profiles(report)
         return report
@@ -203,7 +206,7 @@ class MigrationService:
         progress.enter("schema")
         upgrade_connection(connection)
         progress.enter("hash")
-        legacy_rows = load_keys(connection)
+        legacy_rows = load_keys(connection, known=self._known_hashes)
         load_status_map(connection)
         steps.build_row_table(connection)
         progress.enter("pool")

@@ -97,6 +97,28 @@ def test_preview_matches_what_the_migration_does(legacy_db, service) -> None:
     assert cards == {p.user_id: p.cards for p in preview.profiles if p.cards}
 
 
+def test_the_migration_reuses_the_pool_hashes_its_preview_computed(legacy_db, service, monkeypatch) -> None:
+    """Hashing every legacy row takes seconds at 100,000 rows: the preview's hashes serve the migration after it,
+    which then hashes nothing again, with the same result as hashing afresh (the other tests migrate unpreviewed)."""
+    from app.migration import legacy
+
+    preview = service.preview()
+    hashed: list[tuple] = []
+    real = legacy.job_hash
+
+    def counting(*triple):
+        hashed.append(triple)
+        return real(*triple)
+
+    monkeypatch.setattr(legacy, "job_hash", counting)
+    report = service.migrate(backup=False)
+    assert hashed == []
+    assert (report.legacy_rows, report.pool_jobs) == (preview.legacy_rows, preview.pool_jobs)
+    pool = {row["hash"] for row in query(legacy_db.url, "SELECT hash FROM job_pool")}
+    legacy_rows = query(legacy_db.url, "SELECT company, title, location FROM job_legacy")
+    assert pool == {real(r["company"], r["title"], r["location"]) for r in legacy_rows}
+
+
 def test_every_profile_inbox_gets_the_migration_result_once(legacy_db, service) -> None:
     report = service.migrate(backup=False)
     rows = query(legacy_db.url, "SELECT user_id, kind, title FROM notification")
