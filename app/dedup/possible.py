@@ -18,9 +18,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
+from pgvector import Vector
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.dedup.merge import MergeReport, merge_pool_jobs
@@ -28,6 +30,7 @@ from app.errors import InvalidInput, NotFound
 from app.hashing import norm, norm_company
 from app.locations import canonical_location
 from app.profiles import find_user
+from db.engine import psycopg_connection
 from db.models import NotDuplicate, PoolJob, UserJob
 
 if TYPE_CHECKING:
@@ -70,6 +73,12 @@ def title_key(title: str | None) -> str:
     text_ = _GENDER_MARKERS.sub(" ", norm(title))
     words = (_ABBREVIATIONS.get(word, word) for word in text_.split())
     return " ".join(word for word in words if word)
+
+
+@lru_cache(maxsize=16384)
+def _company_key(company: str | None) -> str:
+    """norm_company, once per distinct name: a board's names are compared at every card the detail pane shows."""
+    return norm_company(company)
 
 
 def _place(location: str | None) -> str:
@@ -118,7 +127,8 @@ def _older_first(a: _Card, b: _Card) -> tuple[_Card, _Card]:
 def _unit(vectors: Iterable[Any]) -> np.ndarray:
     import numpy as np  # loaded when a company's cards are first compared, not at start
 
-    matrix = np.asarray([np.asarray(v, dtype=np.float32) for v in vectors])
+    rows = [v.to_numpy() if isinstance(v, Vector) else v for v in vectors]  # binary reads give pgvector's Vector
+    matrix = np.asarray(rows, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
@@ -142,14 +152,9 @@ class DuplicateService:
         """The possible duplicates that involve one pool job, each seen from that job ("duplicate of" the other)."""
         with self._sessions() as session:
             user = find_user(session, profile)
-            cards = self._cards(session, user.id)
-            mine = next((card for card in cards if card.job_pool_id == job_pool_id), None)
-            if mine is None:
+            group = self._company_cards(session, user.id, job_pool_id)
+            if not group:
                 return []
-            # Both cards of a pair are of one company: the job's own company is all there is to compare (the whole
-            # board took seconds at 1,000 cards, for the detail pane of one card).
-            company = norm_company(mine.company)
-            group = [card for card in cards if norm_company(card.company) == company]
             found = self._found(session, group, self._dismissed(session, user.id))
         out = []
         for dup in self._ordered(found):
@@ -169,7 +174,7 @@ class DuplicateService:
     ) -> dict[tuple[uuid.UUID, uuid.UUID], PossibleDuplicate]:
         by_company: dict[str, list[_Card]] = defaultdict(list)
         for card in cards:
-            by_company[norm_company(card.company)].append(card)
+            by_company[_company_key(card.company)].append(card)
         found: dict[tuple[uuid.UUID, uuid.UUID], PossibleDuplicate] = {}
         for group in by_company.values():
             if len(group) > 1:
@@ -258,13 +263,39 @@ class DuplicateService:
             raise NotFound(f"No pool job {missing[0]} (it may have been merged or removed).")
 
     @staticmethod
-    def _cards(session: Session, user_id: uuid.UUID) -> list[_Card]:
-        rows = session.execute(
+    def _cards(session: Session, user_id: uuid.UUID, companies: list[str | None] | None = None) -> list[_Card]:
+        """A board's cards; only those whose company is one of `companies` (None: no company) when given."""
+        stmt = (
             select(PoolJob.id, PoolJob.title, PoolJob.company, PoolJob.location, UserJob.added_at)
             .join(UserJob, UserJob.job_pool_id == PoolJob.id)
             .where(UserJob.user_id == user_id)
         )
-        return [_Card(*row) for row in rows]
+        if companies is not None:
+            named = [name for name in companies if name is not None]
+            stmt = stmt.where(
+                or_(PoolJob.company.in_(named), PoolJob.company.is_(None))
+                if None in companies
+                else PoolJob.company.in_(named)
+            )
+        return [_Card(*row) for row in session.execute(stmt)]
+
+    @staticmethod
+    def _company_cards(session: Session, user_id: uuid.UUID, job_pool_id: uuid.UUID) -> list[_Card]:
+        """The board's cards of the same company as a job on it (none when the job is not on the board).
+
+        Both cards of a pair are of one company, so the detail pane's check of one card reads the board's distinct
+        company names, then the cards of the names that are that company: reading every card of a board of 5,000
+        held the GIL long enough to stall the window at each card shown.
+        """
+        joined = "FROM user_job u JOIN job_pool p ON p.id = u.job_pool_id WHERE u.user_id = %s"
+        with psycopg_connection(session.connection()).cursor() as cursor:
+            mine = cursor.execute(f"SELECT p.company {joined} AND p.id = %s", (user_id, job_pool_id)).fetchone()
+            if mine is None:
+                return []
+            key = _company_key(mine[0])
+            names = [name for (name,) in cursor.execute(f"SELECT DISTINCT p.company {joined}", (user_id,))]
+        same = [name for name in names if _company_key(name) == key]
+        return DuplicateService._cards(session, user_id, companies=same)
 
     @staticmethod
     def _dismissed(session: Session, user_id: uuid.UUID) -> set[tuple[uuid.UUID, uuid.UUID]]:
@@ -323,21 +354,22 @@ class DuplicateService:
         import numpy as np
 
         by_id = {card.job_pool_id: card for card in group}
-        rows = session.execute(
-            select(PoolJob.id, PoolJob.embedding, PoolJob.embedding_model).where(
-                PoolJob.id.in_(list(by_id)), PoolJob.embedding.is_not(None)
-            )
-        ).all()
+        # Over the binary protocol: as text, parsing 1,536 floats per card held the GIL for most of the check.
+        with psycopg_connection(session.connection()).cursor(binary=True) as cursor:
+            rows = cursor.execute(
+                "SELECT id, embedding, embedding_model FROM job_pool WHERE id = ANY(%s) AND embedding IS NOT NULL",
+                (list(by_id),),
+            ).fetchall()
         by_model: dict[str | None, list[Any]] = defaultdict(list)
         for row in rows:
-            by_model[row.embedding_model].append(row)  # vectors of different models are not comparable
+            by_model[row[2]].append(row)  # vectors of different models are not comparable
         for same in by_model.values():
             if len(same) < 2:
                 continue
-            unit = _unit(row.embedding for row in same)
+            unit = _unit(row[1] for row in same)
             similarity = unit @ unit.T
             left, right = np.nonzero(np.triu(similarity >= self.threshold, k=1))
             for i, j in zip(left.tolist(), right.tolist(), strict=True):
                 self._add(
-                    found, dismissed, by_id[same[i].id], by_id[same[j].id], REASON_VECTOR, float(similarity[i, j])
+                    found, dismissed, by_id[same[i][0]], by_id[same[j][0]], REASON_VECTOR, float(similarity[i, j])
                 )
