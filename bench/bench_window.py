@@ -223,6 +223,19 @@ async def scenario_switch(window: MainWindow, names: list[str], rounds: int) -> 
     await settle(window)
 
 
+async def scenario_stats(window: MainWindow, opens: int) -> None:
+    """Open the Stats view and wait for its figures, then close it; the first open also makes the view (and loads
+    its charts' library)."""
+    for _ in range(opens):
+        loaded: list[bool] = []
+        window.stats_dock.toggle()  # the figures are read on a worker: they arrive after this returns
+        window.stats_dock.view.loaded.connect(lambda: loaded.append(True))
+        await wait_for(lambda: bool(loaded))
+        await settle(window, 0.5)
+        window.stats_dock.toggle()
+        await settle(window, 0.3)
+
+
 async def drive(ctx: AppContext, data_dir: Path, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     export = data_dir / "items.json"
     export.write_text(json.dumps(linkedin_items(0, args.items, seed=3)), encoding="utf-8")
@@ -275,6 +288,7 @@ async def drive(ctx: AppContext, data_dir: Path, args: argparse.Namespace) -> di
     await measure("drag between columns", lambda: scenario_drag(window, args.moves, between=True))
     await measure("save résumé (rescoring)", lambda: scenario_resume(window))
     await measure("switch profiles", lambda: scenario_switch(window, ["sam", "alex"], args.switches))
+    await measure("open the Stats view", lambda: scenario_stats(window, 3))
     if sampler is not None:
         sampler.running = False
         sampler.join()

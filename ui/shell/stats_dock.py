@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
     from ui.stats.stats_view import StatsView
 
 REREAD_DELAY_MS = 800  # a burst of moves rereads the figures once
+# The view's modules (pyqtgraph: a third of a second) load in a thread this long after the window is made, so the
+# first open of the Stats view does not hold the window while they load. Importing them off the GUI thread keeps
+# it answering (numpy, which holds the GIL while it loads, is in by then: embedding and the duplicate check use it).
+PRELOAD_DELAY_MS = 3000
+
+
+def _load_view_modules() -> None:
+    import ui.stats.stats_view  # noqa: F401
 
 
 class StatsDock(QDockWidget):
@@ -47,6 +56,12 @@ class StatsDock(QDockWidget):
         hub.profile_changed.connect(self._profile_changed)
         hub.changed.connect(lambda _changes: self._reread.start())
         self.visibilityChanged.connect(lambda shown: self._reload_if_shown() if shown else None)
+        self._preload = single_shot_timer(self, PRELOAD_DELAY_MS, self._load_in_background)
+        self._preload.start()
+
+    def _load_in_background(self) -> None:
+        if self._view is None:
+            threading.Thread(target=_load_view_modules, name="jobpool-preload", daemon=True).start()
 
     @property
     def view(self) -> StatsView:

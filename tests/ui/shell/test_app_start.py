@@ -89,3 +89,35 @@ def test_an_opening_begun_before_the_window_is_used_and_its_failure_offers_a_ret
     assert ctx is not None
     assert ctx.profiles.list() == []
     ctx.close()
+
+
+def test_the_stats_views_modules_load_in_the_background_a_while_after_the_window_is_made():
+    """The first open of the Stats view would otherwise hold the window while pyqtgraph loads (a third of a
+    second): its modules load in a thread once the window has had time to start, and the view is still made only
+    when asked for."""
+    import os
+    import subprocess
+
+    probe = (
+        "import sys, time\n"
+        "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+        "app = QApplication([])\n"
+        "from ui.shell import stats_dock\n"
+        "from ui.support.events import Hub\n"
+        "from ui.support.tasks import TaskRunner\n"
+        "stats_dock.PRELOAD_DELAY_MS = 100\n"
+        "window = QMainWindow()\n"
+        "hub = Hub()\n"
+        "tasks = TaskRunner(hub)\n"
+        "dock = stats_dock.StatsDock(window, None, tasks, hub, lambda: None)\n"
+        "before = 'pyqtgraph' in sys.modules\n"
+        "deadline = time.monotonic() + 30\n"
+        "while 'ui.stats.stats_view' not in sys.modules and time.monotonic() < deadline:\n"
+        "    app.processEvents()\n"
+        "    time.sleep(0.01)\n"
+        "print(before, 'ui.stats.stats_view' in sys.modules, dock._view is None)\n"
+        "tasks.shutdown()\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "False True True", out.stderr
