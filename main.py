@@ -126,9 +126,12 @@ def run_window(db_url: str | None, data_dir: str | None) -> int:
     from ui.shell.splash import let_paint, show_splash
 
     splash = show_splash()
-    # The database opens (off the GUI thread) once the services are loaded, while the window's own modules load:
-    # starting the server is mostly waiting for it. Opening it beside the services' imports brought the window
-    # later, not sooner, as the two contend for the GIL.
+    # The embedded server starts in a thread while the services load (starting it is mostly waiting); the database
+    # opens (off the GUI thread) once they are loaded, while the window's own modules load. Opening it beside the
+    # services' imports brought the window later, not sooner, as the two contend for the GIL.
+    from app.startup import start_server_in_background
+
+    start_server_in_background(db_url, data_dir)
     import app.context
 
     opening = app.context.open_in_background(db_url, data_dir)
