@@ -224,13 +224,14 @@ async def scenario_switch(window: MainWindow, names: list[str], rounds: int) -> 
 
 
 async def scenario_stats(window: MainWindow, opens: int) -> None:
-    """Open the Stats view and wait for its figures, then close it; the first open also makes the view (and loads
-    its charts' library)."""
-    for _ in range(opens):
-        loaded: list[bool] = []
+    """Open the Stats view and wait for its figures, then close it; the first open also makes the view (and, unless
+    they were loaded in the background already, its charts' modules)."""
+    loaded: list[bool] = []
+    for i in range(opens):
         window.stats_dock.toggle()  # the figures are read on a worker: they arrive after this returns
-        window.stats_dock.view.loaded.connect(lambda: loaded.append(True))
-        await wait_for(lambda: bool(loaded))
+        if i == 0:
+            window.stats_dock.view.loaded.connect(lambda: loaded.append(True))
+        await wait_for(lambda i=i: len(loaded) > i)
         await settle(window, 0.5)
         window.stats_dock.toggle()
         await settle(window, 0.3)

@@ -219,4 +219,3 @@ def test_places_are_read_only_for_cards_that_share_a_title(ctx: AppContext) -> N
     assert (after.hits + after.misses) == (before.hits + before.misses)
     assert len(ctx.duplicates.for_job("alex", jobs["Senior QA Analyst at Initech"])) == 1
     assert canonical_location.cache_info().hits + canonical_location.cache_info().misses > after.hits + after.misses
-
