@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.records import BoardCard, JobStatus
@@ -34,6 +34,11 @@ PRIORITY_COLOURS = {  # (background, text)
     "low": ("#eef1f6", "#5b6472"),
 }
 TAG_COLOURS = ("#e8ecfb", "#303f8f")
+# A card's frame (shadow, fill, border) is painted once per size and state into a pixmap that every card of that
+# size then draws in one call: each painting call made from Python lets a worker thread take the GIL, and while an
+# import or embedding runs the three calls of a frame cost the window a millisecond each.
+FRAME_MARGIN = 2  # room for the border's antialiasing and the shadow around the card's rectangle
+FRAME_CACHE_LIMIT = 64
 
 
 def age_text(card: BoardCard, now: datetime | None = None) -> str:
@@ -95,6 +100,10 @@ def location_text(card: BoardCard) -> str:
 class CardDelegate(QStyledItemDelegate):
     """Draws BoardCard records as cards of one uniform height (so 50,000 rows lay out instantly)."""
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._frames: dict[tuple[int, int, bool, bool, float], QPixmap] = {}
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         """Every card is the same height; the list stretches it to the column's width."""
         return QSize(CARD_MIN_WIDTH, CARD_HEIGHT + 2 * GAP_Y)
@@ -112,7 +121,10 @@ class CardDelegate(QStyledItemDelegate):
         selected = bool(state & QStyle.StateFlag.State_Selected)
         hovered = bool(state & QStyle.StateFlag.State_MouseOver)
         rect = QRectF(option.rect).adjusted(GAP_X, GAP_Y, -GAP_X, -GAP_Y)
-        self._paint_frame(painter, rect, selected, hovered)
+        painter.drawPixmap(
+            QPointF(rect.left() - FRAME_MARGIN, rect.top() - FRAME_MARGIN),
+            self._frame(rect, selected, hovered, painter.device().devicePixelRatioF()),
+        )
 
         base = QFont(option.font)
         inner = rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
@@ -158,6 +170,24 @@ class CardDelegate(QStyledItemDelegate):
         )
         self._paint_footer(painter, small_font, card, inner)
         painter.restore()
+
+    def _frame(self, rect: QRectF, selected: bool, hovered: bool, ratio: float) -> QPixmap:
+        """The frame of a card of rect's size, at the device's pixel ratio, from the cache or painted now."""
+        key = (round(rect.width()), round(rect.height()), selected, hovered, ratio)
+        pixmap = self._frames.get(key)
+        if pixmap is None:
+            if len(self._frames) >= FRAME_CACHE_LIMIT:  # column widths changed many times: start again
+                self._frames.clear()
+            width, height = key[0] + 2 * FRAME_MARGIN, key[1] + 2 * FRAME_MARGIN
+            pixmap = QPixmap(round(width * ratio), round(height * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            frame = QPainter(pixmap)
+            frame.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._paint_frame(frame, QRectF(FRAME_MARGIN, FRAME_MARGIN, key[0], key[1]), selected, hovered)
+            frame.end()
+            self._frames[key] = pixmap
+        return pixmap
 
     @staticmethod
     def _paint_frame(painter: QPainter, rect: QRectF, selected: bool, hovered: bool) -> None:
