@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import pyqtgraph as pg
@@ -133,8 +134,15 @@ class FigurePanel(QWidget):
         step = max(1, len(ticks) // 12)
         axis.setTicks([ticks[::step], []])
         self.plot.setXRange(-0.6, max(len(labels) - 0.4, 0.4), padding=0)
-        top = max((float(v) for values in series.values() for v in values if v is not None), default=0.0)
+        shown = [float(v) for values in series.values() for v in values if v is not None]
+        top = max(shown, default=0.0)
         self.plot.setYRange(0, top * 1.1 if top > 0 else 1, padding=0)
+        left = self.plot.getAxis("left")
+        if all(v.is_integer() for v in shown):  # counts: whole-number ticks ("1 applied", never "0.4")
+            step = max(1, math.ceil(top / 5))
+            left.setTickSpacing(major=step, minor=step)
+        else:
+            left.setTickSpacing()  # rates and days: the axis picks its own
 
     def export_csv(self, path: str) -> int:
         """Write the table as CSV; returns the row count."""

@@ -174,3 +174,18 @@ def test_the_stale_threshold_is_set_in_the_view_and_saved(ctx, hunt, qtbot, loop
         widget.stale_days.editingFinished.emit()
     assert _table(widget.stale) == []
     assert saved == [(30, 365)] and ctx.insights.stale_days == 365
+
+
+def test_count_charts_have_whole_number_ticks_and_rates_their_own(qtbot) -> None:
+    """One application shows as 0 and 1 on the funnel's axis, not 0.2, 0.4, …; a rate keeps fractions."""
+    from ui.stats.figure_panel import FigurePanel
+
+    panel = FigurePanel("Funnel", chart=True)
+    qtbot.addWidget(panel)
+    panel.set_bars(["Applied", "Interviewing", "Offer"], {"cards": [1, 0, 0]})
+    axis = panel.plot.getAxis("left")
+    values = [v for _spacing, level in axis.tickValues(0, 1.1, 300) for v in level]
+    assert values and all(float(v).is_integer() for v in values)
+    panel.set_bars(["LinkedIn"], {"rate": [0.4]})
+    values = [v for _spacing, level in axis.tickValues(0, 0.44, 300) for v in level]
+    assert any(not float(v).is_integer() for v in values)
