@@ -140,6 +140,19 @@ def search_query(search: str | None) -> str | None:
 # Cards a column loads at a time: two screens of cards on a tall monitor; scrolling fetches the next page.
 PAGE_SIZE = 50
 
+# A searched column's first page is found by walking the column in order when that reads at most this many cards.
+WALK_CARDS = 5_000
+
+
+def _walks(matches: int, cards: int, limit: int) -> bool:
+    """Whether a text search's page of a column (`matches` of its `cards` match) is found sooner by walking the
+    column in order, checking each card's words (about limit * cards / matches cards read), than through the words'
+    GIN index. The index scan reads every profile's matches, and the planner, costing it low, would repeat it for
+    each column of the board: 3 ms a column at 12,000 matches over all profiles (bench/bench.py, pool 1,000,000).
+    """
+    return limit * cards <= WALK_CARDS * matches
+
+
 ORDER_POSITION = "position"  # the profile's own order (drag-and-drop)
 ORDER_SCORE = "score"  # best match first, unscored cards last
 ORDERS = (ORDER_POSITION, ORDER_SCORE)
@@ -334,29 +347,29 @@ class BoardQueries:
         return [card_from_row(row) for row in self._rows(connection, key, build, params, generic=generic)]
 
     @classmethod
-    def _bound_cards(cls, status_param: str | None, filt: CardFilter) -> Select:
+    def _bound_cards(cls, status_param: str | None, filt: CardFilter, *, walk: bool = False) -> Select:
         """The card columns of one profile (and one column, and a filter), every value a bind parameter."""
         stmt = (
             select(*_WIRE_CARD_COLUMNS)
             .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
             .outerjoin(PoolSighting, PoolSighting.job_pool_id == UserJob.job_pool_id)
         )
-        return cls._matching(stmt, status_param, filt)
+        return cls._matching(stmt, status_param, filt, walk=walk)
 
     @staticmethod
-    def _matching(stmt: Select, status_param: str | None, filt: CardFilter) -> Select:
+    def _matching(stmt: Select, status_param: str | None, filt: CardFilter, *, walk: bool = False) -> Select:
         """A statement over user_job narrowed to one profile's cards (and one column, and a filter).
 
         The words are looked up in the card's own copy of the pool job's vector (revision 0017): its GIN index and
-        the profile's cards intersect without reading the pool, which can be a million postings.
+        the profile's cards intersect without reading the pool, which can be a million postings. `walk` keeps the
+        words' index out of the plan (the column is walked in order, each card's words checked; see _walks).
         """
         stmt = stmt.where(UserJob.user_id == bindparam("user_id"))
         if status_param is not None:
             stmt = stmt.where(UserJob.status == bindparam(status_param, type_=UserJob.status.type))
         if search_query(filt.text) is not None:
-            stmt = stmt.where(
-                UserJob.search_vector.op("@@")(func.to_tsquery(text("'simple'::regconfig"), bindparam("query")))
-            )
+            matched = UserJob.search_vector.op("@@")(func.to_tsquery(text("'simple'::regconfig"), bindparam("query")))
+            stmt = stmt.where(matched.is_(True) if walk else matched)
         if filt.tags:
             stmt = stmt.where(UserJob.tags.contains(cast(bindparam("tags"), ARRAY(Text))))
         if filt.priority is not None:
@@ -434,12 +447,19 @@ class BoardQueries:
             wanted = tuple(
                 (status, order_of[status]) for status in STATUSES if counts[status] and sizes.get(status, PAGE_SIZE) > 0
             )
+            walks = tuple(False for _ in wanted)
+            if wanted and search_query(filt.text) is not None:
+                cards_in = self._counts(connection, user_id, None)
+                walks = tuple(  # in the profile's order: a column by score is sorted whole anyway
+                    order == ORDER_POSITION and _walks(counts[status], cards_in[status], sizes.get(status, PAGE_SIZE))
+                    for status, order in wanted
+                )
             if wanted:
 
                 def build() -> Statement:
                     parts = [
                         select(
-                            _ordered(self._bound_cards(f"status_{i}", filt), order)
+                            _ordered(self._bound_cards(f"status_{i}", filt, walk=walks[i]), order)
                             .limit(bindparam(f"limit_{i}"))
                             .subquery()
                         )
@@ -454,7 +474,7 @@ class BoardQueries:
                 # Every column's first page walks the (user_id, status, position) index whatever the profile: plan
                 # once (1-2 ms a call). A search keeps per-call plans, as do the full list and later pages, whose
                 # best plan depends on how many cards the profile has.
-                key = ("open", wanted, _shape(filt))
+                key = ("open", wanted, _shape(filt), walks)
                 for card in self._card_rows(connection, key, build, params, generic=not filtering):
                     cards[card.status].append(card)
         for status, column in cards.items():

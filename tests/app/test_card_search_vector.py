@@ -4,9 +4,11 @@ downgrade and upgrade; a board search finds the card by its current pool job's w
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
+from app import board
 from app.context import AppContext
 from app.records import JobStatus
 from db.schema import alembic_config, upgrade_connection
@@ -100,3 +102,21 @@ def test_the_revision_backfills_and_goes_down_and_up_again(ctx: AppContext) -> N
     assert len(_found(ctx, alex, "kafk spark")) == 1
     assert ctx.board.column_counts(alex, search="nurse")[JobStatus.RECOMMENDED] == 1
     assert _stale(ctx) == 0
+
+
+@pytest.mark.parametrize("walk_cards", [0, 10**9], ids=["through the index", "walked"])
+def test_a_searched_first_page_is_the_same_walked_or_through_the_index(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, walk_cards: int
+) -> None:
+    ana = ctx.profiles.add("ana").id
+    postings = [
+        {"id": f"{n}", "title": "Data Engineer" if n % 9 == 0 else "Registered Nurse", "companyName": f"Co {n}"}
+        for n in range(300)
+    ]
+    ctx.ingestion.run("ana", [postings], source="file", embed=False)
+    expected = ctx.board.cards_for(ana, search="data engin")
+    assert len(expected) == 34
+    monkeypatch.setattr(board, "WALK_CARDS", walk_cards)
+    page = ctx.board.open_board(ana, 10, search="data engin")[JobStatus.RECOMMENDED]
+    assert page.total == 34
+    assert [c.user_job_id for c in page.cards] == [c.user_job_id for c in expected[:10]]
