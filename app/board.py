@@ -324,6 +324,7 @@ class BoardQueries:
         params: dict[str, Any],
         *,
         generic: bool = False,
+        custom: bool = False,
     ) -> list[Any]:
         """Rows of a statement compiled once per shape (key), prepared once per connection, read binary.
 
@@ -333,7 +334,7 @@ class BoardQueries:
         sql = self._sql.get(key)
         if sql is None:
             sql = self._sql[key] = str(build().compile(dialect=self._engine.dialect))
-        return run_prepared(connection, sql, params, generic_plan=generic, binary=True)
+        return run_prepared(connection, sql, params, generic_plan=generic, custom_plan=custom, binary=True)
 
     def _card_rows(
         self,
@@ -343,8 +344,10 @@ class BoardQueries:
         params: dict[str, Any],
         *,
         generic: bool = False,
+        custom: bool = False,
     ) -> list[BoardCard]:
-        return [card_from_row(row) for row in self._rows(connection, key, build, params, generic=generic)]
+        rows = self._rows(connection, key, build, params, generic=generic, custom=custom)
+        return [card_from_row(row) for row in rows]
 
     @classmethod
     def _bound_cards(cls, status_param: str | None, filt: CardFilter, *, walk: bool = False) -> Select:
@@ -417,7 +420,7 @@ class BoardQueries:
         counts = dict.fromkeys(STATUSES, 0)
         params = {"user_id": user_id, **_filter_params(filt)}
         key = ("counts", _shape(filt))
-        for status, n in self._rows(connection, key, build, params, generic=not filtering):
+        for status, n in self._rows(connection, key, build, params, generic=not filtering, custom=filtering):
             counts[_STATUS_OF[status]] = int(n)
         return counts
 
@@ -472,10 +475,11 @@ class BoardQueries:
                     params[f"status_{i}"] = status.value
                     params[f"limit_{i}"] = sizes.get(status, PAGE_SIZE)
                 # Every column's first page walks the (user_id, status, position) index whatever the profile: plan
-                # once (1-2 ms a call). A search keeps per-call plans, as do the full list and later pages, whose
-                # best plan depends on how many cards the profile has.
+                # once (1-2 ms a call). A search is planned on every call for its words and profile; the full list
+                # and later pages, whose best plan depends on how many cards the profile has, are left to PostgreSQL.
                 key = ("open", wanted, _shape(filt), walks)
-                for card in self._card_rows(connection, key, build, params, generic=not filtering):
+                rows = self._card_rows(connection, key, build, params, generic=not filtering, custom=filtering)
+                for card in rows:
                     cards[card.status].append(card)
         for status, column in cards.items():
             # UNION ALL keeps no promise about order across its parts: restore each column's order.
@@ -513,7 +517,7 @@ class BoardQueries:
             "today": date.today(),
         }
         with self._read() as session:
-            cards = self._card_rows(session, ("page", order, _shape(filt)), build, params)
+            cards = self._card_rows(session, ("page", order, _shape(filt)), build, params, custom=_filtering(filt))
             if total is None:
                 total = self._counts(session, user_id, filt)[JobStatus(status)]
         return ColumnPage(status=JobStatus(status), cards=cards, offset=offset, total=total)
@@ -537,7 +541,7 @@ class BoardQueries:
 
         params = {"user_id": user_id, "status": JobStatus(status).value if status else None, **_filter_params(filt)}
         with self._read() as connection:
-            return self._card_rows(connection, ("all", column, _shape(filt)), build, params)
+            return self._card_rows(connection, ("all", column, _shape(filt)), build, params, custom=_filtering(filt))
 
     def card(self, user_job_id: uuid.UUID) -> BoardCard:
         """One card by its link id."""
