@@ -140,6 +140,19 @@ def search_query(search: str | None) -> str | None:
 # Cards a column loads at a time: two screens of cards on a tall monitor; scrolling fetches the next page.
 PAGE_SIZE = 50
 
+# A searched column's first page is found by walking the column in order when that reads at most this many cards.
+WALK_CARDS = 5_000
+
+
+def _walks(matches: int, cards: int, limit: int) -> bool:
+    """Whether a text search's page of a column (`matches` of its `cards` match) is found sooner by walking the
+    column in order, checking each card's words (about limit * cards / matches cards read), than through the words'
+    GIN index. The index scan reads every profile's matches, and the planner, costing it low, would repeat it for
+    each column of the board: 3 ms a column at 12,000 matches over all profiles (bench/bench.py, pool 1,000,000).
+    """
+    return limit * cards <= WALK_CARDS * matches
+
+
 ORDER_POSITION = "position"  # the profile's own order (drag-and-drop)
 ORDER_SCORE = "score"  # best match first, unscored cards last
 ORDERS = (ORDER_POSITION, ORDER_SCORE)
@@ -311,6 +324,7 @@ class BoardQueries:
         params: dict[str, Any],
         *,
         generic: bool = False,
+        custom: bool = False,
     ) -> list[Any]:
         """Rows of a statement compiled once per shape (key), prepared once per connection, read binary.
 
@@ -320,7 +334,7 @@ class BoardQueries:
         sql = self._sql.get(key)
         if sql is None:
             sql = self._sql[key] = str(build().compile(dialect=self._engine.dialect))
-        return run_prepared(connection, sql, params, generic_plan=generic, binary=True)
+        return run_prepared(connection, sql, params, generic_plan=generic, custom_plan=custom, binary=True)
 
     def _card_rows(
         self,
@@ -330,24 +344,35 @@ class BoardQueries:
         params: dict[str, Any],
         *,
         generic: bool = False,
+        custom: bool = False,
     ) -> list[BoardCard]:
-        return [card_from_row(row) for row in self._rows(connection, key, build, params, generic=generic)]
+        rows = self._rows(connection, key, build, params, generic=generic, custom=custom)
+        return [card_from_row(row) for row in rows]
 
-    @staticmethod
-    def _bound_cards(status_param: str | None, filt: CardFilter) -> Select:
+    @classmethod
+    def _bound_cards(cls, status_param: str | None, filt: CardFilter, *, walk: bool = False) -> Select:
         """The card columns of one profile (and one column, and a filter), every value a bind parameter."""
         stmt = (
             select(*_WIRE_CARD_COLUMNS)
             .join(PoolJob, PoolJob.id == UserJob.job_pool_id)
             .outerjoin(PoolSighting, PoolSighting.job_pool_id == UserJob.job_pool_id)
-            .where(UserJob.user_id == bindparam("user_id"))
         )
+        return cls._matching(stmt, status_param, filt, walk=walk)
+
+    @staticmethod
+    def _matching(stmt: Select, status_param: str | None, filt: CardFilter, *, walk: bool = False) -> Select:
+        """A statement over user_job narrowed to one profile's cards (and one column, and a filter).
+
+        The words are looked up in the card's own copy of the pool job's vector (revision 0017): its GIN index and
+        the profile's cards intersect without reading the pool, which can be a million postings. `walk` keeps the
+        words' index out of the plan (the column is walked in order, each card's words checked; see _walks).
+        """
+        stmt = stmt.where(UserJob.user_id == bindparam("user_id"))
         if status_param is not None:
             stmt = stmt.where(UserJob.status == bindparam(status_param, type_=UserJob.status.type))
         if search_query(filt.text) is not None:
-            stmt = stmt.where(
-                PoolJob.search_vector.op("@@")(func.to_tsquery(text("'simple'::regconfig"), bindparam("query")))
-            )
+            matched = UserJob.search_vector.op("@@")(func.to_tsquery(text("'simple'::regconfig"), bindparam("query")))
+            stmt = stmt.where(matched.is_(True) if walk else matched)
         if filt.tags:
             stmt = stmt.where(UserJob.tags.contains(cast(bindparam("tags"), ARRAY(Text))))
         if filt.priority is not None:
@@ -385,13 +410,17 @@ class BoardQueries:
                 return select(cast(UserJobCount.status, Text), UserJobCount.cards).where(
                     UserJobCount.user_id == bindparam("user_id")
                 )
-            matches = self._bound_cards(None, filt).with_only_columns(UserJob.status).subquery()
+            # Only the salary filter needs the pool job: the count of a search reads the profile's cards alone.
+            links = select(UserJob.status)
+            if filt.min_salary is not None:
+                links = links.join(PoolJob, PoolJob.id == UserJob.job_pool_id)
+            matches = self._matching(links, None, filt).subquery()
             return select(cast(matches.c.status, Text), func.count()).group_by(matches.c.status)
 
         counts = dict.fromkeys(STATUSES, 0)
         params = {"user_id": user_id, **_filter_params(filt)}
         key = ("counts", _shape(filt))
-        for status, n in self._rows(connection, key, build, params, generic=not filtering):
+        for status, n in self._rows(connection, key, build, params, generic=not filtering, custom=filtering):
             counts[_STATUS_OF[status]] = int(n)
         return counts
 
@@ -421,12 +450,19 @@ class BoardQueries:
             wanted = tuple(
                 (status, order_of[status]) for status in STATUSES if counts[status] and sizes.get(status, PAGE_SIZE) > 0
             )
+            walks = tuple(False for _ in wanted)
+            if wanted and search_query(filt.text) is not None:
+                cards_in = self._counts(connection, user_id, None)
+                walks = tuple(  # in the profile's order: a column by score is sorted whole anyway
+                    order == ORDER_POSITION and _walks(counts[status], cards_in[status], sizes.get(status, PAGE_SIZE))
+                    for status, order in wanted
+                )
             if wanted:
 
                 def build() -> Statement:
                     parts = [
                         select(
-                            _ordered(self._bound_cards(f"status_{i}", filt), order)
+                            _ordered(self._bound_cards(f"status_{i}", filt, walk=walks[i]), order)
                             .limit(bindparam(f"limit_{i}"))
                             .subquery()
                         )
@@ -439,10 +475,11 @@ class BoardQueries:
                     params[f"status_{i}"] = status.value
                     params[f"limit_{i}"] = sizes.get(status, PAGE_SIZE)
                 # Every column's first page walks the (user_id, status, position) index whatever the profile: plan
-                # once (1-2 ms a call). A search keeps per-call plans, as do the full list and later pages, whose
-                # best plan depends on how many cards the profile has.
-                key = ("open", wanted, _shape(filt))
-                for card in self._card_rows(connection, key, build, params, generic=not filtering):
+                # once (1-2 ms a call). A search is planned on every call for its words and profile; the full list
+                # and later pages, whose best plan depends on how many cards the profile has, are left to PostgreSQL.
+                key = ("open", wanted, _shape(filt), walks)
+                rows = self._card_rows(connection, key, build, params, generic=not filtering, custom=filtering)
+                for card in rows:
                     cards[card.status].append(card)
         for status, column in cards.items():
             # UNION ALL keeps no promise about order across its parts: restore each column's order.
@@ -480,7 +517,7 @@ class BoardQueries:
             "today": date.today(),
         }
         with self._read() as session:
-            cards = self._card_rows(session, ("page", order, _shape(filt)), build, params)
+            cards = self._card_rows(session, ("page", order, _shape(filt)), build, params, custom=_filtering(filt))
             if total is None:
                 total = self._counts(session, user_id, filt)[JobStatus(status)]
         return ColumnPage(status=JobStatus(status), cards=cards, offset=offset, total=total)
@@ -504,7 +541,7 @@ class BoardQueries:
 
         params = {"user_id": user_id, "status": JobStatus(status).value if status else None, **_filter_params(filt)}
         with self._read() as connection:
-            return self._card_rows(connection, ("all", column, _shape(filt)), build, params)
+            return self._card_rows(connection, ("all", column, _shape(filt)), build, params, custom=_filtering(filt))
 
     def card(self, user_job_id: uuid.UUID) -> BoardCard:
         """One card by its link id."""

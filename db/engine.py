@@ -60,18 +60,29 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def run_prepared(
-    connection: Connection, sql: str, params: dict[str, Any], *, generic_plan: bool = False, binary: bool = False
+    connection: Connection,
+    sql: str,
+    params: dict[str, Any],
+    *,
+    generic_plan: bool = False,
+    custom_plan: bool = False,
+    binary: bool = False,
 ) -> list[Any]:
     """The rows of a hot statement, prepared once per connection by psycopg and kept there.
 
     generic_plan plans it once for every parameter value (for statements whose best plan never depends on them:
-    planning can cost more than running). binary reads the rows over the binary protocol (faster to decode;
-    types psycopg does not know, such as enums, must be cast to text). The caller ends the transaction with
-    COMMIT: a ROLLBACK makes psycopg forget the connection's prepared statements.
+    planning can cost more than running). custom_plan plans every call for its own values: PostgreSQL would otherwise
+    switch a prepared statement to a generic plan after five calls when that plan looks no costlier, one plan for
+    any profile and any words, which reads a 50,000-card board's search as if it had 1,000 cards. Without either,
+    PostgreSQL chooses. binary reads the rows over the binary protocol (faster to decode; types psycopg does not
+    know, such as enums, must be cast to text). The caller ends the transaction with COMMIT: a ROLLBACK makes
+    psycopg forget the connection's prepared statements.
     """
     with psycopg_connection(connection).cursor(binary=binary) as cursor:
         if generic_plan:
             cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        elif custom_plan:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         cursor.execute(sql, params, prepare=True)
         return cursor.fetchall() if cursor.description is not None else []
 

@@ -149,6 +149,9 @@ class UserJob(Base):
     # The résumé that gave the card its match score (the best of the profile's résumés); revision 0013.
     best_resume_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("resume.id", ondelete="SET NULL"))
     priority: Mapped[str | None] = mapped_column(Text)
+    # The pool job's search_vector, copied by triggers (revision 0017) and indexed: a board search reads the
+    # profile's own cards, not the pool.
+    search_vector: Mapped[Any | None] = mapped_column(TSVECTOR, deferred=True)
 
     __table_args__ = (
         UniqueConstraint("user_id", "job_pool_id"),
@@ -158,6 +161,7 @@ class UserJob(Base):
         Index("ix_user_job_status", "status"),
         Index("ix_user_job_user_id_status_position", "user_id", "status", "position"),
         Index("ix_user_job_job_pool_id", "job_pool_id"),
+        Index("ix_user_job_search_vector", "search_vector", postgresql_using="gin"),
     )
 
 

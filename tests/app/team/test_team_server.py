@@ -384,3 +384,27 @@ def test_saved_searches_run_by_their_owner_only(
         finally:
             for ctx in (alice, coach, bob):
                 ctx.close()
+
+
+def test_a_description_filled_by_one_member_makes_anothers_card_findable_to_her_only(
+    team: dict[str, str], tmp_path: Path
+) -> None:
+    with _sql(team["alice"]) as alice:
+        row = alice.execute("INSERT INTO users (name) VALUES ('Alice searching') RETURNING id").fetchone()
+        job = alice.execute("INSERT INTO job_pool (hash, title) VALUES ('h-numbat', 'Analyst') RETURNING id").fetchone()
+        assert row is not None and job is not None
+        profile, job_id = row[0], job[0]
+        alice.execute("INSERT INTO user_job (user_id, job_pool_id) VALUES (%s, %s)", (profile, job_id))
+    with _sql(team["bob"]) as bob:  # enrichment on a hit: Bob fills the description Alice's posting lacked
+        assert (
+            bob.execute("UPDATE job_pool SET description = 'Numbat telemetry' WHERE id = %s", (job_id,)).rowcount == 1
+        )
+        assert bob.execute("SELECT count(*) FROM user_job WHERE search_vector @@ 'numbat'::tsquery").fetchone() == (0,)
+    bob_app = open_context(team["bob"], tmp_path / "bob")
+    alice_app = open_context(team["alice"], tmp_path / "alice")
+    try:
+        assert bob_app.board.cards_for(profile, search="numb") == []
+        assert [c.job_pool_id for c in alice_app.board.cards_for(profile, search="numb telem")] == [job_id]
+    finally:
+        bob_app.close()
+        alice_app.close()
