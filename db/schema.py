@@ -18,7 +18,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SCHEMA_LOCK_KEY = 0x4A6F62506F6F6C01
 # The newest revision, known without loading Alembic: every start compares the database with it, and Alembic (a
 # tenth of a second to import) is loaded only when the schema has to change. tests/db checks it against the files.
-HEAD_REVISION = "0016_inbox_read_notify"
+HEAD_REVISION = "0017_card_search_vector"
 
 
 class SchemaState(enum.StrEnum):
