@@ -116,9 +116,14 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _not_an_interrupt(record: logging.LogRecord) -> bool:
-    """Drop records of a Ctrl-C: when it lands while SQLAlchemy's pool resets a connection, the pool logs it with a
-    traceback, and the command already says "jobpool: interrupted" in one line of its own."""
-    return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
+    """Drop records of a Ctrl-C (or of an error it caused): when it lands while SQLAlchemy's pool resets a
+    connection, the pool logs it with a traceback, and the command already says "jobpool: interrupted" in one line
+    of its own."""
+    if not record.exc_info:
+        return True
+    from app.errors import cut_by_interrupt  # loaded by then: a record with a traceback comes from app/ or db/
+
+    return not cut_by_interrupt(record.exc_info[1])
 
 
 def run_window(db_url: str | None, data_dir: str | None) -> int:
@@ -158,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.context import open_context
     from app.database import is_read_only_refusal
-    from app.errors import JobPoolError
+    from app.errors import JobPoolError, cut_by_interrupt
 
     module = modules[args.command]
     upgrades = getattr(module, "UPGRADES_SCHEMA", True)
@@ -189,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:
+        if cut_by_interrupt(exc):  # a Ctrl-C amid a statement: the failed rollback after it came out instead
+            print("jobpool: interrupted", file=sys.stderr)
+            return 130
         if ctx.database.read_only and is_read_only_refusal(exc):
             print(f"jobpool: not saved: {ctx.database.read_only_message}", file=sys.stderr)
             return 1

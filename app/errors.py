@@ -100,3 +100,18 @@ class PageUnavailable(JobPoolError):
 
 class TeamError(JobPoolError):
     """A team command that cannot be done (unknown member, bad name, database not prepared)."""
+
+
+def cut_by_interrupt(exc: BaseException | None) -> bool:
+    """Whether an exception is a Ctrl-C, or was raised while one was being handled.
+
+    A Ctrl-C that lands while psycopg runs a statement leaves the connection busy; closing the transaction then
+    fails, and that error replaces the KeyboardInterrupt, which stays only in its context.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.cards import lock_new_card_positions
-from app.errors import IngestionCancelled, InvalidInput, JobPoolError, NotFound, WriteFailed
+from app.errors import IngestionCancelled, InvalidInput, JobPoolError, NotFound, WriteFailed, cut_by_interrupt
 from app.hashing import job_hash
 from app.ingestion.dates import decide_day_first
 from app.ingestion.normalize_schemas import DATE_KEYS, SPECS, fold_key
@@ -280,6 +280,10 @@ class IngestionService:
         except JobPoolError as exc:
             status, error = "failed", exc.message
         except Exception as exc:
+            if cut_by_interrupt(exc):  # a Ctrl-C in the middle of a statement, and the failed rollback after it
+                with contextlib.suppress(DBAPIError, pg_errors.Error):
+                    self.interrupt_run(run_id)
+                raise KeyboardInterrupt from exc
             if not isinstance(exc, DBAPIError | pg_errors.Error):
                 self.finish_run(run_id, tally, "failed", f"{type(exc).__name__}: {exc}")
                 raise

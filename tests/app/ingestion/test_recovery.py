@@ -140,6 +140,40 @@ def test_ctrl_c_marks_the_run_interrupted_at_once(db_url: str, big_export: Path)
         engine.dispose()
 
 
+def test_a_ctrl_c_amid_a_statement_ends_the_run_interrupted_not_failed(ctx) -> None:
+    """A Ctrl-C that lands while psycopg runs a statement leaves the connection busy; ending the transaction then
+    fails ("can't change 'autocommit' now"), and that error replaces the KeyboardInterrupt. The run still ends
+    interrupted, and the interrupt is what comes out."""
+    import psycopg
+    from sqlalchemy.exc import ProgrammingError
+
+    from app.errors import cut_by_interrupt
+
+    ctx.profiles.add("me")
+
+    def pages():
+        yield [linkedin_item(i) for i in range(3)]
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            busy = psycopg.ProgrammingError("can't change 'autocommit' now: connection in transaction status ACTIVE")
+            raise ProgrammingError("ROLLBACK", {}, busy) from None
+
+    with pytest.raises(KeyboardInterrupt):
+        ctx.ingestion.run("me", pages(), source="file")
+    with ctx.database.sessions() as session:
+        assert session.execute(text("SELECT status FROM ingestion_run")).scalar_one() == "interrupted"
+
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        try:
+            raise ValueError("after")
+        except ValueError as after:
+            assert cut_by_interrupt(after)
+    assert not cut_by_interrupt(ValueError("alone"))
+
+
 def test_a_ctrl_c_cut_into_a_connection_reset_is_not_logged_as_an_error() -> None:
     """Ctrl-C can land while SQLAlchemy's pool rolls a returned connection back; the pool then logs the interrupt
     with a traceback. The command's own one line is all the user should see."""
@@ -149,6 +183,13 @@ def test_a_ctrl_c_cut_into_a_connection_reset_is_not_logged_as_an_error() -> Non
         "try:\n"
         "    raise KeyboardInterrupt\n"
         "except KeyboardInterrupt:\n"
+        "    logging.getLogger('sqlalchemy.pool.impl.QueuePool').error('Exception during reset', exc_info=True)\n"
+        "try:\n"
+        "    try:\n"
+        "        raise KeyboardInterrupt\n"
+        "    except KeyboardInterrupt:\n"
+        "        raise RuntimeError('cannot roll back')\n"
+        "except RuntimeError:\n"
         "    logging.getLogger('sqlalchemy.pool.impl.QueuePool').error('Exception during reset', exc_info=True)\n"
         "logging.getLogger('app').warning('a real warning')\n"
     )
