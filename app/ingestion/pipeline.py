@@ -480,24 +480,30 @@ class IngestionService:
         for attempt in range(5):
             try:
                 with session.begin():
-                    upserted = self._pool.upsert_many(session, unique, criteria_tags, rows)
-                    pool_ids = [upserted.ids[h] for h, _ in unique]
-                    # The links, the run's job list and its counts in one statement: the counts commit with the
-                    # chunk, so a run cut short still shows what it stored.
-                    created = self._link_and_record(
-                        session,
-                        user_id,
-                        run_id,
-                        pool_ids,
-                        {
-                            "fetched": tally.fetched + len(items),
-                            "rejected": len(tally.rejected) + len(batch.rejected),
-                            "pool_inserts": tally.pool_inserts + len(upserted.inserted),
-                            "pool_hits": tally.pool_hits + upserted.hits,
-                            "links_created": tally.links_created,
-                            "links_existing": tally.links_existing,
-                        },
-                    )
+                    try:
+                        upserted = self._pool.upsert_many(session, unique, criteria_tags, rows)
+                        pool_ids = [upserted.ids[h] for h, _ in unique]
+                        # The links, the run's job list and its counts in one statement: the counts commit with the
+                        # chunk, so a run cut short still shows what it stored.
+                        created = self._link_and_record(
+                            session,
+                            user_id,
+                            run_id,
+                            pool_ids,
+                            {
+                                "fetched": tally.fetched + len(items),
+                                "rejected": len(tally.rejected) + len(batch.rejected),
+                                "pool_inserts": tally.pool_inserts + len(upserted.inserted),
+                                "pool_hits": tally.pool_hits + upserted.hits,
+                                "links_created": tally.links_created,
+                                "links_existing": tally.links_existing,
+                            },
+                        )
+                    except KeyboardInterrupt:
+                        # A Ctrl-C can leave the connection in the middle of a command, where a rollback fails and
+                        # would hide the interrupt: the connection is dropped instead (the server rolls back).
+                        session.connection().invalidate()
+                        raise
                 break
             except (OperationalError, pg_errors.OperationalError) as exc:
                 # COPY runs on the driver connection, so its errors arrive unwrapped.

@@ -106,48 +106,52 @@ _GAINS = """
     OR (p.salary_min IS NULL AND p.salary_max IS NULL AND (i.salary_min IS NOT NULL OR i.salary_max IS NOT NULL))
     OR (i.posted_at IS NOT NULL AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT i.posted_at_inferred)))
 """
-_ENRICH = f"""
-WITH gain AS (
-    SELECT p.id, i.external_id, i.url, i.apply_url, i.description, i.job_type, i.is_remote, i.salary_min,
-           i.salary_max, i.salary_currency, i.salary_period, i.posted_at, i.posted_at_inferred
-    FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
-    WHERE {_GAINS}
-    ORDER BY p.hash
-    FOR UPDATE OF p
-)
-UPDATE job_pool p SET
-    external_id = coalesce(p.external_id, gain.external_id),
-    url = coalesce(p.url, gain.url),
-    apply_url = coalesce(p.apply_url, gain.apply_url),
-    description = coalesce(p.description, gain.description),
-    job_type = coalesce(p.job_type, gain.job_type),
-    is_remote = coalesce(p.is_remote, gain.is_remote),
-    salary_min = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_min ELSE p.salary_min END,
-    salary_max = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_max ELSE p.salary_max END,
-    salary_currency = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_currency
-                           ELSE p.salary_currency END,
-    salary_period = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_period
-                         ELSE p.salary_period END,
-    posted_at = CASE WHEN gain.posted_at IS NOT NULL
-                      AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
-                     THEN gain.posted_at ELSE p.posted_at END,
-    posted_at_inferred = CASE WHEN gain.posted_at IS NOT NULL
-                               AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
-                              THEN gain.posted_at_inferred ELSE p.posted_at_inferred END
-FROM gain
-WHERE p.id = gain.id
-"""
 # One statement after the COPY: the pooled rows of the batch are read once (the ids the caller needs, merged
-# postings mapped to the job they were merged into), count one more sighting, and the rest are inserted.
+# postings mapped to the job they were merged into, whether each gains something), those that gain something are
+# filled in (locked in hash order like the inserts, so writers never deadlock), every pooled job counts one more
+# sighting, and the rest are inserted.
 # A pooled job seen again counts one more sighting, and a return after the repost gap marks it reposted. A job seen
 # once has no sighting row (it was first and last seen when scraped), so new jobs cost nothing here. Sightings are
 # written in pool id order and inserts in hash order (no two writers lock in opposite orders).
 _UPSERT = f"""
 WITH pooled AS MATERIALIZED (
-    SELECT p.hash, p.id, p.scraped_at FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
+    SELECT p.hash, p.id, p.scraped_at, {_GAINS} AS gains FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
 ),
 merged AS MATERIALIZED (
     SELECT m.dropped_hash AS hash, m.kept_id AS id FROM job_pool_merge m JOIN incoming_job i ON i.hash = m.dropped_hash
+),
+gain AS (
+    SELECT p.id, i.external_id, i.url, i.apply_url, i.description, i.job_type, i.is_remote, i.salary_min,
+           i.salary_max, i.salary_currency, i.salary_period, i.posted_at, i.posted_at_inferred
+    FROM pooled g JOIN job_pool p ON p.id = g.id JOIN incoming_job i ON i.hash = g.hash
+    WHERE g.gains AND ({_GAINS})
+    ORDER BY p.hash
+    FOR UPDATE OF p
+),
+enriched AS (
+    UPDATE job_pool p SET
+        external_id = coalesce(p.external_id, gain.external_id),
+        url = coalesce(p.url, gain.url),
+        apply_url = coalesce(p.apply_url, gain.apply_url),
+        description = coalesce(p.description, gain.description),
+        job_type = coalesce(p.job_type, gain.job_type),
+        is_remote = coalesce(p.is_remote, gain.is_remote),
+        salary_min = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_min
+                          ELSE p.salary_min END,
+        salary_max = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_max
+                          ELSE p.salary_max END,
+        salary_currency = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_currency
+                               ELSE p.salary_currency END,
+        salary_period = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_period
+                             ELSE p.salary_period END,
+        posted_at = CASE WHEN gain.posted_at IS NOT NULL
+                          AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
+                         THEN gain.posted_at ELSE p.posted_at END,
+        posted_at_inferred = CASE WHEN gain.posted_at IS NOT NULL
+                                   AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
+                                  THEN gain.posted_at_inferred ELSE p.posted_at_inferred END
+    FROM gain
+    WHERE p.id = gain.id
 ),
 seen AS (
     INSERT INTO job_pool_sighting AS s (job_pool_id, first_seen_at, last_seen_at, times_seen, reposted_at)
@@ -173,10 +177,13 @@ SELECT hash, id, false FROM pooled
 UNION ALL SELECT hash, id, false FROM merged
 UNION ALL SELECT hash, id, true FROM added
 """
+# Not CREATE ... IF NOT EXISTS, which would send a notice ("already exists, skipping") with every chunk.
 _MAKE_INCOMING = f"""
-CREATE TEMP TABLE IF NOT EXISTS incoming_job ON COMMIT DELETE ROWS AS
-SELECT {_COLUMN_LIST} FROM job_pool WITH NO DATA;
-DELETE FROM incoming_job
+DO $$ BEGIN
+    IF to_regclass('pg_temp.incoming_job') IS NULL THEN
+        CREATE TEMP TABLE incoming_job ON COMMIT DELETE ROWS AS SELECT {_COLUMN_LIST} FROM job_pool WITH NO DATA;
+    END IF;
+END $$
 """
 
 
@@ -214,11 +221,11 @@ class JobPoolService:
             # emptied by each commit (ON COMMIT DELETE ROWS). DELETE rather than TRUNCATE: on a table that is
             # empty (every call but a second one in the same transaction) it costs nothing, where TRUNCATE
             # replaces the table's file each time.
-            cursor.execute(_MAKE_INCOMING, prepare=False)  # two statements: never prepared
+            cursor.execute(_MAKE_INCOMING)
+            cursor.execute("DELETE FROM incoming_job")
             with cursor.copy(f"COPY incoming_job ({_COLUMN_LIST}) FROM STDIN") as copy:
                 for row in ordered:
                     copy.write_row(row)
-            cursor.execute(_ENRICH)
             cursor.execute(_UPSERT, {"gap": self.repost_gap_days})
             ids: dict[str, uuid.UUID] = {}
             inserted: set[str] = set()
