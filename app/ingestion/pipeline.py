@@ -255,20 +255,24 @@ class IngestionService:
             first_page = next(page_iterator, None)
             rules = _ReadingRules(schema, datetime.now(UTC), _date_order(first_page or ()), tags_json(criteria_tags))
             pages = itertools.chain([first_page] if first_page is not None else [], page_iterator)
-            for chunk, prepared in self._prepared_chunks(pages, rules, tally.fetched):
-                if should_cancel and should_cancel():
-                    raise IngestionCancelled()
-                self._ingest_chunk(run_id, user_id, chunk, prepared, tally, criteria_tags)
-                _take_late(late_rejected, tally)
-                if on_progress:
-                    on_progress(
-                        IngestProgress(
-                            "ingesting",
-                            tally.fetched,
-                            total,
-                            f"{tally.fetched} items · Pool hit {tally.pool_hits} · Pool insert {tally.pool_inserts}",
+            # One connection writes every chunk of the run (one transaction each): no checkout and liveness ping
+            # per chunk, and the COPY's temporary table is made once.
+            with self._sessions.kw["bind"].connect() as connection, Session(bind=connection) as session:
+                for chunk, prepared in self._prepared_chunks(pages, rules, tally.fetched):
+                    if should_cancel and should_cancel():
+                        raise IngestionCancelled()
+                    self._ingest_chunk(session, run_id, user_id, chunk, prepared, tally, criteria_tags)
+                    _take_late(late_rejected, tally)
+                    if on_progress:
+                        on_progress(
+                            IngestProgress(
+                                "ingesting",
+                                tally.fetched,
+                                total,
+                                f"{tally.fetched} items · Pool hit {tally.pool_hits} · "
+                                f"Pool insert {tally.pool_inserts}",
+                            )
                         )
-                    )
             _take_late(late_rejected, tally)
         except IngestionCancelled as exc:
             status, error = "cancelled", exc.message
@@ -465,6 +469,7 @@ class IngestionService:
 
     def _ingest_chunk(
         self,
+        session: Session,
         run_id: uuid.UUID,
         user_id: uuid.UUID,
         items: Sequence[object],
@@ -478,24 +483,31 @@ class IngestionService:
         rows = [prepared.rows[i] for i in kept]
         for attempt in range(5):
             try:
-                with self._sessions.begin() as session:
-                    upserted = self._pool.upsert_many(session, unique, criteria_tags, rows)
-                    pool_ids = [upserted.ids[h] for h, _ in unique]
-                    created = self.link_jobs(session, user_id, pool_ids)
-                    self.record_run_jobs(session, run_id, pool_ids)
-                    # The run's counts commit with the chunk: a run cut short still shows what it stored.
-                    session.execute(
-                        update(IngestionRun)
-                        .where(IngestionRun.id == run_id)
-                        .values(
-                            fetched=tally.fetched + len(items),
-                            rejected=len(tally.rejected) + len(batch.rejected),
-                            pool_inserts=tally.pool_inserts + len(upserted.inserted),
-                            pool_hits=tally.pool_hits + upserted.hits,
-                            links_created=tally.links_created + created,
-                            links_existing=tally.links_existing + len(pool_ids) - created,
+                with session.begin():
+                    try:
+                        upserted = self._pool.upsert_many(session, unique, criteria_tags, rows)
+                        pool_ids = [upserted.ids[h] for h, _ in unique]
+                        # The links, the run's job list and its counts in one statement: the counts commit with the
+                        # chunk, so a run cut short still shows what it stored.
+                        created = self._link_and_record(
+                            session,
+                            user_id,
+                            run_id,
+                            pool_ids,
+                            {
+                                "fetched": tally.fetched + len(items),
+                                "rejected": len(tally.rejected) + len(batch.rejected),
+                                "pool_inserts": tally.pool_inserts + len(upserted.inserted),
+                                "pool_hits": tally.pool_hits + upserted.hits,
+                                "links_created": tally.links_created,
+                                "links_existing": tally.links_existing,
+                            },
                         )
-                    )
+                    except KeyboardInterrupt:
+                        # A Ctrl-C can leave the connection in the middle of a command, where a rollback fails and
+                        # would hide the interrupt: the connection is dropped instead (the server rolls back).
+                        session.connection().invalidate()
+                        raise
                 break
             except (OperationalError, pg_errors.OperationalError) as exc:
                 # COPY runs on the driver connection, so its errors arrive unwrapped.
@@ -539,6 +551,53 @@ class IngestionService:
             {"uid": user_id, "ids": list(pool_ids), "n": len(pool_ids)},
         )
         return affected_rows(result)
+
+    @staticmethod
+    def _link_and_record(
+        session: Session, user_id: uuid.UUID, run_id: uuid.UUID, pool_ids: Sequence[uuid.UUID], counts: dict[str, int]
+    ) -> int:
+        """link_jobs and record_run_jobs in one statement that also writes the run's counts; returns the new links.
+
+        `counts` are the run's counts with this chunk's (links_created and links_existing before it: the
+        statement adds this chunk's links).
+        """
+        if not pool_ids:  # every item of the chunk rejected, or seen before in the run: the counts only
+            session.execute(
+                text(
+                    "UPDATE ingestion_run SET fetched = :fetched, rejected = :rejected, pool_inserts = :pool_inserts, "
+                    "  pool_hits = :pool_hits, links_created = :links_created, links_existing = :links_existing "
+                    "WHERE id = :rid"
+                ),
+                {"rid": run_id, **counts},
+            )
+            return 0
+        lock_new_card_positions(session, user_id)
+        return int(
+            session.execute(
+                text(
+                    "WITH top AS (SELECT coalesce(min(position), 0) AS p FROM user_job "
+                    "             WHERE user_id = :uid AND status = 'recommended'), "
+                    "linked AS ("
+                    "  INSERT INTO user_job (user_id, job_pool_id, status, position) "
+                    "  SELECT :uid, j.id, 'recommended', top.p - :n + j.ord - 1 "
+                    "  FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS j(id, ord), top "
+                    "  ORDER BY j.id "
+                    "  ON CONFLICT (user_id, job_pool_id) DO NOTHING RETURNING 1), "
+                    "created AS (SELECT count(*) AS n FROM linked), "
+                    "recorded AS ("
+                    "  INSERT INTO ingestion_run_job (run_id, job_pool_id) "
+                    "  SELECT :rid, id FROM unnest(CAST(:ids AS uuid[])) AS id ORDER BY id ON CONFLICT DO NOTHING), "
+                    "counted AS ("
+                    "  UPDATE ingestion_run SET fetched = :fetched, rejected = :rejected, "
+                    "    pool_inserts = :pool_inserts, pool_hits = :pool_hits, "
+                    "    links_created = :links_created + created.n, "
+                    "    links_existing = :links_existing + :n - created.n "
+                    "  FROM created WHERE id = :rid) "
+                    "SELECT n FROM created"
+                ),
+                {"uid": user_id, "rid": run_id, "ids": list(pool_ids), "n": len(pool_ids), **counts},
+            ).scalar_one()
+        )
 
     @staticmethod
     def record_run_jobs(session: Session, run_id: uuid.UUID, pool_ids: Sequence[uuid.UUID]) -> None:

@@ -106,50 +106,84 @@ _GAINS = """
     OR (p.salary_min IS NULL AND p.salary_max IS NULL AND (i.salary_min IS NOT NULL OR i.salary_max IS NOT NULL))
     OR (i.posted_at IS NOT NULL AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT i.posted_at_inferred)))
 """
-_ENRICH = f"""
-WITH gain AS (
+# One statement after the COPY: the pooled rows of the batch are read once (the ids the caller needs, merged
+# postings mapped to the job they were merged into, whether each gains something), those that gain something are
+# filled in (locked in hash order like the inserts, so writers never deadlock), every pooled job counts one more
+# sighting, and the rest are inserted.
+# A pooled job seen again counts one more sighting, and a return after the repost gap marks it reposted. A job seen
+# once has no sighting row (it was first and last seen when scraped), so new jobs cost nothing here. Sightings are
+# written in pool id order and inserts in hash order (no two writers lock in opposite orders).
+_UPSERT = f"""
+WITH pooled AS MATERIALIZED (
+    SELECT p.hash, p.id, p.scraped_at, {_GAINS} AS gains FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
+),
+merged AS MATERIALIZED (
+    SELECT m.dropped_hash AS hash, m.kept_id AS id FROM job_pool_merge m JOIN incoming_job i ON i.hash = m.dropped_hash
+),
+gain AS (
     SELECT p.id, i.external_id, i.url, i.apply_url, i.description, i.job_type, i.is_remote, i.salary_min,
            i.salary_max, i.salary_currency, i.salary_period, i.posted_at, i.posted_at_inferred
-    FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
-    WHERE {_GAINS}
+    FROM pooled g JOIN job_pool p ON p.id = g.id JOIN incoming_job i ON i.hash = g.hash
+    WHERE g.gains AND ({_GAINS})
     ORDER BY p.hash
     FOR UPDATE OF p
+),
+enriched AS (
+    UPDATE job_pool p SET
+        external_id = coalesce(p.external_id, gain.external_id),
+        url = coalesce(p.url, gain.url),
+        apply_url = coalesce(p.apply_url, gain.apply_url),
+        description = coalesce(p.description, gain.description),
+        job_type = coalesce(p.job_type, gain.job_type),
+        is_remote = coalesce(p.is_remote, gain.is_remote),
+        salary_min = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_min
+                          ELSE p.salary_min END,
+        salary_max = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_max
+                          ELSE p.salary_max END,
+        salary_currency = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_currency
+                               ELSE p.salary_currency END,
+        salary_period = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_period
+                             ELSE p.salary_period END,
+        posted_at = CASE WHEN gain.posted_at IS NOT NULL
+                          AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
+                         THEN gain.posted_at ELSE p.posted_at END,
+        posted_at_inferred = CASE WHEN gain.posted_at IS NOT NULL
+                                   AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
+                                  THEN gain.posted_at_inferred ELSE p.posted_at_inferred END
+    FROM gain
+    WHERE p.id = gain.id
+),
+seen AS (
+    INSERT INTO job_pool_sighting AS s (job_pool_id, first_seen_at, last_seen_at, times_seen, reposted_at)
+    SELECT id, scraped_at, now(), 2, CASE WHEN scraped_at < now() - make_interval(days => %(gap)s) THEN now() END
+    FROM pooled
+    ORDER BY id
+    ON CONFLICT (job_pool_id) DO UPDATE SET
+        last_seen_at = now(),
+        times_seen = s.times_seen + 1,
+        reposted_at = CASE WHEN s.last_seen_at < now() - make_interval(days => %(gap)s) THEN now()
+                           ELSE s.reposted_at END
+),
+added AS (
+    INSERT INTO job_pool ({_COLUMN_LIST}, scraped_at, last_verified_at)
+    SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job i
+    WHERE NOT EXISTS (SELECT 1 FROM pooled p WHERE p.hash = i.hash)
+      AND NOT EXISTS (SELECT 1 FROM merged m WHERE m.hash = i.hash)
+    ORDER BY hash
+    ON CONFLICT (hash) DO NOTHING
+    RETURNING hash, id
 )
-UPDATE job_pool p SET
-    external_id = coalesce(p.external_id, gain.external_id),
-    url = coalesce(p.url, gain.url),
-    apply_url = coalesce(p.apply_url, gain.apply_url),
-    description = coalesce(p.description, gain.description),
-    job_type = coalesce(p.job_type, gain.job_type),
-    is_remote = coalesce(p.is_remote, gain.is_remote),
-    salary_min = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_min ELSE p.salary_min END,
-    salary_max = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_max ELSE p.salary_max END,
-    salary_currency = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_currency
-                           ELSE p.salary_currency END,
-    salary_period = CASE WHEN p.salary_min IS NULL AND p.salary_max IS NULL THEN gain.salary_period
-                         ELSE p.salary_period END,
-    posted_at = CASE WHEN gain.posted_at IS NOT NULL
-                      AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
-                     THEN gain.posted_at ELSE p.posted_at END,
-    posted_at_inferred = CASE WHEN gain.posted_at IS NOT NULL
-                               AND (p.posted_at IS NULL OR (p.posted_at_inferred AND NOT gain.posted_at_inferred))
-                              THEN gain.posted_at_inferred ELSE p.posted_at_inferred END
-FROM gain
-WHERE p.id = gain.id
+SELECT hash, id, false FROM pooled
+UNION ALL SELECT hash, id, false FROM merged
+UNION ALL SELECT hash, id, true FROM added
 """
-# A pooled job seen again counts one more sighting, and a return after the repost gap marks it reposted. A job seen
-# once has no sighting row (it was first and last seen when scraped), so new jobs cost nothing here. Runs before the
-# chunk's inserts, in pool id order (no two writers lock in opposite orders).
-_SEEN_AGAIN = """
-INSERT INTO job_pool_sighting AS s (job_pool_id, first_seen_at, last_seen_at, times_seen, reposted_at)
-SELECT p.id, p.scraped_at, now(), 2,
-       CASE WHEN p.scraped_at < now() - make_interval(days => %(gap)s) THEN now() END
-FROM job_pool p JOIN incoming_job i ON i.hash = p.hash
-ORDER BY p.id
-ON CONFLICT (job_pool_id) DO UPDATE SET
-    last_seen_at = now(),
-    times_seen = s.times_seen + 1,
-    reposted_at = CASE WHEN s.last_seen_at < now() - make_interval(days => %(gap)s) THEN now() ELSE s.reposted_at END
+# Not CREATE ... IF NOT EXISTS, which would send a notice ("already exists, skipping") with every chunk.
+_MAKE_INCOMING = f"""
+DO $$ BEGIN
+    IF to_regclass('pg_temp.incoming_job') IS NULL THEN
+        CREATE TEMP TABLE incoming_job ON COMMIT DELETE ROWS AS SELECT {_COLUMN_LIST} FROM job_pool WITH NO DATA;
+    END IF;
+END $$
 """
 
 
@@ -183,31 +217,32 @@ class JobPoolService:
         ordered = sorted(rows, key=lambda row: row[0])
         raw = psycopg_connection(session.connection())
         with raw.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS incoming_job (LIKE job_pool INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-            )
-            cursor.execute("TRUNCATE incoming_job")
+            # Only the COPY columns, without defaults (none is evaluated per row); made once per connection and
+            # emptied by each commit (ON COMMIT DELETE ROWS). DELETE rather than TRUNCATE: on a table that is
+            # empty (every call but a second one in the same transaction) it costs nothing, where TRUNCATE
+            # replaces the table's file each time.
+            cursor.execute(_MAKE_INCOMING)
+            cursor.execute("DELETE FROM incoming_job")
             with cursor.copy(f"COPY incoming_job ({_COLUMN_LIST}) FROM STDIN") as copy:
                 for row in ordered:
                     copy.write_row(row)
-            cursor.execute(_ENRICH)
-            cursor.execute(_SEEN_AGAIN, {"gap": self.repost_gap_days})
-            cursor.execute(
-                f"INSERT INTO job_pool ({_COLUMN_LIST}, scraped_at, last_verified_at) "
-                f"SELECT {_COLUMN_LIST}, now(), now() FROM incoming_job i "
-                "WHERE NOT EXISTS (SELECT 1 FROM job_pool p WHERE p.hash = i.hash) "
-                "AND NOT EXISTS (SELECT 1 FROM job_pool_merge m WHERE m.dropped_hash = i.hash) ORDER BY hash "
-                "ON CONFLICT (hash) DO NOTHING RETURNING hash"
-            )
-            inserted = {row[0] for row in cursor.fetchall()}
-            # A posting merged into another job (job_pool_merge) is that job from now on.
-            cursor.execute(
-                "SELECT p.hash, p.id FROM job_pool p JOIN incoming_job i ON i.hash = p.hash "
-                "UNION ALL SELECT m.dropped_hash, m.kept_id FROM job_pool_merge m JOIN incoming_job i "
-                "ON i.hash = m.dropped_hash"
-            )
-            ids = {row[0]: row[1] for row in cursor.fetchall()}
-            cursor.execute("TRUNCATE incoming_job")
+            cursor.execute(_UPSERT, {"gap": self.repost_gap_days})
+            ids: dict[str, uuid.UUID] = {}
+            inserted: set[str] = set()
+            for job_hash, pool_id, is_new in cursor.fetchall():
+                ids[job_hash] = pool_id
+                if is_new:
+                    inserted.add(job_hash)
+            if len(ids) < len(ordered):
+                # A concurrent writer committed some of these hashes after this statement's snapshot was taken:
+                # ON CONFLICT skipped them, and the pooled rows read beside it could not see them yet. A new
+                # statement sees them.
+                cursor.execute(
+                    "SELECT p.hash, p.id FROM job_pool p JOIN incoming_job i ON i.hash = p.hash "
+                    "WHERE p.hash <> ALL(%(known)s)",
+                    {"known": list(ids)},
+                )
+                ids.update((row[0], row[1]) for row in cursor.fetchall())
         return UpsertResult(ids=ids, inserted=inserted)
 
     @staticmethod

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from app.context import open_context
 from app.ingestion.pipeline import IngestionService
 from tests.support.concurrent_writers import ingest_concurrently
-from tests.support.synthetic import linkedin_items
+from tests.support.synthetic import linkedin_item, linkedin_items
 
 
 def _scalar(ctx, sql: str, **params):
@@ -146,3 +146,36 @@ def _wait_until(condition, timeout: float = 30.0) -> None:
     while not condition():
         if time.monotonic() > end:
             pytest.fail("condition not reached in time")
+
+
+def test_a_posting_pooled_by_a_writer_that_commits_mid_statement_gets_its_id(ctx, db_url: str, tmp_path: Path) -> None:
+    # The upsert reads the batch's pooled rows and inserts the rest in one statement, under one snapshot. A posting
+    # another writer inserted before that snapshot and committed after it is neither read (not visible yet) nor
+    # inserted (ON CONFLICT skips it): its id must still come back, as a hit.
+    from app.hashing import job_hash
+    from app.ingestion.normalizers import normalize_items
+    from app.ingestion.pool import JobPoolService
+
+    jobs = normalize_items([linkedin_item(i) for i in range(2)]).jobs
+    batch = [(job_hash(job.company, job.title, job.location), job) for job in jobs]
+    other = open_context(db_url=db_url, data_dir=tmp_path / "other")
+    try:
+        result: dict = {}
+        with other.database.sessions.begin() as blocking:
+            other.pool.upsert_many(blocking, batch[:1])  # pooled, not committed yet
+
+            def writer() -> None:
+                with ctx.database.sessions.begin() as session:
+                    result["upserted"] = JobPoolService().upsert_many(session, batch)
+
+            thread = threading.Thread(target=writer)
+            thread.start()
+            _wait_until(lambda: _someone_waits_on_a_lock(ctx))  # the insert waits for the first writer's row
+        thread.join(timeout=60)
+    finally:
+        other.close()
+    upserted = result["upserted"]
+    with ctx.database.engine.connect() as conn:
+        pooled = {row[0]: row[1] for row in conn.execute(text("SELECT hash, id FROM job_pool"))}
+    assert upserted.ids == pooled and len(pooled) == 2
+    assert upserted.inserted == {batch[1][0]} and upserted.hits == 1

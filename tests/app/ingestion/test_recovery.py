@@ -131,7 +131,7 @@ def test_ctrl_c_marks_the_run_interrupted_at_once(db_url: str, big_export: Path)
         ingest.send_signal(signal.SIGINT)
         _stdout, stderr = ingest.communicate(timeout=120)
 
-        assert ingest.returncode == 130
+        assert ingest.returncode == 130, stderr
         assert stderr.strip() == "jobpool: interrupted"
         status, fetched = _query(engine, "SELECT status, fetched FROM ingestion_run")
         stored = _query(engine, "SELECT count(*) FROM ingestion_run_job")[0]
