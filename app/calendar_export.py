@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -54,9 +56,19 @@ def interviews_calendar(interviews: Sequence[InterviewRecord], now: datetime | N
 
 
 def write_interviews_calendar(interviews: Sequence[InterviewRecord], path: str | Path) -> int:
-    """Write interviews to an .ics file; returns how many events it holds."""
+    """Write interviews to an .ics file (in one step: written beside it, then renamed); returns how many events it
+    holds."""
+    target = Path(path)
     try:
-        Path(path).write_bytes(interviews_calendar(interviews))
+        # Whole or not at all: a calendar app watching the folder never reads half a file.
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(interviews_calendar(interviews))
+            os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
     except OSError as exc:
         raise InvalidInput(f"Could not write {path}: {exc.strerror or exc}.") from None
     return len(interviews)

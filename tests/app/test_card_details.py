@@ -173,3 +173,22 @@ def test_calendar_has_one_event_per_interview_with_stable_uids(ctx) -> None:
     assert str(events[0]["description"]) == "With: Maria; Bob\nBring\nportfolio, ok"
     again = icalendar.Calendar.from_ical(interviews_calendar(ctx.details.upcoming_interviews(ana.id)))
     assert [str(e["uid"]) for e in again.walk("VEVENT")] == [str(e["uid"]) for e in events]
+
+
+def test_a_calendar_file_is_replaced_whole_and_a_failed_write_leaves_nothing(ctx, tmp_path) -> None:
+    """The .ics file appears in one step (written beside it, then renamed): a calendar app watching the folder, or
+    an earlier export of the same name, never sees half a file; a write that fails leaves no stray file."""
+    from app.calendar_export import write_interviews_calendar
+    from app.errors import InvalidInput
+
+    ana, cards = _seed(ctx, n=1)
+    ctx.details.add_interview(cards[0].user_job_id, datetime(2030, 3, 1, 15, 0, tzinfo=UTC), "video")
+    interviews = ctx.details.upcoming_interviews(ana.id, now=datetime(2030, 1, 1, tzinfo=UTC))
+    target = tmp_path / "interviews.ics"
+    target.write_text("an older export")
+    assert write_interviews_calendar(interviews, target) == 1
+    assert len(icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT")) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["interviews.ics"]
+    with pytest.raises(InvalidInput, match="Could not write"):
+        write_interviews_calendar(interviews, tmp_path / "missing" / "interviews.ics")
+    assert [p.name for p in tmp_path.iterdir()] == ["interviews.ics"]
