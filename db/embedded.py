@@ -24,6 +24,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -41,6 +42,9 @@ _SOCKET = ".s.PGSQL.5432"
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
 _CONF = "jobpool.conf"
 _started: dict[Path, Path] = {}  # pgdata -> socket dir, for the servers this process uses
+# The data folder's lock (fcntl) is held per process, so two threads of one process would both pass it: this one
+# keeps them in turn (the window starts the server in one thread while another opens the database).
+_START_LOCK = threading.Lock()
 _read_only: dict[Path, str] = {}  # data folder -> why it was opened read-only
 
 
@@ -249,7 +253,7 @@ def start_embedded(data_dir: Path) -> tuple[str, bool]:
         _private_dir(data_dir, account)
         if account is not None:
             _traversable_parents(data_dir)
-        with _lock(data_dir):
+        with _START_LOCK, _lock(data_dir):
             socket_dir = _start_locked(pgdata, account)
             HandleList(data_dir / "server-handles.json").add(os.getpid())
     except DatabaseStartError:
@@ -304,7 +308,7 @@ def stop_embedded(data_dir: Path) -> None:
         return
     if _started.pop(pgdata, None) is None:
         return
-    with _lock(data_dir):
+    with _START_LOCK, _lock(data_dir):
         if HandleList(data_dir / "server-handles.json").remove(os.getpid()):
             return
         process = postmaster_process(pgdata)

@@ -209,3 +209,30 @@ def test_two_processes_opening_one_fresh_data_folder_at_once_both_succeed(base_d
             process.stderr.close()
         assert [code for code, _ in results] == [0, 0], [err for _, err in results]
         assert postmaster_process(data_dir / "pgdata") is None  # the last one out stopped the server
+
+
+def test_two_threads_starting_one_new_server_get_it_once(base_dir: Path) -> None:
+    """The window starts the server in one thread while another opens the database; the data folder's file lock
+    is held per process, so without a lock of their own both threads ran initdb (or pg_ctl start) and one failed."""
+    import threading
+
+    data_dir = base_dir / "data"
+    barrier = threading.Barrier(2)
+    urls: list[str] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            urls.append(embedded_url(data_dir))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert len(urls) == 2 and urls[0] == urls[1]
+    assert postmaster_process(data_dir / "pgdata") is not None
