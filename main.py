@@ -121,7 +121,7 @@ def _not_an_interrupt(record: logging.LogRecord) -> bool:
     of its own."""
     if not record.exc_info:
         return True
-    from app.errors import cut_by_interrupt  # loaded by then: a record with a traceback comes from app/ or db/
+    from app.errors import cut_by_interrupt  # here, not at the top: the splash comes before anything of app/
 
     return not cut_by_interrupt(record.exc_info[1])
 
