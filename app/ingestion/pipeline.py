@@ -42,6 +42,23 @@ RAMP_FIRST_CHUNK = 250
 _DATE_ORDER_SAMPLE = 1000  # items of the first page whose dates decide the run's day-first or month-first order
 MAX_STORED_REJECTIONS = 500
 _RETRYABLE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
+# New cards go on top of the profile's Recommended column, in the order given (:uid, :ids, :n = len(ids)).
+_TOP_OF_RECOMMENDED = (
+    "top AS (SELECT coalesce(min(position), 0) AS p FROM user_job WHERE user_id = :uid AND status = 'recommended')"
+)
+_INSERT_LINKS = (
+    "INSERT INTO user_job (user_id, job_pool_id, status, position) "
+    "SELECT :uid, j.id, 'recommended', top.p - :n + j.ord - 1 "
+    "FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS j(id, ord), top "
+    "ORDER BY j.id "
+    "ON CONFLICT (user_id, job_pool_id) DO NOTHING"
+)
+# The pool jobs a run produced (:rid, :ids), in pool id order: their foreign-key checks read job_pool in order.
+_INSERT_RUN_JOBS = (
+    "INSERT INTO ingestion_run_job (run_id, job_pool_id) "
+    "SELECT :rid, id FROM unnest(CAST(:ids AS uuid[])) AS id ORDER BY id ON CONFLICT DO NOTHING"
+)
+_RUN_COUNTS = "fetched = :fetched, rejected = :rejected, pool_inserts = :pool_inserts, pool_hits = :pool_hits"
 # The session advisory lock that says "this run's process is alive" (held by the process running it).
 _RUN_LOCK_KEY = "hashtextextended('jobpool.ingestion-run:' || :run_id, 0)"
 
@@ -539,15 +556,7 @@ class IngestionService:
             return 0
         lock_new_card_positions(session, user_id)
         result = session.execute(
-            text(
-                "WITH top AS (SELECT coalesce(min(position), 0) AS p FROM user_job "
-                "             WHERE user_id = :uid AND status = 'recommended') "
-                "INSERT INTO user_job (user_id, job_pool_id, status, position) "
-                "SELECT :uid, j.id, 'recommended', top.p - :n + j.ord - 1 "
-                "FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS j(id, ord), top "
-                "ORDER BY j.id "
-                "ON CONFLICT (user_id, job_pool_id) DO NOTHING"
-            ),
+            text(f"WITH {_TOP_OF_RECOMMENDED} {_INSERT_LINKS}"),
             {"uid": user_id, "ids": list(pool_ids), "n": len(pool_ids)},
         )
         return affected_rows(result)
@@ -564,9 +573,8 @@ class IngestionService:
         if not pool_ids:  # every item of the chunk rejected, or seen before in the run: the counts only
             session.execute(
                 text(
-                    "UPDATE ingestion_run SET fetched = :fetched, rejected = :rejected, pool_inserts = :pool_inserts, "
-                    "  pool_hits = :pool_hits, links_created = :links_created, links_existing = :links_existing "
-                    "WHERE id = :rid"
+                    f"UPDATE ingestion_run SET {_RUN_COUNTS}, links_created = :links_created, "
+                    "  links_existing = :links_existing WHERE id = :rid"
                 ),
                 {"rid": run_id, **counts},
             )
@@ -575,22 +583,12 @@ class IngestionService:
         return int(
             session.execute(
                 text(
-                    "WITH top AS (SELECT coalesce(min(position), 0) AS p FROM user_job "
-                    "             WHERE user_id = :uid AND status = 'recommended'), "
-                    "linked AS ("
-                    "  INSERT INTO user_job (user_id, job_pool_id, status, position) "
-                    "  SELECT :uid, j.id, 'recommended', top.p - :n + j.ord - 1 "
-                    "  FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS j(id, ord), top "
-                    "  ORDER BY j.id "
-                    "  ON CONFLICT (user_id, job_pool_id) DO NOTHING RETURNING 1), "
+                    f"WITH {_TOP_OF_RECOMMENDED}, "
+                    f"linked AS ({_INSERT_LINKS} RETURNING 1), "
                     "created AS (SELECT count(*) AS n FROM linked), "
-                    "recorded AS ("
-                    "  INSERT INTO ingestion_run_job (run_id, job_pool_id) "
-                    "  SELECT :rid, id FROM unnest(CAST(:ids AS uuid[])) AS id ORDER BY id ON CONFLICT DO NOTHING), "
+                    f"recorded AS ({_INSERT_RUN_JOBS}), "
                     "counted AS ("
-                    "  UPDATE ingestion_run SET fetched = :fetched, rejected = :rejected, "
-                    "    pool_inserts = :pool_inserts, pool_hits = :pool_hits, "
-                    "    links_created = :links_created + created.n, "
+                    f"  UPDATE ingestion_run SET {_RUN_COUNTS}, links_created = :links_created + created.n, "
                     "    links_existing = :links_existing + :n - created.n "
                     "  FROM created WHERE id = :rid) "
                     "SELECT n FROM created"
@@ -603,13 +601,7 @@ class IngestionService:
     def record_run_jobs(session: Session, run_id: uuid.UUID, pool_ids: Sequence[uuid.UUID]) -> None:
         """Remember which pool jobs a run produced (what a later identical search is served from)."""
         if pool_ids:
-            session.execute(
-                text(
-                    "INSERT INTO ingestion_run_job (run_id, job_pool_id) "
-                    "SELECT :rid, unnest(CAST(:ids AS uuid[])) ON CONFLICT DO NOTHING"
-                ),
-                {"rid": run_id, "ids": list(pool_ids)},
-            )
+            session.execute(text(_INSERT_RUN_JOBS), {"rid": run_id, "ids": list(pool_ids)})
 
     def user_id_for(self, profile: str | uuid.UUID) -> uuid.UUID:
         """The id of a profile given by name (case-insensitive) or id."""
