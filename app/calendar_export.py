@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.card_details import InterviewRecord
 from app.errors import InvalidInput
+from app.private_files import replace_file
 
 INTERVIEW_LENGTH = timedelta(hours=1)  # an interview has no end of its own; calendars want one
 UID_DOMAIN = "interview.jobpool"
@@ -58,17 +57,9 @@ def interviews_calendar(interviews: Sequence[InterviewRecord], now: datetime | N
 def write_interviews_calendar(interviews: Sequence[InterviewRecord], path: str | Path) -> int:
     """Write interviews to an .ics file (in one step: written beside it, then renamed); returns how many events it
     holds."""
-    target = Path(path)
     try:
         # Whole or not at all: a calendar app watching the folder never reads half a file.
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(interviews_calendar(interviews))
-            os.replace(temp_name, target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        replace_file(Path(path), interviews_calendar(interviews))
     except OSError as exc:
         raise InvalidInput(f"Could not write {path}: {exc.strerror or exc}.") from None
     return len(interviews)
