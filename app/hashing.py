@@ -6,6 +6,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from app.locations import location_key
 
@@ -26,8 +27,11 @@ def norm(value: str | None) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def norm_company(value: str | None) -> str:
-    """Normalize a company name and drop trailing legal-form suffixes ("Acme Corp., Inc." -> "acme")."""
+    """Normalize a company name and drop trailing legal-form suffixes ("Acme Corp., Inc." -> "acme").
+
+    Cached per distinct name (a board's or a batch's names repeat), as locations are."""
     words = norm(value).split(" ")
     while len(words) > 1 and words[-1] in _COMPANY_SUFFIXES:
         words.pop()

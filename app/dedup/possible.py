@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pgvector import Vector
@@ -73,12 +72,6 @@ def title_key(title: str | None) -> str:
     text_ = _GENDER_MARKERS.sub(" ", norm(title))
     words = (_ABBREVIATIONS.get(word, word) for word in text_.split())
     return " ".join(word for word in words if word)
-
-
-@lru_cache(maxsize=16384)
-def _company_key(company: str | None) -> str:
-    """norm_company, once per distinct name: a board's names are compared at every card the detail pane shows."""
-    return norm_company(company)
 
 
 def _place(location: str | None) -> str:
@@ -174,7 +167,7 @@ class DuplicateService:
     ) -> dict[tuple[uuid.UUID, uuid.UUID], PossibleDuplicate]:
         by_company: dict[str, list[_Card]] = defaultdict(list)
         for card in cards:
-            by_company[_company_key(card.company)].append(card)
+            by_company[norm_company(card.company)].append(card)
         found: dict[tuple[uuid.UUID, uuid.UUID], PossibleDuplicate] = {}
         for group in by_company.values():
             if len(group) > 1:
@@ -292,9 +285,9 @@ class DuplicateService:
             mine = cursor.execute(f"SELECT p.company {joined} AND p.id = %s", (user_id, job_pool_id)).fetchone()
             if mine is None:
                 return []
-            key = _company_key(mine[0])
+            key = norm_company(mine[0])
             names = [name for (name,) in cursor.execute(f"SELECT DISTINCT p.company {joined}", (user_id,))]
-        same = [name for name in names if _company_key(name) == key]
+        same = [name for name in names if norm_company(name) == key]
         return DuplicateService._cards(session, user_id, companies=same)
 
     @staticmethod
