@@ -8,27 +8,16 @@ import pytest
 from sqlalchemy import text
 
 from app.errors import InvalidInput, NotFound
-from app.ingestion.live import ApifyConfig
 from app.searches.schedule import Schedule
-from tests.support.fake_apify import FakeApify, Script
+from tests.app.searches.conftest import ACTOR, TOKEN
+from tests.support.fake_apify import Script
 from tests.support.synthetic import linkedin_items
 
-ACTOR = "curious_coder/linkedin-jobs-scraper"
-TOKEN = "apify_api_test_token_123"
-
 
 @pytest.fixture
-def fake():
-    with FakeApify() as server:
-        yield server
-
-
-@pytest.fixture
-def app(ctx, fake, monkeypatch):
-    """The context with Apify pointed at the fake (through the environment, as run-due reads it) and two profiles."""
-    monkeypatch.setenv("APIFY_TOKEN", TOKEN)
-    monkeypatch.setenv("APIFY_API_URL", fake.url)
-    ctx.live.config = ApifyConfig(token=TOKEN, api_url=fake.url, poll_interval=0.0)
+def app(apify_ctx):
+    """The context with Apify pointed at the fake, and two profiles."""
+    ctx = apify_ctx
     ctx.profiles.add("Ana")
     ctx.profiles.add("Ben")
     return ctx

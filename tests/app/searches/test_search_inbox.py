@@ -6,31 +6,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from app.ingestion.live import ApifyConfig
 from app.notifications import NEW_JOBS, RUN_FAILED
 from app.searches.schedule import Schedule
-from tests.support.fake_apify import FakeApify, Script
+from tests.app.searches.conftest import ACTOR, TOKEN
+from tests.support.fake_apify import Script
 from tests.support.matching_samples import JOBS, PYTHON_RESUME
 
-ACTOR = "curious_coder/linkedin-jobs-scraper"
-TOKEN = "apify_api_test_token_123"
 # The hand-made postings as the LinkedIn actor writes them.
 ITEMS = [{**job, "descriptionText": job["description"]} for job in JOBS]
 
 
 @pytest.fixture
-def fake():
-    with FakeApify() as server:
-        yield server
-
-
-@pytest.fixture
-def app(ctx, fake, monkeypatch):
-    """The context with Apify pointed at the fake (through the environment, as run-due reads it)."""
-    monkeypatch.setenv("APIFY_TOKEN", TOKEN)
-    monkeypatch.setenv("APIFY_API_URL", fake.url)
-    ctx.live.config = ApifyConfig(token=TOKEN, api_url=fake.url, poll_interval=0.0)
-    return ctx
+def app(apify_ctx):
+    return apify_ctx
 
 
 def _data_dir(ctx):
